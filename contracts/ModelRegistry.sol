@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.19;
+
+import {IInferenceVerifier} from "./interfaces/IInferenceVerifier.sol";
+import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {InstanceEncoding} from "./libraries/InstanceEncoding.sol";
+
+/// @title ModelRegistry
+/// @notice Append-only registry of zkinfer models, and the single entry point contracts use to
+///         verify inference proofs for them.
+/// @dev Registration is permissionless and first-come: an id says nothing about who is behind
+///      it. A consumer should pin the model id it trusts only after checking the entry's
+///      verifier (and, if it cares, its registrant) off-chain.
+contract ModelRegistry is IModelRegistry {
+    mapping(bytes32 modelId => ModelInfo info) private _models;
+
+    /// @inheritdoc IModelRegistry
+    function registerModel(
+        bytes32 modelId,
+        address verifier,
+        uint32 inputCount,
+        uint32 outputCount,
+        uint8 inputScale,
+        uint8 outputScale
+    ) external {
+        if (modelId == bytes32(0)) revert ZeroModelId();
+        if (_models[modelId].verifier != address(0)) revert ModelAlreadyRegistered(modelId);
+        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
+
+        _models[modelId] = ModelInfo({
+            verifier: verifier,
+            inputCount: inputCount,
+            outputCount: outputCount,
+            inputScale: inputScale,
+            outputScale: outputScale,
+            registrant: msg.sender,
+            registeredAtBlock: uint48(block.number),
+            registeredAtTime: uint48(block.timestamp)
+        });
+        emit ModelRegistered(modelId, verifier, msg.sender, inputCount, outputCount, inputScale, outputScale);
+    }
+
+    /// @inheritdoc IInferenceVerifier
+    function verifyInference(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs, bytes calldata proof)
+        external
+        view
+        returns (bool)
+    {
+        (address verifier, uint256[] memory instances) = _checkedInstances(modelId, inputs, outputs);
+        // Code can vanish after registration (SELFDESTRUCT on chains that still clear code), and
+        // an empty account would accept any proof.
+        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
+        return _callVerifier(verifier, abi.encodePacked(instances, proof));
+    }
+
+    /// @inheritdoc IModelRegistry
+    function publicInputs(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs)
+        external
+        view
+        returns (uint256[] memory instances)
+    {
+        (, instances) = _checkedInstances(modelId, inputs, outputs);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getModel(bytes32 modelId) external view returns (ModelInfo memory) {
+        ModelInfo memory info = _models[modelId];
+        if (info.verifier == address(0)) revert UnknownModel(modelId);
+        return info;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function isRegistered(bytes32 modelId) external view returns (bool) {
+        return _models[modelId].verifier != address(0);
+    }
+
+    /// @dev Looks the model up, checks the shapes and encodes the public instances.
+    function _checkedInstances(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs)
+        private
+        view
+        returns (address verifier, uint256[] memory instances)
+    {
+        ModelInfo storage info = _models[modelId];
+        verifier = info.verifier;
+        if (verifier == address(0)) revert UnknownModel(modelId);
+        if (inputs.length != info.inputCount) revert InputLengthMismatch(modelId, info.inputCount, inputs.length);
+        if (outputs.length != info.outputCount) {
+            revert OutputLengthMismatch(modelId, info.outputCount, outputs.length);
+        }
+        instances = InstanceEncoding.encode(modelId, inputs, outputs);
+    }
+
+    /// @dev The generated verifier reverts on a bad proof and returns nothing on success, so
+    ///      success of the call is the verdict. Return data is never copied: a verifier cannot
+    ///      make the caller pay for a huge return buffer.
+    function _callVerifier(address verifier, bytes memory callData) private view returns (bool ok) {
+        assembly ("memory-safe") {
+            ok := staticcall(gas(), verifier, add(callData, 0x20), mload(callData), 0, 0)
+        }
+    }
+}

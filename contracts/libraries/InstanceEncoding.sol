@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.19;
+
+import {IModelRegistryErrors} from "../interfaces/IModelRegistry.sol";
+
+/// @title InstanceEncoding
+/// @notice Turns a model id and signed fixed-point inputs/outputs into the public instances
+///         (BN254 scalar field elements) that a zkinfer verifier checks the proof against.
+/// @dev This layout is a contract with the Rust prover and must change on both sides at once:
+///
+///      instances = [modelIdHi, modelIdLo, inputWords..., outputWords...]
+///
+///      - `modelIdHi = uint256(modelId) >> 128`, `modelIdLo = uint256(modelId) & (2**128 - 1)`:
+///        a bytes32 does not fit in the ~254-bit field, two 128-bit halves always do.
+///      - Values are packed `LANES_PER_WORD` (7) per word in `VALUE_BITS` (32) bit lanes, so a
+///        word holds at most 224 bits and stays below the field modulus. Fewer words means less
+///        calldata and fewer public-input multiplications in the verifier.
+///      - A value `v` must satisfy `MIN_VALUE <= v <= MAX_VALUE`; its lane is `v + LANE_OFFSET`
+///        (so `0 <= lane < 2**32`), and lane `j` of word `w` holds value `7 * w + j` at bit
+///        offset `32 * j`. Lanes past the end of a list are zero (not offset).
+///      - Inputs take `ceil(inputCount / 7)` words, then outputs `ceil(outputCount / 7)` words;
+///        an input and an output never share a word.
+///      - The verifier receives each word as a 32-byte big-endian uint256, concatenated, then
+///        the raw proof bytes.
+library InstanceEncoding {
+    /// @notice Width in bits of one packed value lane.
+    uint256 internal constant VALUE_BITS = 32;
+
+    /// @notice How many value lanes share one public-instance word.
+    uint256 internal constant LANES_PER_WORD = 7;
+
+    /// @notice Added to each value so that its lane is non-negative.
+    int256 internal constant LANE_OFFSET = int256(1) << (VALUE_BITS - 1);
+
+    /// @notice The smallest value a lane can carry (-2**31).
+    int256 internal constant MIN_VALUE = -LANE_OFFSET;
+
+    /// @notice The largest value a lane can carry (2**31 - 1).
+    int256 internal constant MAX_VALUE = LANE_OFFSET - 1;
+
+    /// @notice Number of words the model id occupies at the start of the instances.
+    uint256 internal constant MODEL_ID_WORDS = 2;
+
+    uint256 private constant LOW_128_BITS = (uint256(1) << 128) - 1;
+
+    /// @notice Number of words needed to pack `valueCount` values.
+    function wordCount(uint256 valueCount) internal pure returns (uint256) {
+        return (valueCount + LANES_PER_WORD - 1) / LANES_PER_WORD;
+    }
+
+    /// @notice Total number of public instances for a model with these input/output counts.
+    function instanceCount(uint256 inputCount, uint256 outputCount) internal pure returns (uint256) {
+        return MODEL_ID_WORDS + wordCount(inputCount) + wordCount(outputCount);
+    }
+
+    /// @notice Encodes a model id and its inputs and outputs as public instances.
+    /// @dev Reverts with `ValueOutOfRange(index, value)` for a value outside
+    ///      `[MIN_VALUE, MAX_VALUE]`; `index` counts inputs first, then outputs
+    ///      (output `k` has index `inputs.length + k`).
+    function encode(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs)
+        internal
+        pure
+        returns (uint256[] memory instances)
+    {
+        uint256 inputWords = wordCount(inputs.length);
+        instances = new uint256[](MODEL_ID_WORDS + inputWords + wordCount(outputs.length));
+        instances[0] = uint256(modelId) >> 128;
+        instances[1] = uint256(modelId) & LOW_128_BITS;
+        _packInto(instances, MODEL_ID_WORDS, inputs, 0);
+        _packInto(instances, MODEL_ID_WORDS + inputWords, outputs, inputs.length);
+    }
+
+    /// @dev Writes the packed words of `values` into `instances` starting at `firstWord`.
+    ///      `firstIndex` only labels errors, see `encode`.
+    function _packInto(uint256[] memory instances, uint256 firstWord, int256[] calldata values, uint256 firstIndex)
+        private
+        pure
+    {
+        for (uint256 i = 0; i < values.length; ++i) {
+            int256 value = values[i];
+            if (value < MIN_VALUE || value > MAX_VALUE) {
+                revert IModelRegistryErrors.ValueOutOfRange(firstIndex + i, value);
+            }
+            // The range check above makes both the offset addition and the cast exact.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            uint256 lane = uint256(value + LANE_OFFSET);
+            instances[firstWord + i / LANES_PER_WORD] |= lane << (VALUE_BITS * (i % LANES_PER_WORD));
+        }
+    }
+}

@@ -1,0 +1,253 @@
+use alloy::network::TransactionBuilder;
+use alloy::primitives::{Address, Bytes, B256, I256, U256};
+use alloy::providers::{DynProvider, Provider, ProviderBuilder};
+use alloy::rpc::types::TransactionRequest;
+use alloy::signers::local::PrivateKeySigner;
+
+use crate::contracts::{ModelRegistry, RiskOracle};
+use crate::error::rpc;
+use crate::{Error, Result};
+
+/// A transaction's hash and gas.
+#[derive(Clone, Copy, Debug)]
+pub struct TxInfo {
+    /// The transaction hash.
+    pub hash: B256,
+    /// Gas used.
+    pub gas_used: u64,
+}
+
+/// A deployed contract.
+#[derive(Clone, Copy, Debug)]
+pub struct Deployed {
+    /// Where it lives.
+    pub address: Address,
+    /// The deployment transaction.
+    pub tx: TxInfo,
+    /// Size of the runtime code at the address.
+    pub code_size: usize,
+}
+
+/// A model as the registry records it.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelEntry {
+    /// The model commitment.
+    pub model_id: B256,
+    /// Number of input values.
+    pub input_count: u32,
+    /// Number of output values.
+    pub output_count: u32,
+    /// Input scale in bits.
+    pub input_scale: u8,
+    /// Output scale in bits.
+    pub output_scale: u8,
+}
+
+/// A signing client of one chain.
+#[derive(Clone, Debug)]
+pub struct Chain {
+    provider: DynProvider,
+    /// The chain id.
+    pub chain_id: u64,
+    /// The signing account.
+    pub sender: Address,
+}
+
+impl Chain {
+    /// Connects to `rpc_url` and signs with `private_key` (`0x`-hex).
+    pub async fn connect(rpc_url: &str, private_key: &str) -> Result<Self> {
+        let signer: PrivateKeySigner =
+            private_key.parse().map_err(|e| Error::Input(format!("private key: {e}")))?;
+        let sender = signer.address();
+        let url = rpc_url.parse().map_err(|e| Error::Input(format!("RPC URL `{rpc_url}`: {e}")))?;
+        let provider = ProviderBuilder::new().wallet(signer).connect_http(url).erased();
+        let chain_id = provider
+            .get_chain_id()
+            .await
+            .map_err(|e| Error::Rpc { action: format!("connecting to {rpc_url}"), reason: e.to_string() })?;
+        Ok(Self { provider, chain_id, sender })
+    }
+
+    /// The underlying provider.
+    pub fn provider(&self) -> &DynProvider {
+        &self.provider
+    }
+
+    /// Size of the code at `address`.
+    pub async fn code_size(&self, address: Address) -> Result<usize> {
+        let code = self
+            .provider
+            .get_code_at(address)
+            .await
+            .map_err(|e| Error::Rpc { action: format!("eth_getCode {address}"), reason: e.to_string() })?;
+        Ok(code.len())
+    }
+
+    /// Deploys `creation_code` (constructor arguments appended) and checks that code landed.
+    pub async fn deploy(&self, label: &str, creation_code: Vec<u8>) -> Result<Deployed> {
+        let action = || format!("deploying {label}");
+        let tx = TransactionRequest::default().with_deploy_code(creation_code);
+        let receipt = self
+            .provider
+            .send_transaction(tx)
+            .await
+            .map_err(|e| Error::Rpc { action: action(), reason: e.to_string() })?
+            .get_receipt()
+            .await
+            .map_err(|e| Error::Rpc { action: action(), reason: e.to_string() })?;
+        if !receipt.status() {
+            return Err(Error::Rpc { action: action(), reason: "the creation transaction reverted".into() });
+        }
+        let address = receipt.contract_address.ok_or_else(|| Error::Rpc {
+            action: action(),
+            reason: "no contract address in the receipt".into(),
+        })?;
+        let code_size = self.code_size(address).await?;
+        if code_size == 0 {
+            return Err(Error::NoCode(label.into(), address.to_string()));
+        }
+        Ok(Deployed {
+            address,
+            tx: TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used },
+            code_size,
+        })
+    }
+
+    /// Deploys a `RiskOracle` reading proofs through `verifier` for `model_id`.
+    pub async fn deploy_risk_oracle(
+        &self,
+        creation_code: &[u8],
+        verifier: Address,
+        model_id: B256,
+    ) -> Result<Deployed> {
+        let args = alloy::sol_types::SolConstructor::abi_encode(&RiskOracle::constructorCall {
+            verifier,
+            model: model_id,
+        });
+        self.deploy("RiskOracle", [creation_code, &args].concat()).await
+    }
+
+    /// Registers a model with its verifier.
+    pub async fn register_model(
+        &self,
+        registry: Address,
+        verifier: Address,
+        entry: &ModelEntry,
+    ) -> Result<TxInfo> {
+        let r = ModelRegistry::new(registry, &self.provider);
+        let receipt = r
+            .registerModel(
+                entry.model_id,
+                verifier,
+                entry.input_count,
+                entry.output_count,
+                entry.input_scale,
+                entry.output_scale,
+            )
+            .send()
+            .await
+            .map_err(rpc("registerModel"))?
+            .get_receipt()
+            .await
+            .map_err(|e| Error::Rpc { action: "registerModel".into(), reason: e.to_string() })?;
+        if !receipt.status() {
+            return Err(Error::Rpc { action: "registerModel".into(), reason: "reverted".into() });
+        }
+        Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
+    }
+
+    /// Whether `registry` has `model_id`.
+    pub async fn is_registered(&self, registry: Address, model_id: B256) -> Result<bool> {
+        ModelRegistry::new(registry, &self.provider)
+            .isRegistered(model_id)
+            .call()
+            .await
+            .map_err(rpc("isRegistered"))
+    }
+
+    /// `verifyInference` as a call: `Ok(false)` for a proof that does not verify, `Err` for a
+    /// revert (unknown model, wrong lengths, value out of range).
+    pub async fn verify_inference(
+        &self,
+        registry: Address,
+        model_id: B256,
+        inputs: &[i64],
+        outputs: &[i64],
+        proof: &[u8],
+    ) -> Result<bool> {
+        ModelRegistry::new(registry, &self.provider)
+            .verifyInference(model_id, ints(inputs), ints(outputs), Bytes::copy_from_slice(proof))
+            .call()
+            .await
+            .map_err(rpc("verifyInference"))
+    }
+
+    /// Gas a transaction calling `verifyInference` would use.
+    pub async fn estimate_verify_gas(
+        &self,
+        registry: Address,
+        model_id: B256,
+        inputs: &[i64],
+        outputs: &[i64],
+        proof: &[u8],
+    ) -> Result<u64> {
+        ModelRegistry::new(registry, &self.provider)
+            .verifyInference(model_id, ints(inputs), ints(outputs), Bytes::copy_from_slice(proof))
+            .estimate_gas()
+            .await
+            .map_err(rpc("estimating verifyInference"))
+    }
+
+    /// The registry's own encoding of the public values.
+    pub async fn public_inputs(
+        &self,
+        registry: Address,
+        model_id: B256,
+        inputs: &[i64],
+        outputs: &[i64],
+    ) -> Result<Vec<U256>> {
+        ModelRegistry::new(registry, &self.provider)
+            .publicInputs(model_id, ints(inputs), ints(outputs))
+            .call()
+            .await
+            .map_err(rpc("publicInputs"))
+    }
+
+    /// Sends `RiskOracle.postAssessment`: the oracle acts only if the proof verifies.
+    pub async fn post_assessment(
+        &self,
+        oracle: Address,
+        inputs: &[i64],
+        outputs: &[i64],
+        proof: &[u8],
+    ) -> Result<TxInfo> {
+        let o = RiskOracle::new(oracle, &self.provider);
+        let call = o.postAssessment(ints(inputs), ints(outputs), Bytes::copy_from_slice(proof));
+        // Simulate first so that a rejected proof comes back as the contract's own error.
+        call.call().await.map_err(rpc("postAssessment"))?;
+        let receipt = call
+            .send()
+            .await
+            .map_err(rpc("postAssessment"))?
+            .get_receipt()
+            .await
+            .map_err(|e| Error::Rpc { action: "postAssessment".into(), reason: e.to_string() })?;
+        if !receipt.status() {
+            return Err(Error::Rpc { action: "postAssessment".into(), reason: "reverted".into() });
+        }
+        Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
+    }
+
+    /// The oracle's state: (risk class, assessments so far, max loan-to-value in bps).
+    pub async fn oracle_state(&self, oracle: Address) -> Result<(u8, u64, u16)> {
+        let o = RiskOracle::new(oracle, &self.provider);
+        let class = o.riskClass().call().await.map_err(rpc("riskClass"))?;
+        let count = o.assessmentCount().call().await.map_err(rpc("assessmentCount"))?;
+        let ltv = o.maxLoanToValueBps().call().await.map_err(rpc("maxLoanToValueBps"))?;
+        Ok((class, count.try_into().unwrap_or(u64::MAX), ltv))
+    }
+}
+
+fn ints(values: &[i64]) -> Vec<I256> {
+    values.iter().map(|&v| I256::try_from(v).expect("every i64 fits an int256")).collect()
+}

@@ -1,0 +1,60 @@
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// A model's contracts on one chain.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelDeployment {
+    /// Human name of the model.
+    pub name: String,
+    /// Its verifier.
+    pub verifier: String,
+    /// Its consumer contract, if one was deployed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<String>,
+}
+
+/// `deployments/<chainId>.json`: the addresses of the zkinfer contracts on one chain.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployments {
+    /// The chain.
+    pub chain_id: u64,
+    /// The `ModelRegistry`.
+    pub registry: String,
+    /// Models by id.
+    #[serde(default)]
+    pub models: BTreeMap<String, ModelDeployment>,
+}
+
+impl Deployments {
+    /// `dir/<chainId>.json`.
+    pub fn path(dir: &Path, chain_id: u64) -> PathBuf {
+        dir.join(format!("{chain_id}.json"))
+    }
+
+    /// Reads the file for `chain_id`, if there is one.
+    pub fn read(dir: &Path, chain_id: u64) -> Result<Option<Self>> {
+        let path = Self::path(dir, chain_id);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| Error::Input(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(Error::Io { path, source }),
+        }
+    }
+
+    /// Writes the file for this chain.
+    pub fn write(&self, dir: &Path) -> Result<PathBuf> {
+        let path = Self::path(dir, self.chain_id);
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_owned(), source })?;
+        let text = serde_json::to_string_pretty(self).expect("deployments serialize") + "\n";
+        std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;
+        Ok(path)
+    }
+}

@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+
+mod client;
+mod contracts;
+mod deployments;
+mod error;
+mod node;
+
+pub use alloy::primitives::{Address, B256, U256};
+pub use client::{Chain, Deployed, ModelEntry, TxInfo};
+pub use contracts::{
+    compile, describe_revert, sources, ContractSet, ModelRegistry, RiskOracle, OPTIMIZER_RUNS,
+};
+pub use deployments::{Deployments, ModelDeployment};
+pub use error::{Error, Result};
+pub use node::{find_anvil, LocalNode};

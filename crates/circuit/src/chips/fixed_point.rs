@@ -1,0 +1,78 @@
+use halo2_base::gates::{GateInstructions, RangeChip, RangeInstructions};
+use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
+use halo2_base::{AssignedValue, Context, QuantumCell::Constant};
+use zkinfer_model::{LANES_PER_WORD, VALUE_BITS};
+
+use crate::field::{fe, pow2};
+
+/// Fixed-point arithmetic over halo2-base's range chip: the layer between plain range checks
+/// and the ML ops. Values are signed integers in `[-2^(VALUE_BITS-1), 2^(VALUE_BITS-1))`
+/// stored as field elements (`p - |v|` when negative).
+#[derive(Clone, Debug)]
+pub struct FixedPointChip {
+    range: RangeChip<Fr>,
+}
+
+impl FixedPointChip {
+    /// Wraps a range chip; its lookup table must be at least 8 bits.
+    pub fn new(range: RangeChip<Fr>) -> Self {
+        Self { range }
+    }
+
+    /// The underlying range chip.
+    pub fn range(&self) -> &RangeChip<Fr> {
+        &self.range
+    }
+
+    /// Constrains `x` to the signed value range and returns its lane `x + 2^(VALUE_BITS-1)`.
+    ///
+    /// Constraint: `lane = x + 2^(B-1)` (one add gate: cells `| x | 1 | 2^(B-1) | lane |`) and
+    /// `lane in [0, 2^B)` (the range chip's limb decomposition, `ceil(B / lookup_bits)` lookups).
+    pub fn check_value(&self, ctx: &mut Context<Fr>, x: AssignedValue<Fr>) -> AssignedValue<Fr> {
+        let lane = self.range.gate().add(ctx, x, Constant(pow2(VALUE_BITS - 1)));
+        self.range.range_check(ctx, lane, VALUE_BITS as usize);
+        lane
+    }
+
+    /// Divides `acc` by `2^shift`, rounding half up, and returns the quotient `q`, which the
+    /// caller supplies as a hint (from the integer executor).
+    ///
+    /// Constraints: `r = acc + 2^(shift-1) - q * 2^shift` (cells `| acc | q | -2^shift | t |`,
+    /// then `| t | 1 | 2^(shift-1) | r |`), `r in [0, 2^shift)` and `q` in the signed value range.
+    /// With `|acc| < 2^200` both sides are integers far below the field size, so `q` can only be
+    /// `floor((acc + 2^(shift-1)) / 2^shift)`.
+    pub fn rescale(
+        &self,
+        ctx: &mut Context<Fr>,
+        acc: AssignedValue<Fr>,
+        q_hint: i64,
+        shift: u32,
+    ) -> AssignedValue<Fr> {
+        let gate = self.range.gate();
+        if shift == 0 {
+            self.check_value(ctx, acc);
+            return acc;
+        }
+        let q = ctx.load_witness(fe(q_hint));
+        let t = gate.mul_add(ctx, q, Constant(-pow2(shift)), acc);
+        let r = gate.add(ctx, t, Constant(pow2(shift - 1)));
+        self.range.range_check(ctx, r, shift as usize);
+        self.check_value(ctx, q);
+        q
+    }
+
+    /// Packs values into public words, [`LANES_PER_WORD`] lanes of `VALUE_BITS` bits each:
+    /// `word_w = sum_j lane(x[7w + j]) * 2^(32 j)`, each lane range-checked by
+    /// [`check_value`](Self::check_value). Lanes past the end are absent (not offset), exactly as
+    /// the registry contract packs them.
+    pub fn pack(&self, ctx: &mut Context<Fr>, values: &[AssignedValue<Fr>]) -> Vec<AssignedValue<Fr>> {
+        let lanes: Vec<_> = values.iter().map(|&x| self.check_value(ctx, x)).collect();
+        lanes
+            .chunks(LANES_PER_WORD)
+            .map(|chunk| {
+                let bases = (0..chunk.len()).map(|j| Constant(pow2(VALUE_BITS * j as u32)));
+                self.range.gate().inner_product(ctx, chunk.to_vec(), bases)
+            })
+            .collect()
+    }
+}

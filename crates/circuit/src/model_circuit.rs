@@ -1,0 +1,196 @@
+use halo2_base::gates::circuit::{builder::BaseCircuitBuilder, BaseCircuitParams, CircuitBuilderStage};
+use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
+use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
+use halo2_base::AssignedValue;
+use serde::{Deserialize, Serialize};
+use zkinfer_model::{QuantOp, QuantizedModel, Trace};
+
+use crate::chips::{relu, FixedPointChip, LinearLayer};
+use crate::field::{fe, from_be_u128};
+use crate::instances::{num_instances, public_instances};
+use crate::{Error, Result};
+
+/// Rows at the bottom of the circuit reserved for halo2's blinding factors.
+pub const UNUSABLE_ROWS: usize = 20;
+/// Smallest circuit size tried.
+pub const MIN_K: u32 = 10;
+/// Largest circuit size tried.
+pub const MAX_K: u32 = 24;
+/// Advice columns allowed at a circuit size. Every column adds commitments and openings to the
+/// proof, and so calldata, verifier code and gas (measured on the demo model: 1 column at k=12
+/// 304,703 gas and 11.2 KB of verifier code; 2 at k=11 352,382 gas; 4 at k=10 413,462 gas), while
+/// every doubling of rows roughly doubles proving time. Small circuits therefore take one
+/// column; past k=16 the budget doubles with k so that large models do not need huge k.
+pub fn advice_budget(k: u32) -> usize {
+    if k <= 16 {
+        1
+    } else {
+        1 << (k - 16).min(5)
+    }
+}
+
+/// The circuit's shape: size, lookup table and column counts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Layout {
+    /// halo2-base's configuration (k, columns, lookup bits, instance columns).
+    pub params: BaseCircuitParams,
+    /// Advice cells used (over all advice columns).
+    pub advice_cells: usize,
+    /// Cells sent to the range lookup.
+    pub lookup_cells: usize,
+    /// Public values.
+    pub num_instances: usize,
+}
+
+impl Layout {
+    /// log2 of the number of rows.
+    pub fn k(&self) -> u32 {
+        self.params.k as u32
+    }
+}
+
+/// The circuit of one quantized model: the model id (a constant, so a proof is bound to the
+/// model) and packed inputs and outputs are public; activations are private; weights are
+/// constants baked into the verifying key.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelCircuit<'a> {
+    model: &'a QuantizedModel,
+    model_id: [u8; 32],
+}
+
+impl<'a> ModelCircuit<'a> {
+    /// The circuit of `model`, committed to as `model_id`.
+    pub fn new(model: &'a QuantizedModel, model_id: [u8; 32]) -> Self {
+        Self { model, model_id }
+    }
+
+    /// Number of public values.
+    pub fn num_instances(&self) -> usize {
+        num_instances(self.model.input_len(), self.model.output_len())
+    }
+
+    /// Picks the smallest k whose layout fits [`advice_budget`] advice columns.
+    pub fn layout(&self, trace: &Trace) -> Result<Layout> {
+        let mut last = 0;
+        for k in MIN_K..=MAX_K {
+            let mut builder = BaseCircuitBuilder::from_stage(CircuitBuilderStage::Mock)
+                .use_k(k as usize)
+                .use_lookup_bits(k as usize - 1)
+                .use_instance_columns(1);
+            self.assign(&mut builder, trace)?;
+            let params = builder.calculate_params(Some(UNUSABLE_ROWS));
+            let stats = builder.statistics();
+            last = stats.gate.total_advice_per_phase[0];
+            let lookup_ok = params.num_lookup_advice_per_phase.iter().all(|&n| n <= advice_budget(k));
+            if params.num_advice_per_phase[0] <= advice_budget(k) && lookup_ok {
+                return Ok(Layout {
+                    params,
+                    advice_cells: last,
+                    lookup_cells: stats.total_lookup_advice_per_phase[0],
+                    num_instances: self.num_instances(),
+                });
+            }
+        }
+        Err(Error::TooLarge { max_k: MAX_K, max_advice: advice_budget(MAX_K), advice_cells: last })
+    }
+
+    /// A builder for `stage` with the circuit assigned from `trace`; returns it with the public
+    /// values. The prover stage needs the break points recorded at keygen.
+    pub fn builder(
+        &self,
+        stage: CircuitBuilderStage,
+        layout: &Layout,
+        break_points: Option<MultiPhaseThreadBreakPoints>,
+        trace: &Trace,
+    ) -> Result<(BaseCircuitBuilder<Fr>, Vec<Fr>)> {
+        let mut builder = match (stage, break_points) {
+            (CircuitBuilderStage::Prover, Some(bp)) => BaseCircuitBuilder::prover(layout.params.clone(), bp),
+            (CircuitBuilderStage::Prover, None) => {
+                return Err(Error::TraceMismatch("the prover needs the keygen break points".into()))
+            }
+            (stage, _) => BaseCircuitBuilder::from_stage(stage).use_params(layout.params.clone()),
+        };
+        let instances = self.assign(&mut builder, trace)?;
+        if stage != CircuitBuilderStage::Prover {
+            builder.calculate_params(Some(UNUSABLE_ROWS));
+        }
+        Ok((builder, instances))
+    }
+
+    /// Assigns every constraint of the model into `builder` and sets its public values.
+    pub fn assign(&self, builder: &mut BaseCircuitBuilder<Fr>, trace: &Trace) -> Result<Vec<Fr>> {
+        let model = self.model;
+        self.check_trace(trace)?;
+        let chip = FixedPointChip::new(builder.range_chip());
+        let ctx = builder.main(0);
+
+        let id_hi = ctx.load_constant(from_be_u128(&self.model_id[..16]));
+        let id_lo = ctx.load_constant(from_be_u128(&self.model_id[16..]));
+        let mut cells: Vec<Option<Vec<AssignedValue<Fr>>>> = vec![None; model.values.len()];
+        let mut input_cells = Vec::new();
+        for &id in &model.inputs {
+            let assigned = ctx.assign_witnesses(trace.values[id].iter().map(|&v| fe(v)));
+            input_cells.extend(assigned.iter().copied());
+            cells[id] = Some(assigned);
+        }
+        let input_words = chip.pack(ctx, &input_cells);
+
+        for node in &model.nodes {
+            let x = cells[node.inputs[0]].clone().ok_or_else(|| {
+                Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
+            })?;
+            let hints = &trace.values[node.output];
+            let y = match &node.op {
+                QuantOp::Linear { in_features, out_features, weight, bias, shift } => LinearLayer {
+                    in_features: *in_features,
+                    out_features: *out_features,
+                    weight,
+                    bias,
+                    shift: *shift,
+                }
+                .assign(ctx, &chip, &x, hints),
+                QuantOp::Relu => x.iter().zip(hints).map(|(&x, &h)| relu(ctx, &chip, x, h)).collect(),
+                QuantOp::Reshape => x,
+            };
+            cells[node.output] = Some(y);
+        }
+
+        let mut output_cells = Vec::new();
+        for &id in &model.outputs {
+            output_cells.extend(cells[id].clone().ok_or_else(|| {
+                Error::TraceMismatch(format!("output `{}` is never computed", model.values[id].name))
+            })?);
+        }
+        let output_words = chip.pack(ctx, &output_cells);
+
+        let mut public = vec![id_hi, id_lo];
+        public.extend(input_words);
+        public.extend(output_words);
+        builder.assigned_instances = vec![public];
+        Ok(public_instances(&self.model_id, &trace.inputs(model), &trace.outputs(model)))
+    }
+
+    fn check_trace(&self, trace: &Trace) -> Result<()> {
+        let model = self.model;
+        if trace.values.len() != model.values.len() {
+            return Err(Error::TraceMismatch(format!(
+                "{} tensors traced, the model has {}",
+                trace.values.len(),
+                model.values.len()
+            )));
+        }
+        let computed = model.inputs.iter().chain(model.nodes.iter().map(|n| &n.output));
+        for &id in computed {
+            if trace.values[id].len() != model.values[id].numel() {
+                return Err(Error::TraceMismatch(format!(
+                    "tensor `{}` has {} traced values, its shape {:?} needs {}",
+                    model.values[id].name,
+                    trace.values[id].len(),
+                    model.values[id].shape,
+                    model.values[id].numel()
+                )));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,145 @@
+//! Every chip: the honest witness satisfies the circuit, a tampered one does not.
+
+use halo2_base::gates::RangeChip;
+use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
+use halo2_base::utils::testing::base_test;
+use halo2_base::Context;
+use zkinfer_circuit::{fe, relu, FixedPointChip, LinearLayer};
+use zkinfer_model::{rescale, VALUE_MAX, VALUE_MIN};
+
+const K: u32 = 11;
+
+fn check(honest: bool, f: impl FnOnce(&mut Context<Fr>, &FixedPointChip)) {
+    base_test()
+        .k(K)
+        .lookup_bits(K as usize - 1)
+        .expect_satisfied(honest)
+        .run(|ctx, range: &RangeChip<Fr>| f(ctx, &FixedPointChip::new(range.clone())));
+}
+
+#[test]
+fn value_range_accepts_the_edges() {
+    check(true, |ctx, chip| {
+        for v in [VALUE_MIN, -1, 0, 1, VALUE_MAX] {
+            let x = ctx.load_witness(fe(v));
+            chip.check_value(ctx, x);
+        }
+    });
+}
+
+#[test]
+fn value_range_rejects_just_outside() {
+    for v in [VALUE_MAX + 1, VALUE_MIN - 1, i64::MAX / 2] {
+        check(false, |ctx, chip| {
+            let x = ctx.load_witness(fe(v));
+            chip.check_value(ctx, x);
+        });
+    }
+}
+
+#[test]
+fn rescale_honest_quotients_pass() {
+    check(true, |ctx, chip| {
+        for acc in [0i64, 1, 127, 128, 383, 384, -1, -128, -129, -384, -385, 1 << 40, -(1 << 40)] {
+            let a = ctx.load_witness(fe(acc));
+            let q = rescale(acc as i128, 8) as i64;
+            chip.rescale(ctx, a, q, 8);
+        }
+    });
+}
+
+#[test]
+fn rescale_wrong_quotient_fails() {
+    for (acc, delta) in [(383i64, 1i64), (384, -1), (-385, 1), (1000, 4)] {
+        check(false, |ctx, chip| {
+            let a = ctx.load_witness(fe(acc));
+            let q = rescale(acc as i128, 8) as i64 + delta;
+            chip.rescale(ctx, a, q, 8);
+        });
+    }
+}
+
+#[test]
+fn rescale_quotient_out_of_range_fails() {
+    // The honest quotient of an accumulator this large does not fit the value range.
+    check(false, |ctx, chip| {
+        let acc = (VALUE_MAX + 1) << 8;
+        let a = ctx.load_witness(fe(acc));
+        chip.rescale(ctx, a, VALUE_MAX + 1, 8);
+    });
+}
+
+#[test]
+fn relu_honest_passes() {
+    check(true, |ctx, chip| {
+        for x in [VALUE_MIN, -5, 0, 5, VALUE_MAX] {
+            let a = ctx.load_witness(fe(x));
+            relu(ctx, chip, a, x.max(0));
+        }
+    });
+}
+
+#[test]
+fn relu_tampered_fails() {
+    // Passing a negative input through, zeroing a positive one, or any other value.
+    for (x, y) in [(-5i64, -5i64), (5, 0), (5, 6), (-5, 1), (0, 1)] {
+        check(false, |ctx, chip| {
+            let a = ctx.load_witness(fe(x));
+            relu(ctx, chip, a, y);
+        });
+    }
+}
+
+fn linear_case(tamper: i64) {
+    let weight = [3i64, -2, 0, 1, 5, 7]; // 2 outputs x 3 inputs, one zero weight
+    let bias = [100i64, -300];
+    let x = [10i64, -20, 30, 1, 2, 3]; // two rows
+    let mut y: Vec<i64> = x
+        .chunks(3)
+        .flat_map(|row| {
+            (0..2).map(move |o| {
+                let acc: i64 =
+                    row.iter().zip(&weight[o * 3..o * 3 + 3]).map(|(a, w)| a * w).sum::<i64>() + bias[o];
+                rescale(acc as i128, 4) as i64
+            })
+        })
+        .collect();
+    y[3] += tamper;
+    check(tamper == 0, |ctx, chip| {
+        let cells = ctx.assign_witnesses(x.iter().map(|&v| fe(v)));
+        let layer = LinearLayer { in_features: 3, out_features: 2, weight: &weight, bias: &bias, shift: 4 };
+        layer.assign(ctx, chip, &cells, &y);
+    });
+}
+
+#[test]
+fn linear_honest_passes() {
+    linear_case(0);
+}
+
+#[test]
+fn linear_wrong_output_fails() {
+    linear_case(1);
+    linear_case(-1);
+}
+
+#[test]
+fn pack_matches_native_encoding() {
+    let values: Vec<i64> = vec![VALUE_MIN, -1, 0, 1, VALUE_MAX, 42, -42, 7, 8];
+    let expected = zkinfer_circuit::public_instances(&[0u8; 32], &values, &[]);
+    check(true, |ctx, chip| {
+        let cells = ctx.assign_witnesses(values.iter().map(|&v| fe(v)));
+        let words = chip.pack(ctx, &cells);
+        assert_eq!(words.len(), 2);
+        let got: Vec<Fr> = words.iter().map(|w| *w.value()).collect();
+        assert_eq!(got, expected[2..]);
+    });
+}
+
+#[test]
+fn pack_rejects_a_lane_that_overflows() {
+    check(false, |ctx, chip| {
+        let cells = ctx.assign_witnesses([fe(VALUE_MAX + 1), fe(0)]);
+        chip.pack(ctx, &cells);
+    });
+}

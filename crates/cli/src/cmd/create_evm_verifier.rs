@@ -1,0 +1,96 @@
+use std::path::Path;
+
+use halo2_base_ext::*;
+use zkinfer_evm::{
+    compile_verifier, evm_verify, verifier_solidity, EvmCheck, Solc, VerifierArtifact, EIP170_LIMIT,
+};
+use zkinfer_model::CompiledModel;
+use zkinfer_prover::{read_json, read_vk, srs_fingerprint, write_json, ProofFile, Srs};
+
+use super::setup::srs_for;
+use crate::opts::EvmArgs;
+use crate::output::Reporter;
+use crate::paths;
+
+/// The halo2 types this command handles, through the circuit crate's re-export.
+mod halo2_base_ext {
+    pub(super) use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
+    pub(super) use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
+}
+
+impl EvmArgs {
+    pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
+        let dir = &self.dir.dir;
+        let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
+        let (vk, settings) = read_vk(&dir.join(paths::KEYS_DIR))?;
+        let srs = srs_for(settings.layout.k(), &self.srs, rep)?;
+        if srs_fingerprint(&srs) != settings.srs_fingerprint {
+            anyhow::bail!("the keys in {} were made with another SRS", dir.join(paths::KEYS_DIR).display());
+        }
+        let proof_path = dir.join(paths::PROOF);
+        let proof: Option<ProofFile> = proof_path.exists().then(|| read_json(&proof_path)).transpose()?;
+        let (artifact, check) = create_evm_verifier(&compiled, &srs, &vk, proof.as_ref(), dir, rep)?;
+        rep.line(format!(
+            "verifier   {} ({} bytes runtime, {} bytes deploy)",
+            artifact.contract_name, artifact.runtime_size, artifact.deploy_size
+        ));
+        if let Some(check) = check {
+            rep.line(format!("revm gas   {}", check.gas));
+        }
+        Ok(())
+    }
+}
+
+/// Generates `<Name>Verifier.sol`, compiles it to `verifier.json`, and, given a proof, checks
+/// it in revm (a tampered copy must fail).
+pub(crate) fn create_evm_verifier(
+    compiled: &CompiledModel,
+    srs: &Srs,
+    vk: &VerifyingKey<G1Affine>,
+    proof: Option<&ProofFile>,
+    dir: &Path,
+    rep: &mut Reporter,
+) -> anyhow::Result<(VerifierArtifact, Option<EvmCheck>)> {
+    let name = paths::verifier_contract_name(&compiled.model.name);
+    let num_instances =
+        zkinfer_circuit::num_instances(compiled.model.input_len(), compiled.model.output_len());
+    let source = rep.step("generate Solidity verifier", || -> anyhow::Result<String> {
+        Ok(verifier_solidity(&srs.params, vk, num_instances, &name))
+    })?;
+    let sol_path = paths::verifier_sol(dir, &name);
+    std::fs::write(&sol_path, &source)?;
+    let solc = Solc::find()?;
+    let artifact = rep.step("compile verifier (solc, no optimizer)", || {
+        compile_verifier(&solc, &source, &name, num_instances)
+    })?;
+    write_json(&dir.join(paths::VERIFIER_JSON), &artifact)?;
+    rep.note(format!(
+        "{}: {} bytes runtime code (EIP-170 limit {EIP170_LIMIT}), {} bytes creation code, solc {}",
+        sol_path.display(),
+        artifact.runtime_size,
+        artifact.deploy_size,
+        artifact.solc_version
+    ));
+    if artifact.runtime_size > EIP170_LIMIT {
+        rep.warn(format!(
+            "the verifier's runtime code ({} bytes) exceeds EIP-170: mainnet would refuse it",
+            artifact.runtime_size
+        ));
+    }
+    rep.set("verifierRuntimeBytes", artifact.runtime_size);
+    rep.set("verifierDeployBytes", artifact.deploy_size);
+    let check = match proof {
+        Some(p) => {
+            let instances = p.instance_values()?;
+            let bytes = p.proof_bytes()?;
+            let check = rep.step("verify in revm (+ tampered proof rejected)", || {
+                evm_verify(&artifact.creation_code(), &instances, &bytes)
+            })?;
+            rep.note(format!("revm: verifier call {} gas", check.gas));
+            rep.set("revmGas", check.gas);
+            Some(check)
+        }
+        None => None,
+    };
+    Ok((artifact, check))
+}

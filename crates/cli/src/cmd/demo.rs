@@ -1,0 +1,93 @@
+use zkinfer_chain::{compile as compile_contracts, Chain, LocalNode};
+use zkinfer_evm::Solc;
+use zkinfer_model::{dequantize, Scales};
+
+use super::compile::compile;
+use super::create_evm_verifier::create_evm_verifier;
+use super::deploy::deploy;
+use super::prove::prove;
+use super::runtime;
+use super::setup::setup;
+use super::verify_onchain::{check_rejections, verify_onchain};
+use crate::opts::DemoArgs;
+use crate::output::Reporter;
+
+impl DemoArgs {
+    /// The whole pipeline on one model, against a local anvil started here.
+    pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
+        let dir = &self.dir;
+        let compiled = compile(&self.model, Some(&self.input), Scales::default(), dir, rep)?;
+        let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
+        let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
+        let instances = proof.instance_values()?;
+        let proof_bytes = proof.proof_bytes()?;
+        rep.step("verify natively", || {
+            zkinfer_prover::verify(&srs.params, keys.vk(), &instances, &proof_bytes)
+        })?;
+        let (verifier, revm) = create_evm_verifier(&compiled, &srs, keys.vk(), Some(&proof), dir, rep)?;
+
+        let node = rep.step("start anvil (local chain)", LocalNode::start)?;
+        rep.note(format!("anvil at {} (chain id {})", node.endpoint(), node.chain_id()));
+        let key = node.dev_key(0).ok_or_else(|| anyhow::anyhow!("anvil printed no dev keys"))?;
+        let contracts =
+            rep.step("compile ModelRegistry + RiskOracle (solc)", || compile_contracts(&Solc::find()?))?;
+        let rt = runtime()?;
+        let deployments_dir = dir.join("deployments");
+        let (deployed, onchain) = rt.block_on(async {
+            let chain = Chain::connect(&node.endpoint(), &key).await?;
+            let deployed = deploy(&chain, &deployments_dir, &compiled, &verifier, &contracts, rep).await?;
+            let onchain =
+                verify_onchain(&chain, deployed.registry, deployed.consumer.address, &proof, rep).await?;
+            check_rejections(&chain, deployed.registry, deployed.consumer.address, &proof, rep).await?;
+            anyhow::Ok((deployed, onchain))
+        })?;
+        drop(node);
+
+        let scale = proof.output_scale;
+        rep.line(format!("zkinfer demo: {} ({})", compiled.model.name, compiled.op_types.join(", ")));
+        rep.line(format!("  model id              {}", compiled.model_id));
+        rep.line(format!(
+            "  circuit               k={}, {} advice cells",
+            keys.settings.layout.k(),
+            keys.settings.layout.advice_cells
+        ));
+        rep.line(format!(
+            "  proof                 {} bytes, {} public values",
+            proof_bytes.len(),
+            instances.len()
+        ));
+        rep.line(format!(
+            "  verifier              {} bytes runtime, {} bytes creation code",
+            verifier.runtime_size, verifier.deploy_size
+        ));
+        if let Some(r) = revm {
+            rep.line(format!("  revm verifier call    {} gas", r.gas));
+        }
+        rep.line(format!("  verifyInference       {} gas (transaction estimate)", onchain.verify_gas));
+        rep.line(format!(
+            "  RiskOracle.post...    {} gas (tx {})",
+            onchain.consumer_tx.gas_used, onchain.consumer_tx.hash
+        ));
+        rep.line(format!("  verifier address      {}", deployed.verifier.address));
+        rep.line(format!(
+            "  oracle                risk class {}, max LTV {} -> {} bps",
+            onchain.class_after, onchain.ltv_before, onchain.ltv_after
+        ));
+        rep.line("  outputs               proven (dequantized)   float (tract)".to_string());
+        for (i, (&q, &f)) in proof.outputs.iter().zip(&fidelity.float).enumerate() {
+            rep.line(format!(
+                "    [{i}]                 {:>+12.5}           {:>+12.5}",
+                dequantize(q, scale),
+                f
+            ));
+        }
+        rep.line(format!(
+            "  float vs quantized    max abs error {:.5}, max rel error {:.4}, argmax {}",
+            fidelity.max_abs_error,
+            fidelity.max_rel_error,
+            if fidelity.argmax_agrees { "agrees" } else { "differs" }
+        ));
+        rep.line("  rejected on-chain     flipped proof byte, changed input, changed output".to_string());
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+use std::path::Path;
+
+use anyhow::Context;
+use zkinfer_chain::{
+    compile, Address, Chain, ContractSet, Deployed, Deployments, ModelDeployment, ModelEntry, B256,
+};
+use zkinfer_evm::{Solc, VerifierArtifact};
+use zkinfer_model::CompiledModel;
+use zkinfer_prover::read_json;
+
+use super::runtime;
+use crate::opts::DeployArgs;
+use crate::output::Reporter;
+use crate::paths;
+
+/// Where the demo's contracts landed.
+#[derive(Debug)]
+pub(crate) struct DeployReport {
+    pub(crate) registry: Address,
+    pub(crate) verifier: Deployed,
+    pub(crate) consumer: Deployed,
+}
+
+impl DeployArgs {
+    pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
+        let dir = &self.dir.dir;
+        let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
+        let verifier: VerifierArtifact =
+            read_json(&dir.join(paths::VERIFIER_JSON)).context("run `zkinfer create-evm-verifier` first")?;
+        let contracts = rep.step("compile registry and consumer (solc)", || compile(&Solc::find()?))?;
+        let rt = runtime()?;
+        let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
+        let report =
+            rt.block_on(deploy(&chain, &self.chain.deployments, &compiled, &verifier, &contracts, rep))?;
+        rep.line(format!("registry   {}", report.registry));
+        rep.line(format!("verifier   {}", report.verifier.address));
+        rep.line(format!("consumer   {}", report.consumer.address));
+        Ok(())
+    }
+}
+
+/// The registry's entry for a compiled model.
+pub(crate) fn model_entry(compiled: &CompiledModel) -> anyhow::Result<ModelEntry> {
+    let m = &compiled.model;
+    Ok(ModelEntry {
+        model_id: B256::from(compiled.id()),
+        input_count: m.input_len().try_into()?,
+        output_count: m.output_len().try_into()?,
+        input_scale: m.scales.input.try_into()?,
+        output_scale: m.output_scale().try_into()?,
+    })
+}
+
+/// Deploys the verifier, the registry (reused when `deployments/<chainId>.json` names one that
+/// has code) and a `RiskOracle` consumer, registers the model, and records the addresses.
+pub(crate) async fn deploy(
+    chain: &Chain,
+    deployments_dir: &Path,
+    compiled: &CompiledModel,
+    verifier: &VerifierArtifact,
+    contracts: &ContractSet,
+    rep: &mut Reporter,
+) -> anyhow::Result<DeployReport> {
+    let mut book = Deployments::read(deployments_dir, chain.chain_id)?.unwrap_or_default();
+    book.chain_id = chain.chain_id;
+    let known: Option<Address> = book.registry.parse().ok();
+    let registry = match known {
+        Some(addr) if chain.code_size(addr).await? > 0 => {
+            rep.note(format!("reusing ModelRegistry at {addr}"));
+            addr
+        }
+        _ => {
+            let d = timed(
+                rep,
+                "deploy ModelRegistry",
+                chain.deploy("ModelRegistry", contracts.registry.bytecode.clone()),
+            )
+            .await?;
+            rep.note(format!("ModelRegistry at {} ({} gas)", d.address, d.tx.gas_used));
+            d.address
+        }
+    };
+    let v = timed(rep, "deploy verifier", chain.deploy(&verifier.contract_name, verifier.creation_code()))
+        .await?;
+    rep.note(format!(
+        "{} at {} ({} bytes of code, {} gas)",
+        verifier.contract_name, v.address, v.code_size, v.tx.gas_used
+    ));
+    let entry = model_entry(compiled)?;
+    if chain.is_registered(registry, entry.model_id).await? {
+        anyhow::bail!(
+            "model {} is already registered in {registry}; entries are frozen. Deploy a fresh registry (remove {}) to use a new verifier",
+            compiled.model_id,
+            Deployments::path(deployments_dir, chain.chain_id).display()
+        );
+    }
+    let reg = timed(rep, "register model", chain.register_model(registry, v.address, &entry)).await?;
+    rep.note(format!("registered {} ({} gas)", compiled.model_id, reg.gas_used));
+    let consumer = timed(
+        rep,
+        "deploy RiskOracle consumer",
+        chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, registry, entry.model_id),
+    )
+    .await?;
+    book.registry = registry.to_string();
+    book.models.insert(
+        compiled.model_id.clone(),
+        ModelDeployment {
+            name: compiled.model.name.clone(),
+            verifier: v.address.to_string(),
+            consumer: Some(consumer.address.to_string()),
+        },
+    );
+    let path = book.write(deployments_dir)?;
+    rep.note(format!("addresses written to {}", path.display()));
+    rep.set("registry", registry.to_string());
+    rep.set("verifierAddress", v.address.to_string());
+    rep.set("consumer", consumer.address.to_string());
+    Ok(DeployReport { registry, verifier: v, consumer })
+}
+
+/// Times an async chain step like [`Reporter::step`].
+pub(crate) async fn timed<T>(
+    rep: &mut Reporter,
+    name: &str,
+    fut: impl std::future::Future<Output = zkinfer_chain::Result<T>>,
+) -> anyhow::Result<T> {
+    let start = std::time::Instant::now();
+    let result = fut.await;
+    rep.record(name, start.elapsed().as_secs_f64(), result.is_ok());
+    Ok(result?)
+}

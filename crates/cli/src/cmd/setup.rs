@@ -1,0 +1,67 @@
+use std::path::Path;
+
+use zkinfer_model::CompiledModel;
+use zkinfer_prover::{dev_srs, layout, load_or_keygen, load_srs, Keys, Srs};
+
+use crate::opts::{SetupArgs, SrsSelect};
+use crate::output::Reporter;
+use crate::paths;
+
+impl SetupArgs {
+    pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
+        let compiled = CompiledModel::read(&self.dir.dir.join(paths::COMPILED))?;
+        let (_, keys) = setup(&compiled, &self.srs, &self.dir.dir, rep)?;
+        rep.line(format!("k          {}", keys.settings.layout.k()));
+        rep.line(format!("keys       {}", self.dir.dir.join(paths::KEYS_DIR).display()));
+        Ok(())
+    }
+}
+
+/// The SRS for `k`: the given ceremony file, or the dev SRS (with a loud warning).
+pub(crate) fn srs_for(k: u32, select: &SrsSelect, rep: &mut Reporter) -> anyhow::Result<Srs> {
+    let srs = match &select.srs {
+        Some(path) => rep.step("load SRS", || load_srs(path, Some(k)))?,
+        None => {
+            let cache = paths::cache_dir(select.cache_dir.as_deref());
+            rep.step("dev SRS (generate or load cache)", || dev_srs(k, &cache))?
+        }
+    };
+    if srs.is_insecure() {
+        rep.warn(srs.describe());
+    } else {
+        rep.note(srs.describe());
+    }
+    rep.set("srsInsecure", srs.is_insecure());
+    Ok(srs)
+}
+
+/// Layout, SRS and keys (from the cache in `<dir>/keys` when still valid).
+pub(crate) fn setup(
+    compiled: &CompiledModel,
+    select: &SrsSelect,
+    dir: &Path,
+    rep: &mut Reporter,
+) -> anyhow::Result<(Srs, Keys)> {
+    let id = compiled.id();
+    let layout = rep.step("circuit layout", || layout(&compiled.model, id))?;
+    rep.note(format!(
+        "k={} ({} rows), {} advice + {} lookup columns, {} advice cells, {} range lookups, {} public values",
+        layout.k(),
+        1u64 << layout.k(),
+        layout.params.num_advice_per_phase[0],
+        layout.params.num_lookup_advice_per_phase[0],
+        layout.advice_cells,
+        layout.lookup_cells,
+        layout.num_instances
+    ));
+    rep.set("k", layout.k());
+    rep.set("advice_cells", layout.advice_cells);
+    let srs = srs_for(layout.k(), select, rep)?;
+    let keys_dir = dir.join(paths::KEYS_DIR);
+    let (keys, cached) =
+        rep.step("keygen (vk + pk)", || load_or_keygen(&keys_dir, &srs, &compiled.model, id, &layout))?;
+    if cached {
+        rep.note(format!("keys reused from {}", keys_dir.display()));
+    }
+    Ok((srs, keys))
+}

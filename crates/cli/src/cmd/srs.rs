@@ -1,0 +1,24 @@
+use zkinfer_prover::{dev_srs, load_srs};
+
+use crate::opts::SrsArgs;
+use crate::output::Reporter;
+use crate::paths;
+
+impl SrsArgs {
+    pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
+        let srs = match (self.k, &self.info) {
+            (Some(k), None) => {
+                let cache = paths::cache_dir(self.cache_dir.as_deref());
+                rep.step(&format!("dev SRS k={k}"), || dev_srs(k, &cache))?
+            }
+            (None, Some(path)) => rep.step("read SRS", || load_srs(path, None))?,
+            _ => anyhow::bail!("give --k K (make the dev SRS) or --info FILE"),
+        };
+        if srs.is_insecure() {
+            rep.warn(srs.describe());
+        }
+        rep.set("insecure", srs.is_insecure());
+        rep.line(srs.describe());
+        Ok(())
+    }
+}

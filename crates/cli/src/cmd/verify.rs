@@ -1,0 +1,40 @@
+use zkinfer_model::CompiledModel;
+use zkinfer_prover::{read_json, read_vk, srs_fingerprint, ProofFile};
+
+use super::setup::srs_for;
+use crate::opts::VerifyArgs;
+use crate::output::Reporter;
+use crate::paths;
+
+impl VerifyArgs {
+    pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
+        let dir = &self.dir.dir;
+        let proof_path = self.proof.unwrap_or_else(|| dir.join(paths::PROOF));
+        let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
+        let proof: ProofFile = read_json(&proof_path)?;
+        if proof.model_id != compiled.model_id {
+            anyhow::bail!(
+                "{} is a proof for model {}, not for {}",
+                proof_path.display(),
+                proof.model_id,
+                compiled.model_id
+            );
+        }
+        let (vk, settings) = read_vk(&dir.join(paths::KEYS_DIR))?;
+        let srs = srs_for(settings.layout.k(), &self.srs, rep)?;
+        if srs_fingerprint(&srs) != settings.srs_fingerprint {
+            anyhow::bail!("the keys in {} were made with another SRS", dir.join(paths::KEYS_DIR).display());
+        }
+        // The public values must be the ones the model's inputs and outputs encode.
+        let expected = zkinfer_circuit::public_instances(&compiled.id(), &proof.inputs, &proof.outputs);
+        if proof.instance_values()? != expected {
+            anyhow::bail!("{}: the public values do not encode its inputs and outputs", proof_path.display());
+        }
+        rep.step("verify natively", || {
+            zkinfer_prover::verify(&srs.params, &vk, &expected, &proof.proof_bytes()?)
+        })?;
+        rep.set("verified", true);
+        rep.line(format!("verified   {}", proof_path.display()));
+        Ok(())
+    }
+}

@@ -1,0 +1,129 @@
+use anyhow::Context;
+use zkinfer_chain::{Address, Chain, Deployments, TxInfo, B256, U256};
+use zkinfer_model::CompiledModel;
+use zkinfer_prover::{read_json, ProofFile};
+
+use super::deploy::timed;
+use super::runtime;
+use crate::opts::VerifyOnchainArgs;
+use crate::output::Reporter;
+use crate::paths;
+
+/// What the on-chain check measured.
+#[derive(Debug)]
+pub(crate) struct OnchainReport {
+    pub(crate) verify_gas: u64,
+    pub(crate) consumer_tx: TxInfo,
+    pub(crate) class_after: u8,
+    pub(crate) ltv_before: u16,
+    pub(crate) ltv_after: u16,
+}
+
+impl VerifyOnchainArgs {
+    pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
+        let dir = &self.dir.dir;
+        let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
+        let proof: ProofFile = read_json(&self.proof.unwrap_or_else(|| dir.join(paths::PROOF)))?;
+        let rt = runtime()?;
+        let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
+        let book = Deployments::read(&self.chain.deployments, chain.chain_id)?.with_context(|| {
+            format!("no deployments for chain {}: run `zkinfer deploy` first", chain.chain_id)
+        })?;
+        let entry = book.models.get(&compiled.model_id).with_context(|| {
+            format!("model {} is not in the deployments of chain {}", compiled.model_id, chain.chain_id)
+        })?;
+        let registry: Address = book.registry.parse()?;
+        let consumer: Address =
+            entry.consumer.as_deref().context("no consumer deployed for this model")?.parse()?;
+        let report = rt.block_on(verify_onchain(&chain, registry, consumer, &proof, rep))?;
+        rep.line(format!("verifyInference  {} gas (estimate)", report.verify_gas));
+        rep.line(format!(
+            "postAssessment   {} gas, tx {}",
+            report.consumer_tx.gas_used, report.consumer_tx.hash
+        ));
+        Ok(())
+    }
+}
+
+/// Checks the registry's encoding against the proof's, verifies through the registry, and lets
+/// the consumer act on the verified output.
+pub(crate) async fn verify_onchain(
+    chain: &Chain,
+    registry: Address,
+    consumer: Address,
+    proof: &ProofFile,
+    rep: &mut Reporter,
+) -> anyhow::Result<OnchainReport> {
+    let id: B256 = proof.model_id.parse()?;
+    let bytes = proof.proof_bytes()?;
+    let onchain = chain.public_inputs(registry, id, &proof.inputs, &proof.outputs).await?;
+    let ours: Vec<U256> = proof.instances.iter().map(|h| h.parse()).collect::<Result<_, _>>()?;
+    if onchain != ours {
+        anyhow::bail!(
+            "the registry encodes the public values differently from the prover: {onchain:?} vs {ours:?}"
+        );
+    }
+    let ok = timed(
+        rep,
+        "verifyInference (registry, eth_call)",
+        chain.verify_inference(registry, id, &proof.inputs, &proof.outputs, &bytes),
+    )
+    .await?;
+    if !ok {
+        anyhow::bail!("the deployed verifier rejected the proof");
+    }
+    let verify_gas = chain.estimate_verify_gas(registry, id, &proof.inputs, &proof.outputs, &bytes).await?;
+    rep.note(format!("verifyInference accepted the proof; a transaction calling it costs {verify_gas} gas"));
+    let (_, _, ltv_before) = chain.oracle_state(consumer).await?;
+    let tx = timed(
+        rep,
+        "RiskOracle.postAssessment (transaction)",
+        chain.post_assessment(consumer, &proof.inputs, &proof.outputs, &bytes),
+    )
+    .await?;
+    let (class_after, count, ltv_after) = chain.oracle_state(consumer).await?;
+    rep.note(format!(
+        "RiskOracle acted: risk class {class_after}, max LTV {ltv_before} -> {ltv_after} bps, {count} assessment(s); {} gas",
+        tx.gas_used
+    ));
+    rep.set("verifyInferenceGas", verify_gas);
+    rep.set("postAssessmentGas", tx.gas_used);
+    Ok(OnchainReport { verify_gas, consumer_tx: tx, class_after, ltv_before, ltv_after })
+}
+
+/// Tampered submissions that the chain must reject; any acceptance is an error.
+pub(crate) async fn check_rejections(
+    chain: &Chain,
+    registry: Address,
+    consumer: Address,
+    proof: &ProofFile,
+    rep: &mut Reporter,
+) -> anyhow::Result<()> {
+    let id: B256 = proof.model_id.parse()?;
+    let bytes = proof.proof_bytes()?;
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 2] ^= 0x01;
+    let mut inputs = proof.inputs.clone();
+    inputs[0] += 1;
+    let mut outputs = proof.outputs.clone();
+    outputs[0] += 1;
+    let cases: [(&str, &[i64], &[i64], &[u8]); 3] = [
+        ("flipped proof byte", &proof.inputs, &proof.outputs, &flipped),
+        ("changed input", &inputs, &proof.outputs, &bytes),
+        ("changed output", &proof.inputs, &outputs, &bytes),
+    ];
+    for (what, i, o, p) in cases {
+        if chain.verify_inference(registry, id, i, o, p).await? {
+            anyhow::bail!("the registry accepted a {what}");
+        }
+        rep.note(format!("rejected on-chain: {what}"));
+    }
+    match chain.post_assessment(consumer, &proof.inputs, &outputs, &bytes).await {
+        Err(e) if e.to_string().contains("InferenceNotVerified") => {
+            rep.note("RiskOracle refused the changed output (InferenceNotVerified)")
+        }
+        Err(e) => anyhow::bail!("RiskOracle failed for another reason than InferenceNotVerified: {e}"),
+        Ok(_) => anyhow::bail!("RiskOracle acted on a changed output"),
+    }
+    Ok(())
+}

@@ -1,0 +1,177 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Prove an ML model's inference with halo2 and verify it on-chain.
+///
+/// The pipeline, one subcommand per stage: compile -> setup -> prove -> verify ->
+/// create-evm-verifier -> deploy -> verify-onchain. `demo` runs all of them on the bundled model
+/// against a local anvil chain it starts itself.
+#[derive(Debug, Parser)]
+#[command(name = "zkinfer", version)]
+pub(crate) struct Opts {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+    /// Print a JSON summary on stdout instead of the human one (progress still goes to stderr).
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Import an ONNX model, quantize it and write `compiled.json` (with the model id).
+    Compile(CompileArgs),
+    /// Load or generate the SRS and the proving/verifying keys (cached).
+    Setup(SetupArgs),
+    /// Prove one inference: `proof.json` and `fidelity.json`.
+    Prove(ProveArgs),
+    /// Verify `proof.json` natively.
+    Verify(VerifyArgs),
+    /// Generate and compile the Solidity verifier, and check the proof with it in revm.
+    CreateEvmVerifier(EvmArgs),
+    /// Deploy the verifier, the registry (or reuse it) and a consumer; register the model.
+    Deploy(DeployArgs),
+    /// Verify `proof.json` through the deployed registry and let the consumer act on it.
+    VerifyOnchain(VerifyOnchainArgs),
+    /// Run the whole pipeline on the bundled model against a local chain.
+    Demo(DemoArgs),
+    /// Make the insecure dev SRS for k, or inspect an SRS file.
+    Srs(SrsArgs),
+}
+
+/// Where a model's artifacts live.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct DirArgs {
+    /// Artifact directory (compiled.json, keys, proof.json, the verifier).
+    #[arg(long, default_value = "zkinfer-out")]
+    pub(crate) dir: PathBuf,
+}
+
+/// SRS selection.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct SrsSelect {
+    /// A ceremony SRS (Perpetual Powers of Tau, halo2 raw format). Without it the INSECURE dev
+    /// SRS is generated and cached.
+    #[arg(long, env = "ZKINFER_SRS")]
+    pub(crate) srs: Option<PathBuf>,
+    /// Cache directory for the dev SRS.
+    #[arg(long, env = "ZKINFER_CACHE_DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompileArgs {
+    /// The ONNX model.
+    #[arg(long)]
+    pub(crate) model: PathBuf,
+    /// Sample input (EZKL format) used to fix input shapes and report fidelity.
+    #[arg(long)]
+    pub(crate) input: Option<PathBuf>,
+    /// Fixed-point scale of inputs and activations, in bits.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=16))]
+    pub(crate) input_scale: u32,
+    /// Fixed-point scale of weights, in bits.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=16))]
+    pub(crate) param_scale: u32,
+    #[command(flatten)]
+    pub(crate) dir: DirArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SetupArgs {
+    #[command(flatten)]
+    pub(crate) dir: DirArgs,
+    #[command(flatten)]
+    pub(crate) srs: SrsSelect,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProveArgs {
+    /// Input data (EZKL format).
+    #[arg(long)]
+    pub(crate) input: PathBuf,
+    #[command(flatten)]
+    pub(crate) dir: DirArgs,
+    #[command(flatten)]
+    pub(crate) srs: SrsSelect,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The proof (default: `<dir>/proof.json`).
+    #[arg(long)]
+    pub(crate) proof: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) dir: DirArgs,
+    #[command(flatten)]
+    pub(crate) srs: SrsSelect,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EvmArgs {
+    #[command(flatten)]
+    pub(crate) dir: DirArgs,
+    #[command(flatten)]
+    pub(crate) srs: SrsSelect,
+}
+
+/// A chain to talk to.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct ChainArgs {
+    /// JSON-RPC endpoint.
+    #[arg(long, env = "ZKINFER_RPC_URL")]
+    pub(crate) rpc_url: String,
+    /// Signing key, 0x-hex.
+    #[arg(long, env = "ZKINFER_PRIVATE_KEY", hide_env_values = true)]
+    pub(crate) private_key: String,
+    /// Where `<chainId>.json` with the addresses is kept.
+    #[arg(long, default_value = "deployments")]
+    pub(crate) deployments: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DeployArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    #[command(flatten)]
+    pub(crate) dir: DirArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyOnchainArgs {
+    /// The proof (default: `<dir>/proof.json`).
+    #[arg(long)]
+    pub(crate) proof: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    #[command(flatten)]
+    pub(crate) dir: DirArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// The ONNX model.
+    #[arg(long, default_value = "models/risk_mlp/network.onnx")]
+    pub(crate) model: PathBuf,
+    /// Its input.
+    #[arg(long, default_value = "models/risk_mlp/input.json")]
+    pub(crate) input: PathBuf,
+    /// Artifact directory.
+    #[arg(long, default_value = "zkinfer-out/demo")]
+    pub(crate) dir: PathBuf,
+    #[command(flatten)]
+    pub(crate) srs: SrsSelect,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SrsArgs {
+    /// Generate (or find cached) the dev SRS with 2^k points.
+    #[arg(long, conflicts_with = "info")]
+    pub(crate) k: Option<u32>,
+    /// Describe an SRS file: its size and whether it is the insecure dev SRS.
+    #[arg(long)]
+    pub(crate) info: Option<PathBuf>,
+    /// Cache directory for the dev SRS.
+    #[arg(long, env = "ZKINFER_CACHE_DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+}

@@ -1,0 +1,44 @@
+//! File names inside an artifact directory, and default locations.
+
+use std::path::{Path, PathBuf};
+
+pub(crate) const COMPILED: &str = "compiled.json";
+pub(crate) const PROOF: &str = "proof.json";
+pub(crate) const FIDELITY: &str = "fidelity.json";
+pub(crate) const VERIFIER_JSON: &str = "verifier.json";
+pub(crate) const KEYS_DIR: &str = "keys";
+
+/// `<Name>Verifier`, a Solidity identifier derived from the model name.
+pub(crate) fn verifier_contract_name(model_name: &str) -> String {
+    let mut name: String = model_name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let mut c = s.chars();
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+        })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "Model");
+    }
+    name + "Verifier"
+}
+
+/// The Solidity file of the verifier in `dir`.
+pub(crate) fn verifier_sol(dir: &Path, contract: &str) -> PathBuf {
+    dir.join(format!("{contract}.sol"))
+}
+
+/// `$ZKINFER_CACHE_DIR`, else `$XDG_CACHE_HOME/zkinfer`, else `~/.cache/zkinfer`.
+pub(crate) fn cache_dir(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_owned();
+    }
+    if let Some(x) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(x).join("zkinfer");
+    }
+    match std::env::var_os("HOME") {
+        Some(h) => PathBuf::from(h).join(".cache/zkinfer"),
+        None => PathBuf::from(".zkinfer-cache"),
+    }
+}

@@ -1,0 +1,109 @@
+use crate::fixed_point::{in_range, quantize, rescale, VALUE_BITS};
+use crate::graph::FloatTensor;
+use crate::quantize::{QuantOp, QuantizedModel};
+use crate::{Error, Result};
+
+/// Every value the integer executor computed, indexed by value id: the circuit's witness.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    /// Flat values of each tensor (empty for tensors not computed).
+    pub values: Vec<Vec<i64>>,
+}
+
+impl Trace {
+    /// The flattened graph inputs, in order.
+    pub fn inputs(&self, model: &QuantizedModel) -> Vec<i64> {
+        model.inputs.iter().flat_map(|&v| self.values[v].iter().copied()).collect()
+    }
+
+    /// The flattened graph outputs, in order.
+    pub fn outputs(&self, model: &QuantizedModel) -> Vec<i64> {
+        model.outputs.iter().flat_map(|&v| self.values[v].iter().copied()).collect()
+    }
+}
+
+/// Quantizes float inputs at the model's input scale, naming the first value that does not fit.
+pub fn quantize_inputs(model: &QuantizedModel, inputs: &[FloatTensor]) -> Result<Vec<Vec<i64>>> {
+    inputs
+        .iter()
+        .zip(&model.inputs)
+        .map(|(t, &id)| {
+            let scale = model.values[id].scale;
+            t.data
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| {
+                    quantize(x, scale).ok_or_else(|| Error::OutOfRange {
+                        place: format!("input `{}`[{i}]", model.values[id].name),
+                        value: x.to_string(),
+                        bits: VALUE_BITS,
+                        scale,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs the integer model. Every produced value is checked against the value range, so a
+/// value the circuit could not represent is an error here, never a wrong proof.
+pub fn execute(model: &QuantizedModel, inputs: &[Vec<i64>]) -> Result<Trace> {
+    if inputs.len() != model.inputs.len() {
+        return Err(Error::Compiled(format!(
+            "{} input tensors given, the model has {}",
+            inputs.len(),
+            model.inputs.len()
+        )));
+    }
+    let mut values = vec![Vec::new(); model.values.len()];
+    for (&id, data) in model.inputs.iter().zip(inputs) {
+        let info = &model.values[id];
+        if data.len() != info.numel() {
+            return Err(Error::Compiled(format!(
+                "input `{}` has {} values, its shape {:?} needs {}",
+                info.name,
+                data.len(),
+                info.shape,
+                info.numel()
+            )));
+        }
+        if let Some((i, v)) = data.iter().enumerate().find(|(_, v)| !in_range(**v)) {
+            return Err(out_of_range(format!("input `{}`[{i}]", info.name), *v, info.scale));
+        }
+        values[id] = data.clone();
+    }
+    for node in &model.nodes {
+        let x = &values[node.inputs[0]];
+        let out_scale = model.values[node.output].scale;
+        let y: Vec<i64> = match &node.op {
+            QuantOp::Linear { in_features, out_features, weight, bias, shift } => {
+                let mut y = Vec::with_capacity(x.len() / in_features * out_features);
+                for row in x.chunks(*in_features) {
+                    for o in 0..*out_features {
+                        let w = &weight[o * in_features..(o + 1) * in_features];
+                        let acc: i128 = row.iter().zip(w).map(|(&a, &b)| a as i128 * b as i128).sum::<i128>()
+                            + bias[o] as i128;
+                        let q = rescale(acc, *shift);
+                        if q < i64::MIN as i128 || !in_range(q as i64) {
+                            return Err(out_of_range(
+                                format!("node `{}` ({}) output[{}]", node.name, node.op_type, y.len()),
+                                q,
+                                out_scale,
+                            ));
+                        }
+                        y.push(q as i64);
+                    }
+                }
+                y
+            }
+            QuantOp::Relu => x.iter().map(|&v| v.max(0)).collect(),
+            QuantOp::Reshape => x.clone(),
+        };
+        values[node.output] = y;
+    }
+    Ok(Trace { values })
+}
+
+fn out_of_range(place: String, value: impl ToString, scale: u32) -> Error {
+    Error::OutOfRange { place, value: value.to_string(), bits: VALUE_BITS, scale }
+}

@@ -1,0 +1,46 @@
+//! The fixed-point number format shared by the executor, the circuit and the contracts.
+
+/// Signed bit width of every activation, input and output value: each lies in
+/// `[-2^(VALUE_BITS-1), 2^(VALUE_BITS-1))`. The circuit range-checks this and the registry
+/// contract packs values in lanes of this width.
+pub const VALUE_BITS: u32 = 32;
+
+/// How many [`VALUE_BITS`]-bit lanes are packed into one public field element (7 * 32 = 224
+/// bits, below the 253-bit BN254 scalar field).
+pub const LANES_PER_WORD: usize = 7;
+
+/// Smallest representable value.
+pub const VALUE_MIN: i64 = -(1 << (VALUE_BITS - 1));
+/// Largest representable value.
+pub const VALUE_MAX: i64 = (1 << (VALUE_BITS - 1)) - 1;
+
+/// Whether `v` fits the signed value range.
+pub fn in_range(v: i64) -> bool {
+    (VALUE_MIN..=VALUE_MAX).contains(&v)
+}
+
+/// Rounds `x * 2^scale` to the nearest integer (ties away from zero), or `None` when it does
+/// not fit the value range.
+pub fn quantize(x: f32, scale: u32) -> Option<i64> {
+    let q = (x as f64 * (1u64 << scale) as f64).round();
+    (q >= VALUE_MIN as f64 && q <= VALUE_MAX as f64).then_some(q as i64)
+}
+
+/// `q / 2^scale`.
+pub fn dequantize(q: i64, scale: u32) -> f64 {
+    q as f64 / (1u64 << scale) as f64
+}
+
+/// Divides by `2^shift`, rounding half up: `floor((acc + 2^(shift-1)) / 2^shift)`. The circuit's
+/// rescale gadget proves exactly this.
+pub fn rescale(acc: i128, shift: u32) -> i128 {
+    if shift == 0 {
+        return acc;
+    }
+    (acc + (1i128 << (shift - 1))).div_euclid(1i128 << shift)
+}
+
+/// Number of public words holding `n` packed values.
+pub fn packed_words(n: usize) -> usize {
+    n.div_ceil(LANES_PER_WORD)
+}

@@ -1,0 +1,113 @@
+use serde::{Deserialize, Serialize};
+
+/// A dense row-major `f32` tensor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FloatTensor {
+    /// Dimensions, outermost first.
+    pub shape: Vec<usize>,
+    /// `shape.iter().product()` values, row-major.
+    pub data: Vec<f32>,
+}
+
+impl FloatTensor {
+    /// Number of elements the shape holds.
+    pub fn numel(&self) -> usize {
+        self.shape.iter().product()
+    }
+}
+
+/// Index of a value (an activation tensor) in [`Graph::values`].
+pub type ValueId = usize;
+
+/// A named activation with its static shape.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValueInfo {
+    /// The ONNX tensor name.
+    pub name: String,
+    /// Static shape (symbolic batch dimensions resolved to 1 or to the input data's shape).
+    pub shape: Vec<usize>,
+}
+
+/// A float operation of the IR. Constants (weights, biases, target shapes) are folded into the op.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Op {
+    /// `y[.., o] = sum_i x[.., i] * weight[o, i] + bias[o]`, over the last axis.
+    Linear {
+        /// `[out_features, in_features]`, row-major.
+        weight: FloatTensor,
+        /// `out_features` values.
+        bias: Vec<f32>,
+    },
+    /// `y = max(x, 0)`.
+    Relu,
+    /// Same data, new shape (Flatten, Reshape).
+    Reshape {
+        /// The output shape.
+        shape: Vec<usize>,
+    },
+}
+
+impl Op {
+    /// A short name for messages and tables.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Linear { .. } => "Linear",
+            Op::Relu => "Relu",
+            Op::Reshape { .. } => "Reshape",
+        }
+    }
+}
+
+/// One operation applied to activations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// The ONNX node name (or `#index`).
+    pub name: String,
+    /// The ONNX op type(s) this node came from, e.g. `MatMul+Add`.
+    pub op_type: String,
+    /// The operation.
+    pub op: Op,
+    /// Activation inputs.
+    pub inputs: Vec<ValueId>,
+    /// The activation this node produces.
+    pub output: ValueId,
+}
+
+/// The compiler's own graph: activations, ops in topological order, graph inputs and outputs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Graph {
+    /// The model's name (file stem).
+    pub name: String,
+    /// Every activation.
+    pub values: Vec<ValueInfo>,
+    /// The graph inputs, in ONNX order.
+    pub inputs: Vec<ValueId>,
+    /// The nodes, each after the nodes producing its inputs.
+    pub nodes: Vec<Node>,
+    /// The graph outputs, in ONNX order.
+    pub outputs: Vec<ValueId>,
+}
+
+impl Graph {
+    /// The shapes of the graph inputs.
+    pub fn input_shapes(&self) -> Vec<Vec<usize>> {
+        self.inputs.iter().map(|&v| self.values[v].shape.clone()).collect()
+    }
+
+    /// The shapes of the graph outputs.
+    pub fn output_shapes(&self) -> Vec<Vec<usize>> {
+        self.outputs.iter().map(|&v| self.values[v].shape.clone()).collect()
+    }
+
+    /// The distinct ONNX op types used, sorted.
+    pub fn op_types(&self) -> Vec<String> {
+        let mut ops: Vec<String> = self
+            .nodes
+            .iter()
+            .flat_map(|n| n.op_type.split('+').map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        ops.sort();
+        ops.dedup();
+        ops
+    }
+}

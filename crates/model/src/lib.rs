@@ -1,0 +1,27 @@
+#![doc = include_str!("../README.md")]
+
+mod commitment;
+mod compiled;
+mod error;
+mod executor;
+mod fidelity;
+mod fixed_point;
+mod float_reference;
+mod graph;
+mod input;
+mod onnx;
+mod quantize;
+
+pub use commitment::{id_hex, model_id, MODEL_ID_DOMAIN};
+pub use compiled::{CompiledModel, COMPILED_FORMAT};
+pub use error::{Error, Result};
+pub use executor::{execute, quantize_inputs, Trace};
+pub use fidelity::Fidelity;
+pub use fixed_point::{
+    dequantize, in_range, packed_words, quantize, rescale, LANES_PER_WORD, VALUE_BITS, VALUE_MAX, VALUE_MIN,
+};
+pub use float_reference::float_reference;
+pub use graph::{FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
+pub use input::InputData;
+pub use onnx::load_onnx;
+pub use quantize::{QuantNode, QuantOp, QuantValue, QuantizedModel, Scales, QUANTIZED_FORMAT};

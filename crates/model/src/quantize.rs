@@ -1,0 +1,221 @@
+use serde::{Deserialize, Serialize};
+
+use crate::fixed_point::{quantize, VALUE_BITS};
+use crate::graph::{Graph, Op};
+use crate::{Error, Result};
+
+/// Fixed-point scales chosen for a model, in bits: a real `x` is represented by
+/// `round(x * 2^scale)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scales {
+    /// Scale of the inputs and of every activation.
+    pub input: u32,
+    /// Scale of the weights; biases use `input + param`.
+    pub param: u32,
+}
+
+impl Default for Scales {
+    fn default() -> Self {
+        Self { input: 8, param: 8 }
+    }
+}
+
+/// An integer operation. Every op reads and writes activations at the activation scale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuantOp {
+    /// `y[.., o] = rescale(sum_i x[.., i] * weight[o * in + i] + bias[o], shift)`.
+    Linear {
+        /// Input features.
+        in_features: usize,
+        /// Output features.
+        out_features: usize,
+        /// `[out, in]` row-major, at the param scale.
+        weight: Vec<i64>,
+        /// At the input scale plus the param scale.
+        bias: Vec<i64>,
+        /// Bits to divide by after accumulating (the param scale).
+        shift: u32,
+    },
+    /// `y = max(x, 0)`.
+    Relu,
+    /// Same values, new shape.
+    Reshape,
+}
+
+/// A quantized node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantNode {
+    /// The ONNX node name.
+    pub name: String,
+    /// The ONNX op type(s) lowered here.
+    pub op_type: String,
+    /// The integer op.
+    pub op: QuantOp,
+    /// Input value ids.
+    pub inputs: Vec<usize>,
+    /// Output value id.
+    pub output: usize,
+}
+
+/// A tensor of the quantized graph.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantValue {
+    /// The ONNX tensor name.
+    pub name: String,
+    /// Its shape.
+    pub shape: Vec<usize>,
+    /// Its fixed-point scale in bits.
+    pub scale: u32,
+}
+
+impl QuantValue {
+    /// Number of elements.
+    pub fn numel(&self) -> usize {
+        self.shape.iter().product()
+    }
+}
+
+/// The integer model that the circuit proves: architecture, quantized weights and scales. Its
+/// canonical JSON is what the model commitment hashes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantizedModel {
+    /// Format tag, bumped whenever the meaning of a field changes.
+    pub format: String,
+    /// The model's name.
+    pub name: String,
+    /// Signed bit width of every value.
+    pub value_bits: u32,
+    /// The chosen scales.
+    pub scales: Scales,
+    /// Every tensor.
+    pub values: Vec<QuantValue>,
+    /// Graph inputs (value ids).
+    pub inputs: Vec<usize>,
+    /// Graph outputs (value ids).
+    pub outputs: Vec<usize>,
+    /// Nodes in topological order.
+    pub nodes: Vec<QuantNode>,
+}
+
+/// The current [`QuantizedModel::format`].
+pub const QUANTIZED_FORMAT: &str = "zkinfer.quantized.v1";
+
+impl QuantizedModel {
+    /// Quantizes a float graph at the given scales.
+    pub fn from_graph(graph: &Graph, scales: Scales) -> Result<Self> {
+        let values = graph
+            .values
+            .iter()
+            .map(|v| QuantValue { name: v.name.clone(), shape: v.shape.clone(), scale: scales.input })
+            .collect();
+        let mut nodes = Vec::with_capacity(graph.nodes.len());
+        for node in &graph.nodes {
+            let op = match &node.op {
+                Op::Linear { weight, bias } => {
+                    let place =
+                        |what: &str, i: usize| format!("node `{}` ({}) {what}[{i}]", node.name, node.op_type);
+                    let q = |x: f32, scale: u32, what: &str, i: usize| {
+                        quantize(x, scale).ok_or_else(|| Error::OutOfRange {
+                            place: place(what, i),
+                            value: x.to_string(),
+                            bits: VALUE_BITS,
+                            scale,
+                        })
+                    };
+                    let weight = weight
+                        .data
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &w)| q(w, scales.param, "weight", i))
+                        .collect::<Result<Vec<_>>>()?;
+                    let bias = bias
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &b)| q(b, scales.input + scales.param, "bias", i))
+                        .collect::<Result<Vec<_>>>()?;
+                    let out_features = bias.len();
+                    QuantOp::Linear {
+                        in_features: weight.len() / out_features.max(1),
+                        out_features,
+                        weight,
+                        bias,
+                        shift: scales.param,
+                    }
+                }
+                Op::Relu => QuantOp::Relu,
+                Op::Reshape { .. } => QuantOp::Reshape,
+            };
+            nodes.push(QuantNode {
+                name: node.name.clone(),
+                op_type: node.op_type.clone(),
+                op,
+                inputs: node.inputs.clone(),
+                output: node.output,
+            });
+        }
+        Ok(Self {
+            format: QUANTIZED_FORMAT.into(),
+            name: graph.name.clone(),
+            value_bits: VALUE_BITS,
+            scales,
+            values,
+            inputs: graph.inputs.clone(),
+            outputs: graph.outputs.clone(),
+            nodes,
+        })
+    }
+
+    /// Total number of input values over all graph inputs.
+    pub fn input_len(&self) -> usize {
+        self.inputs.iter().map(|&v| self.values[v].numel()).sum()
+    }
+
+    /// Total number of output values over all graph outputs.
+    pub fn output_len(&self) -> usize {
+        self.outputs.iter().map(|&v| self.values[v].numel()).sum()
+    }
+
+    /// Scale of the (first) output.
+    pub fn output_scale(&self) -> u32 {
+        self.outputs.first().map_or(self.scales.input, |&v| self.values[v].scale)
+    }
+
+    /// Checks the internal consistency of a model read from a file.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Compiled(m));
+        if self.format != QUANTIZED_FORMAT {
+            return bad(format!("format `{}`, this build reads `{QUANTIZED_FORMAT}`", self.format));
+        }
+        if self.value_bits != VALUE_BITS {
+            return bad(format!("value_bits {} (this build uses {VALUE_BITS})", self.value_bits));
+        }
+        let n = self.values.len();
+        let ids = self
+            .inputs
+            .iter()
+            .chain(&self.outputs)
+            .chain(self.nodes.iter().flat_map(|n| n.inputs.iter().chain([&n.output])));
+        if let Some(id) = ids.into_iter().find(|&&id| id >= n) {
+            return bad(format!("value id {id} out of range ({n} values)"));
+        }
+        for node in &self.nodes {
+            let numel_in = self.values[node.inputs[0]].numel();
+            let numel_out = self.values[node.output].numel();
+            let ok = match &node.op {
+                QuantOp::Linear { in_features, out_features, weight, bias, .. } => {
+                    weight.len() == in_features * out_features
+                        && bias.len() == *out_features
+                        && *in_features > 0
+                        && numel_in % in_features == 0
+                        && numel_out == numel_in / in_features * out_features
+                }
+                QuantOp::Relu | QuantOp::Reshape => numel_in == numel_out,
+            };
+            if !ok || node.inputs.len() != 1 {
+                return bad(format!("node `{}` ({}) has inconsistent shapes", node.name, node.op_type));
+            }
+        }
+        Ok(())
+    }
+}

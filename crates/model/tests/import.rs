@@ -1,0 +1,163 @@
+//! ONNX import, quantization and the integer executor, on the demo model and conformance models.
+
+mod common;
+
+use common::{conformance, repo};
+use zkinfer_model::*;
+
+fn risk_mlp() -> (CompiledModel, InputData) {
+    let dir = repo().join("models/risk_mlp");
+    let data = InputData::read(&dir.join("input.json")).expect("demo input");
+    let (compiled, _) = CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default())
+        .expect("demo model compiles");
+    (compiled, data)
+}
+
+#[test]
+fn demo_model_imports_with_fused_bias() {
+    let (compiled, _) = risk_mlp();
+    let m = &compiled.model;
+    assert_eq!(m.input_len(), 8);
+    assert_eq!(m.output_len(), 3);
+    let kinds: Vec<&str> = m.nodes.iter().map(|n| n.op_type.as_str()).collect();
+    assert_eq!(kinds, ["MatMul+Add", "Relu", "Gemm", "Relu", "Gemm"]);
+    assert_eq!(compiled.op_types, ["Add", "Gemm", "MatMul", "Relu"]);
+}
+
+#[test]
+fn integer_executor_tracks_the_float_model() {
+    let (compiled, data) = risk_mlp();
+    let m = &compiled.model;
+    let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).unwrap();
+    let trace = execute(m, &quantize_inputs(m, &tensors).unwrap()).unwrap();
+    let float = float_reference(&repo().join("models/risk_mlp/network.onnx"), &tensors).unwrap();
+    let fidelity = Fidelity::compare(&float[0].data, &trace.outputs(m), m.output_scale());
+    assert!(fidelity.argmax_agrees, "{fidelity:?}");
+    assert!(fidelity.max_abs_error < 0.05, "{fidelity:?}");
+    assert!(fidelity.max_abs_error > 0.0, "quantization cannot be exact here: {fidelity:?}");
+}
+
+#[test]
+fn model_id_binds_every_weight_and_scale() {
+    let (compiled, _) = risk_mlp();
+    let id = compiled.id();
+    let mut changed = compiled.model.clone();
+    if let QuantOp::Linear { weight, .. } = &mut changed.nodes[2].op {
+        weight[5] += 1;
+    }
+    assert_ne!(model_id(&changed), id);
+    let mut rescaled = compiled.model.clone();
+    rescaled.scales.input += 1;
+    assert_ne!(model_id(&rescaled), id);
+    assert_eq!(model_id(&compiled.model.clone()), id);
+}
+
+#[test]
+fn compiled_json_round_trips_and_detects_edits() {
+    let (compiled, _) = risk_mlp();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compiled.json");
+    compiled.write(&path).unwrap();
+    assert_eq!(CompiledModel::read(&path).unwrap(), compiled);
+    let edited = std::fs::read_to_string(&path).unwrap().replacen("\"shift\": 8", "\"shift\": 7", 1);
+    std::fs::write(&path, edited).unwrap();
+    let err = CompiledModel::read(&path).unwrap_err().to_string();
+    assert!(err.contains("does not match"), "{err}");
+}
+
+#[test]
+fn conformance_mlps_run() {
+    for name in ["1l_mlp", "2l_relu_fc", "1l_linear", "1l_relu", "1l_flatten", "1l_reshape", "1l_identity"] {
+        let dir = conformance(name);
+        let data = InputData::read(&dir.join("input.json")).unwrap();
+        let (compiled, _) = CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let m = &compiled.model;
+        let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).unwrap();
+        let trace = execute(m, &quantize_inputs(m, &tensors).unwrap()).unwrap();
+        let float = float_reference(&dir.join("network.onnx"), &tensors).unwrap();
+        let float: Vec<f32> = float.into_iter().flat_map(|t| t.data).collect();
+        let f = Fidelity::compare(&float, &trace.outputs(m), m.output_scale());
+        assert!(f.max_abs_error < 0.1, "{name}: {f:?}");
+    }
+}
+
+#[test]
+fn malformed_onnx_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.onnx");
+    std::fs::write(&path, b"this is not a protobuf \xff\xff\xff").unwrap();
+    let err = load_onnx(&path, None).unwrap_err();
+    assert!(matches!(err, Error::MalformedOnnx { .. }), "{err:?}");
+    assert!(err.to_string().contains("broken.onnx"), "{err}");
+    let missing = load_onnx(&dir.path().join("missing.onnx"), None).unwrap_err();
+    assert!(matches!(missing, Error::Io { .. }), "{missing:?}");
+}
+
+#[test]
+fn unsupported_op_names_node_and_op() {
+    let err = load_onnx(&conformance("1l_sigmoid").join("network.onnx"), None).unwrap_err();
+    match &err {
+        Error::UnsupportedOp { op_type, .. } => assert_eq!(op_type, "Sigmoid"),
+        other => panic!("expected UnsupportedOp, got {other:?}"),
+    }
+    assert!(err.to_string().contains("Sigmoid"), "{err}");
+}
+
+#[test]
+fn wrong_input_shape_is_a_clear_error() {
+    let (compiled, _) = risk_mlp();
+    let short = InputData::parse(r#"{"input_data": [[1.0, 2.0, 3.0]]}"#, "short.json".as_ref()).unwrap();
+    let err = short.to_tensors(&compiled.input_names(), &compiled.input_shapes()).unwrap_err().to_string();
+    assert!(err.contains("short.json") && err.contains("3 values") && err.contains("[1, 8]"), "{err}");
+
+    let two = InputData::parse(r#"{"input_data": [[1,2,3,4,5,6,7,8],[1]]}"#, "two.json".as_ref()).unwrap();
+    let err = two.to_tensors(&compiled.input_names(), &compiled.input_shapes()).unwrap_err().to_string();
+    assert!(err.contains("1 input(s)") && err.contains("gives 2"), "{err}");
+
+    let text = InputData::parse(r#"{"input_data": [["a"]]}"#, "text.json".as_ref()).unwrap_err().to_string();
+    assert!(text.contains("input_data[0][0]") && text.contains("not a number"), "{text}");
+
+    let shapes = InputData::parse(
+        r#"{"input_data": [[1,2,3,4,5,6,7,8]], "input_shapes": [[2, 4]]}"#,
+        "s.json".as_ref(),
+    )
+    .unwrap();
+    let err = CompiledModel::compile(
+        &repo().join("models/risk_mlp/network.onnx"),
+        Some(&shapes),
+        Scales::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("[2, 4]") && err.contains("features"), "{err}");
+}
+
+#[test]
+fn out_of_range_input_names_the_value() {
+    let (compiled, _) = risk_mlp();
+    let m = &compiled.model;
+    let huge = FloatTensor { shape: vec![1, 8], data: vec![0.0, 0.0, 1e9, 0.0, 0.0, 0.0, 0.0, 0.0] };
+    let err = quantize_inputs(m, &[huge]).unwrap_err().to_string();
+    assert!(err.contains("features") && err.contains("[2]") && err.contains("1000000000"), "{err}");
+    let ints = vec![vec![VALUE_MAX + 1, 0, 0, 0, 0, 0, 0, 0]];
+    assert!(matches!(execute(m, &ints), Err(Error::OutOfRange { .. })));
+}
+
+#[test]
+fn overflowing_activation_is_an_error_not_a_wrap() {
+    let (compiled, _) = risk_mlp();
+    let m = &compiled.model;
+    let ints = vec![vec![VALUE_MAX; 8]];
+    let err = execute(m, &ints).unwrap_err().to_string();
+    assert!(err.contains("node `") && err.contains("does not fit"), "{err}");
+}
+
+#[test]
+fn rescale_rounds_half_up() {
+    assert_eq!(rescale(384, 8), 2); // 1.5 -> 2
+    assert_eq!(rescale(383, 8), 1);
+    assert_eq!(rescale(-384, 8), -1); // -1.5 -> -1 (half up)
+    assert_eq!(rescale(-385, 8), -2);
+    assert_eq!(rescale(7, 0), 7);
+}

@@ -1,0 +1,58 @@
+use std::path::PathBuf;
+
+/// Errors of the SRS, keygen, proving and verification stage.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An SRS file that cannot be used.
+    #[error("SRS {path}: {reason}")]
+    Srs {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A JSON artifact that does not parse or does not fit.
+    #[error("{path}: {reason}")]
+    Artifact {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// halo2 rejected keygen or proving.
+    #[error("halo2 {step} failed: {reason}")]
+    Halo2 {
+        /// keygen_vk, keygen_pk or create_proof.
+        step: &'static str,
+        /// halo2's error.
+        reason: String,
+    },
+    /// The proof does not verify against the verifying key and public values.
+    #[error("proof rejected: {0}")]
+    Rejected(String),
+    /// The circuit stage failed.
+    #[error(transparent)]
+    Circuit(#[from] zkinfer_circuit::Error),
+    /// The model stage failed.
+    #[error(transparent)]
+    Model(#[from] zkinfer_model::Error),
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| Self::Io { path, source }
+    }
+}
+
+/// Result alias with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

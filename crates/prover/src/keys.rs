@@ -1,0 +1,150 @@
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
+
+use halo2_base::gates::circuit::builder::BaseCircuitBuilder;
+use halo2_base::gates::circuit::CircuitBuilderStage;
+use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
+use halo2_base::halo2_proofs::halo2curves::bn256::{Fr, G1Affine};
+use halo2_base::halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
+use halo2_base::halo2_proofs::SerdeFormat;
+use serde::{Deserialize, Serialize};
+use zkinfer_circuit::{Layout, ModelCircuit};
+use zkinfer_model::{execute, id_hex, QuantizedModel, Trace};
+
+use crate::artifacts::{read_json, write_json};
+use crate::srs::Srs;
+use crate::{Error, Result};
+
+/// What keygen fixed, saved as `settings.json` beside the keys: the proving step and the
+/// verifier generator need exactly this.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CircuitSettings {
+    /// The model commitment the keys belong to.
+    pub model_id: String,
+    /// Circuit size and columns.
+    pub layout: Layout,
+    /// Where halo2-base cut the advice columns at keygen; the prover must cut the same way.
+    pub break_points: MultiPhaseThreadBreakPoints,
+    /// Hex of the SRS's `[s]G2`: keys made with one SRS are useless with another.
+    pub srs_fingerprint: String,
+    /// Whether the keys were made with the insecure dev SRS.
+    pub srs_insecure: bool,
+}
+
+/// A proving key with its settings.
+#[derive(Debug)]
+pub struct Keys {
+    /// The proving key (holds the verifying key).
+    pub pk: ProvingKey<G1Affine>,
+    /// What keygen fixed.
+    pub settings: CircuitSettings,
+}
+
+impl Keys {
+    /// The verifying key.
+    pub fn vk(&self) -> &VerifyingKey<G1Affine> {
+        self.pk.get_vk()
+    }
+}
+
+/// Hex of `[s]G2`, identifying an SRS.
+pub fn srs_fingerprint(srs: &Srs) -> String {
+    format!("{:?}", srs.params.s_g2())
+}
+
+/// The trace keygen uses: the model run on all-zero inputs (the circuit's shape never depends
+/// on values).
+pub fn shape_trace(model: &QuantizedModel) -> Result<Trace> {
+    let zeros: Vec<Vec<i64>> = model.inputs.iter().map(|&v| vec![0; model.values[v].numel()]).collect();
+    Ok(execute(model, &zeros)?)
+}
+
+/// The circuit layout of `model` (its k and columns).
+pub fn layout(model: &QuantizedModel, model_id: [u8; 32]) -> Result<Layout> {
+    Ok(ModelCircuit::new(model, model_id).layout(&shape_trace(model)?)?)
+}
+
+/// Generates the verifying and proving keys.
+pub fn keygen(srs: &Srs, model: &QuantizedModel, model_id: [u8; 32], layout: &Layout) -> Result<Keys> {
+    let circuit = ModelCircuit::new(model, model_id);
+    let (builder, _) = circuit.builder(CircuitBuilderStage::Keygen, layout, None, &shape_trace(model)?)?;
+    let halo2 = |step| {
+        move |e: halo2_base::halo2_proofs::plonk::Error| Error::Halo2 { step, reason: format!("{e:?}") }
+    };
+    let vk = keygen_vk(&srs.params, &builder).map_err(halo2("keygen_vk"))?;
+    let pk = keygen_pk(&srs.params, vk, &builder).map_err(halo2("keygen_pk"))?;
+    let settings = CircuitSettings {
+        model_id: id_hex(&model_id),
+        layout: layout.clone(),
+        break_points: builder.break_points(),
+        srs_fingerprint: srs_fingerprint(srs),
+        srs_insecure: srs.is_insecure(),
+    };
+    Ok(Keys { pk, settings })
+}
+
+/// Files of a key directory.
+const SETTINGS: &str = "settings.json";
+const PK: &str = "pk.bin";
+const VK: &str = "vk.bin";
+
+/// Loads keys from `dir` when they belong to this model, layout and SRS; otherwise generates
+/// and saves them. Returns whether they came from the cache.
+pub fn load_or_keygen(
+    dir: &Path,
+    srs: &Srs,
+    model: &QuantizedModel,
+    model_id: [u8; 32],
+    layout: &Layout,
+) -> Result<(Keys, bool)> {
+    if let Ok(settings) = read_json::<CircuitSettings>(&dir.join(SETTINGS)) {
+        let same = settings.model_id == id_hex(&model_id)
+            && settings.srs_fingerprint == srs_fingerprint(srs)
+            && serde_json::to_value(&settings.layout).ok() == serde_json::to_value(layout).ok();
+        if same {
+            if let Ok(pk) = read_pk(&dir.join(PK), layout) {
+                return Ok((Keys { pk, settings }, true));
+            }
+        }
+    }
+    let keys = keygen(srs, model, model_id, layout)?;
+    save_keys(dir, &keys)?;
+    Ok((keys, false))
+}
+
+/// Writes `settings.json`, `pk.bin` and `vk.bin`.
+pub fn save_keys(dir: &Path, keys: &Keys) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    let write = |name: &str, f: &dyn Fn(&mut BufWriter<File>) -> std::io::Result<()>| {
+        let path = dir.join(name);
+        let mut w = BufWriter::new(File::create(&path).map_err(Error::io(&path))?);
+        f(&mut w).and_then(|_| w.flush()).map_err(Error::io(&path))
+    };
+    write(PK, &|w| keys.pk.write(w, SerdeFormat::RawBytes))?;
+    write(VK, &|w| keys.vk().write(w, SerdeFormat::RawBytes))?;
+    write_json(&dir.join(SETTINGS), &keys.settings)
+}
+
+/// Reads `settings.json` and `vk.bin` from a key directory.
+pub fn read_vk(dir: &Path) -> Result<(VerifyingKey<G1Affine>, CircuitSettings)> {
+    let settings: CircuitSettings = read_json(&dir.join(SETTINGS))?;
+    let path = dir.join(VK);
+    let mut r = BufReader::new(File::open(&path).map_err(Error::io(&path))?);
+    let vk = VerifyingKey::read::<_, BaseCircuitBuilder<Fr>>(
+        &mut r,
+        SerdeFormat::RawBytes,
+        settings.layout.params.clone(),
+    )
+    .map_err(|e| Error::Artifact {
+        path: path.clone(),
+        reason: format!("not a verifying key for this circuit: {e}"),
+    })?;
+    Ok((vk, settings))
+}
+
+fn read_pk(path: &Path, layout: &Layout) -> Result<ProvingKey<G1Affine>> {
+    let mut r = BufReader::new(File::open(path).map_err(Error::io(path))?);
+    ProvingKey::read::<_, BaseCircuitBuilder<Fr>>(&mut r, SerdeFormat::RawBytes, layout.params.clone())
+        .map_err(|e| Error::Artifact { path: path.to_owned(), reason: e.to_string() })
+}

@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+
+mod artifacts;
+mod error;
+mod keys;
+mod prove;
+mod srs;
+
+pub use artifacts::{fr_from_hex, fr_to_hex, read_json, write_json, ProofFile, PROOF_FORMAT};
+pub use error::{Error, Result};
+pub use keys::{
+    keygen, layout, load_or_keygen, read_vk, save_keys, shape_trace, srs_fingerprint, CircuitSettings, Keys,
+};
+pub use prove::{prove, verify};
+pub use srs::{dev_srs, load_srs, Srs, SrsOrigin};

@@ -1,0 +1,57 @@
+//! Shared set-up of the end-to-end tests: the demo model proven with the dev SRS.
+
+use std::path::PathBuf;
+
+use zkinfer_model::{execute, quantize_inputs, CompiledModel, InputData, Scales, Trace};
+use zkinfer_prover::{dev_srs, layout, load_or_keygen, prove, Keys, ProofFile, Srs};
+
+/// The repo root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The committed forge fixture of the demo model.
+pub fn fixture_dir() -> PathBuf {
+    repo().join("fixtures/risk_mlp")
+}
+
+/// The committed generated verifier of the demo model.
+pub fn committed_verifier() -> PathBuf {
+    repo().join("contracts/generated/RiskMlpVerifier.sol")
+}
+
+/// The demo model, compiled with the default scales, and its trace on the sample input.
+pub fn demo_model() -> (CompiledModel, Trace) {
+    let dir = repo().join("models/risk_mlp");
+    let data = InputData::read(&dir.join("input.json")).expect("demo input");
+    let (compiled, _) =
+        CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).expect("demo model");
+    let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).expect("shapes");
+    let trace = execute(&compiled.model, &quantize_inputs(&compiled.model, &tensors).expect("quantize")).expect("run");
+    (compiled, trace)
+}
+
+/// A proven demo model.
+#[derive(Debug)]
+pub struct Proven {
+    /// The model.
+    pub compiled: CompiledModel,
+    /// The dev SRS it was keyed with.
+    pub srs: Srs,
+    /// Its keys.
+    pub keys: Keys,
+    /// A fresh proof of the sample input.
+    pub proof: ProofFile,
+}
+
+/// Keys (cached under `target/`) and a fresh proof of the demo model.
+pub fn prove_demo() -> Proven {
+    let (compiled, trace) = demo_model();
+    let id = compiled.id();
+    let layout = layout(&compiled.model, id).expect("layout");
+    let srs = dev_srs(layout.k(), &repo().join("target/test-srs")).expect("dev srs");
+    let keys_dir = repo().join("target/test-keys/risk_mlp");
+    let (keys, _) = load_or_keygen(&keys_dir, &srs, &compiled.model, id, &layout).expect("keys");
+    let proof = prove(&srs, &keys, &compiled.model, id, &trace).expect("proof");
+    Proven { compiled, srs, keys, proof }
+}
