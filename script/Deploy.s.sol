@@ -5,8 +5,9 @@ import {Vm, VM_ADDRESS} from "../tests/forge/utils/Vm.sol";
 import {ModelRegistry} from "../contracts/ModelRegistry.sol";
 
 /// @title Deploy
-/// @notice Deploys a `ModelRegistry`, optionally a verifier and its model registration, and
-///         records the addresses in `deployments/<chainId>.json` (format: deployments/README.md).
+/// @notice Deploys a `ModelRegistry` (or reuses one), optionally a verifier and its model
+///         registration, and records the addresses in `deployments/<chainId>.json` (format:
+///         deployments/README.md, shared with `zkinfer deploy`).
 /// @dev Usage, with FORGE set to the forge binary from node_modules (see foundry.toml; NatSpec
 ///      forbids the at-sign of its path here):
 ///
@@ -14,40 +15,74 @@ import {ModelRegistry} from "../contracts/ModelRegistry.sol";
 ///            --broadcast --private-key <deployer key>
 ///
 ///      Optional environment:
+///        ZKINFER_REGISTRY           address of a ModelRegistry to reuse instead of deploying
+///                                   one; ignored (with a note) when it has no code on the chain
 ///        ZKINFER_VERIFIER_ARTIFACT  forge artifact of a verifier to deploy too, e.g.
-///                                   "DemoMlpVerifier.sol:DemoMlpVerifier"
+///                                   "RiskMlpVerifier.sol:RiskMlpVerifier"
 ///        ZKINFER_MODEL_ID           bytes32; with a verifier, registers it under this id using
 ///        ZKINFER_INPUT_COUNT, ZKINFER_OUTPUT_COUNT, ZKINFER_INPUT_SCALE, ZKINFER_OUTPUT_SCALE
 ///                                   (all default to 0)
+///        ZKINFER_MODEL_NAME         the model's human name in the file (default empty)
+///
+///      The file records the registry and the model registered by this run. When the existing
+///      file names the registry used, its startBlock and its other models are kept, those the
+///      registry still confirms (registered, same verifier); otherwise the file is replaced. A
+///      verifier deployed without ZKINFER_MODEL_ID is not registered and not recorded.
 ///      Without --broadcast the script only simulates and writes no file: a dry run's addresses
 ///      hold no code on the real chain.
 contract Deploy {
     Vm internal constant vm = Vm(VM_ADDRESS);
+    /// @dev forge prints `log(string)` calls to this address (console.log) in the script output.
+    address internal constant CONSOLE = 0x000000000000000000636F6e736F6c652e6c6f67;
 
-    /// @notice Runs the deployment and returns what it deployed.
+    /// @dev Object keys of forge's in-memory JSON serializer (global to the run).
+    string internal constant ROOT_KEY = "zkinfer.deployment";
+    string internal constant MODELS_KEY = "zkinfer.deployment.models";
+
+    /// @notice Runs the deployment and returns what it deployed (or reused).
     function run() external returns (ModelRegistry registry, address verifier) {
         string memory verifierArtifact = vm.envOr("ZKINFER_VERIFIER_ARTIFACT", string(""));
         bytes32 modelId = vm.envOr("ZKINFER_MODEL_ID", bytes32(0));
+        string memory modelName = vm.envOr("ZKINFER_MODEL_NAME", string(""));
+        address existing = vm.envOr("ZKINFER_REGISTRY", address(0));
+        bool registering = bytes(verifierArtifact).length > 0 && modelId != bytes32(0);
+        uint256 startBlock = block.number;
+
+        if (existing != address(0) && existing.code.length == 0) {
+            note(string.concat("ZKINFER_REGISTRY ", vm.toString(existing), " has no code: deploying a new registry"));
+            existing = address(0);
+        }
+        if (registering) {
+            requirePlainName(modelName);
+            if (existing != address(0) && ModelRegistry(existing).isRegistered(modelId)) {
+                revert(
+                    string.concat("model ", vm.toString(modelId), " is already registered in ", vm.toString(existing))
+                );
+            }
+        }
 
         vm.startBroadcast();
-        registry = new ModelRegistry();
+        registry = existing != address(0) ? ModelRegistry(existing) : new ModelRegistry();
         if (bytes(verifierArtifact).length > 0) {
             verifier = deployArtifact(verifierArtifact);
             if (modelId != bytes32(0)) {
                 registry.registerModel(
                     modelId,
                     verifier,
-                    uint32(vm.envOr("ZKINFER_INPUT_COUNT", uint256(0))),
-                    uint32(vm.envOr("ZKINFER_OUTPUT_COUNT", uint256(0))),
-                    uint8(vm.envOr("ZKINFER_INPUT_SCALE", uint256(0))),
-                    uint8(vm.envOr("ZKINFER_OUTPUT_SCALE", uint256(0)))
+                    uint32(envUint("ZKINFER_INPUT_COUNT", type(uint32).max)),
+                    uint32(envUint("ZKINFER_OUTPUT_COUNT", type(uint32).max)),
+                    uint8(envUint("ZKINFER_INPUT_SCALE", type(uint8).max)),
+                    uint8(envUint("ZKINFER_OUTPUT_SCALE", type(uint8).max))
                 );
             }
         }
         vm.stopBroadcast();
 
+        if (verifier != address(0) && !registering) {
+            note(string.concat("verifier ", vm.toString(verifier), " is not registered (no ZKINFER_MODEL_ID)"));
+        }
         if (vm.isContext(Vm.ForgeContext.ScriptBroadcast) || vm.isContext(Vm.ForgeContext.ScriptResume)) {
-            writeDeployment(address(registry), verifier, verifier == address(0) ? bytes32(0) : modelId);
+            writeDeployment(registry, startBlock, registering ? modelId : bytes32(0), modelName, verifier);
         }
     }
 
@@ -61,16 +96,119 @@ contract Deploy {
         require(deployed != address(0), "verifier deployment failed");
     }
 
-    function writeDeployment(address registry, address verifier, bytes32 modelId) internal {
-        string memory key = "deployment";
-        vm.serializeUint(key, "chainId", block.chainid);
-        vm.serializeUint(key, "startBlock", block.number);
-        vm.serializeAddress(key, "verifier", verifier);
-        vm.serializeBytes32(key, "modelId", modelId);
-        string memory json = vm.serializeAddress(key, "modelRegistry", registry);
-
+    /// @dev Writes `deployments/<chainId>.json`; `modelId` zero means no model to add.
+    function writeDeployment(
+        ModelRegistry registry,
+        uint256 startBlock,
+        bytes32 modelId,
+        string memory name,
+        address verifier
+    ) internal {
         string memory dir = string.concat(vm.projectRoot(), "/deployments");
+        string memory path = string.concat(dir, "/", vm.toString(block.chainid), ".json");
+        string memory models = vm.serializeJson(MODELS_KEY, "{}");
+
+        if (vm.exists(path)) {
+            string memory old = vm.readFile(path);
+            if (recordsRegistry(old, address(registry))) {
+                if (vm.keyExistsJson(old, ".startBlock")) {
+                    uint256 oldStart = vm.parseJsonUint(old, ".startBlock");
+                    if (oldStart < startBlock) startBlock = oldStart;
+                }
+                models = keepModels(old, registry, modelId, models);
+            } else {
+                note(string.concat("replacing ", path, ": it records another registry"));
+            }
+        }
+        if (modelId != bytes32(0)) models = addModel(vm.toString(modelId), name, verifier, address(0));
+
+        vm.serializeJson(ROOT_KEY, "{}");
+        vm.serializeUint(ROOT_KEY, "chainId", block.chainid);
+        vm.serializeUint(ROOT_KEY, "startBlock", startBlock);
+        vm.serializeAddress(ROOT_KEY, "modelRegistry", address(registry));
+        // A string holding a JSON object is stored as that object: `models` nests.
+        string memory json = vm.serializeString(ROOT_KEY, "models", models);
+
         vm.createDir(dir, true);
-        vm.writeJson(json, string.concat(dir, "/", vm.toString(block.chainid), ".json"));
+        vm.writeJson(json, path);
+        note(string.concat("wrote ", path));
+    }
+
+    /// @dev Whether an existing file's `modelRegistry` is `registry` (false if unreadable).
+    function recordsRegistry(string memory json, address registry) internal view returns (bool) {
+        if (!vm.keyExistsJson(json, ".modelRegistry")) return false;
+        try vm.parseJsonAddress(json, ".modelRegistry") returns (address recorded) {
+            return recorded == registry;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Re-adds the models of an existing file, except `skip` and entries the registry does
+    ///      not confirm (a file left from an earlier chain with a registry at the same address).
+    function keepModels(string memory json, ModelRegistry registry, bytes32 skip, string memory models)
+        internal
+        returns (string memory)
+    {
+        if (!vm.keyExistsJson(json, ".models")) return models;
+        string[] memory ids = vm.parseJsonKeys(json, ".models");
+        for (uint256 i = 0; i < ids.length; ++i) {
+            string memory at = string.concat(".models.", ids[i]);
+            bytes32 id;
+            try vm.parseBytes32(ids[i]) returns (bytes32 parsed) {
+                id = parsed;
+            } catch {
+                continue;
+            }
+            if (id == bytes32(0) || id == skip || !vm.keyExistsJson(json, string.concat(at, ".verifier"))) continue;
+            address verifier = vm.parseJsonAddress(json, string.concat(at, ".verifier"));
+            if (!registry.isRegistered(id) || registry.getModel(id).verifier != verifier) {
+                note(string.concat("dropping model ", ids[i], ": not registered with that verifier"));
+                continue;
+            }
+            string memory name = vm.keyExistsJson(json, string.concat(at, ".name"))
+                ? vm.parseJsonString(json, string.concat(at, ".name"))
+                : "";
+            address consumer = vm.keyExistsJson(json, string.concat(at, ".consumer"))
+                ? vm.parseJsonAddress(json, string.concat(at, ".consumer"))
+                : address(0);
+            requirePlainName(name);
+            models = addModel(vm.toString(id), name, verifier, consumer);
+        }
+        return models;
+    }
+
+    /// @dev Adds `{name, verifier[, consumer]}` under `id` to the models object; returns it.
+    function addModel(string memory id, string memory name, address verifier, address consumer)
+        internal
+        returns (string memory models)
+    {
+        string memory key = string.concat(MODELS_KEY, ".", id);
+        vm.serializeJson(key, "{}");
+        vm.serializeString(key, "name", name);
+        string memory entry = vm.serializeAddress(key, "verifier", verifier);
+        if (consumer != address(0)) entry = vm.serializeAddress(key, "consumer", consumer);
+        models = vm.serializeString(MODELS_KEY, id, entry);
+    }
+
+    /// @dev forge's serializeString stores a string that parses as a JSON object as that object,
+    ///      so such a name would not round-trip.
+    function requirePlainName(string memory name) internal pure {
+        bytes memory b = bytes(name);
+        uint256 i = 0;
+        while (i < b.length && (b[i] == " " || b[i] == "\t" || b[i] == "\n" || b[i] == "\r")) ++i;
+        require(i == b.length || b[i] != "{", "model name must not start with '{' (forge would write an object)");
+    }
+
+    /// @dev An optional unsigned environment variable (default 0), at most `max`.
+    function envUint(string memory name, uint256 max) internal view returns (uint256 value) {
+        value = vm.envOr(name, uint256(0));
+        require(value <= max, string.concat(name, " is out of range"));
+    }
+
+    /// @dev console.log(string), without importing forge-std.
+    function note(string memory message) internal view {
+        (bool ok,) = CONSOLE.staticcall(abi.encodeWithSignature("log(string)", message));
+        ok;
     }
 }

@@ -6,6 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 scripts/bootstrap.sh
 
 step() { echo; echo "==> $*"; }
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 step "cargo fmt --check"
 cargo fmt --all --check
 step "forge fmt --check"
@@ -13,8 +15,17 @@ step "forge fmt --check"
 step "cargo clippy (-D warnings)"
 cargo clippy --release --locked --workspace --all-targets -- -D warnings
 step "cargo test --release"
-cargo test --release --locked --workspace
+cargo test --release --locked --workspace 2>&1 | tee -a "$log"
 step "forge build --sizes"
 "$FORGE" build --sizes
 step "forge test"
-"$FORGE" test
+"$FORGE" test 2>&1 | tee -a "$log"
+step "forge script script/Deploy.s.sol against anvil"
+scripts/deploy-check.sh
+
+# One closing line over both runners: cargo's per-binary "test result" lines and forge's total.
+awk '
+  /^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  /^Ran [0-9]+ test suites/ { for (i = 1; i <= NF; i++) { if ($(i+1) == "tests" && $(i+2) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+  END { printf "\nall tests: %d passed, %d failed\n", p, f }
+' "$log"

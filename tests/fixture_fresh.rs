@@ -1,6 +1,7 @@
 //! The forge fixture (`fixtures/risk_mlp/proof.json`) and the committed verifier
 //! (`contracts/generated/RiskMlpVerifier.sol`) must belong to the current circuit. When this
 //! fails, regenerate them with `scripts/regen-fixtures.sh`.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use zkinfer_evm::verifier_solidity;
 use zkinfer_prover::{dev_srs, layout, load_or_keygen, read_json, verify, ProofFile};
@@ -19,7 +20,9 @@ fn fixture_and_verifier_match_the_current_circuit() {
     let id = compiled.id();
     let layout = layout(&compiled.model, id).unwrap();
     let srs = dev_srs(layout.k(), &repo().join("target/test-srs")).unwrap();
-    let (keys, _) = load_or_keygen(&repo().join("target/test-keys/risk_mlp"), &srs, &compiled.model, id, &layout).unwrap();
+    let (keys, _) =
+        load_or_keygen(&repo().join("target/test-keys/risk_mlp"), &srs, &compiled.model, id, &layout)
+            .unwrap();
     let instances = fixture.instance_values().unwrap();
     assert_eq!(instances, zkinfer_circuit::public_instances(&id, &fixture.inputs, &fixture.outputs));
     verify(&srs.params, keys.vk(), &instances, &fixture.proof_bytes().unwrap()).expect(HINT);

@@ -24,10 +24,11 @@ pub fn committed_verifier() -> PathBuf {
 pub fn demo_model() -> (CompiledModel, Trace) {
     let dir = repo().join("models/risk_mlp");
     let data = InputData::read(&dir.join("input.json")).expect("demo input");
-    let (compiled, _) =
-        CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).expect("demo model");
+    let (compiled, _) = CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default())
+        .expect("demo model");
     let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).expect("shapes");
-    let trace = execute(&compiled.model, &quantize_inputs(&compiled.model, &tensors).expect("quantize")).expect("run");
+    let trace = execute(&compiled.model, &quantize_inputs(&compiled.model, &tensors).expect("quantize"))
+        .expect("run");
     (compiled, trace)
 }
 

@@ -8,6 +8,13 @@ use crate::contracts::{ModelRegistry, RiskOracle};
 use crate::error::rpc;
 use crate::{Error, Result};
 
+/// How long to wait for a transaction to be mined before giving up with an error.
+const RECEIPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Gas limit of the measuring `verifyInference` transaction: far above what a verification
+/// costs, so the gas used is the real cost.
+pub const VERIFY_GAS_LIMIT: u64 = 3_000_000;
+
 /// A transaction's hash and gas.
 #[derive(Clone, Copy, Debug)]
 pub struct TxInfo {
@@ -60,7 +67,17 @@ impl Chain {
             private_key.parse().map_err(|e| Error::Input(format!("private key: {e}")))?;
         let sender = signer.address();
         let url = rpc_url.parse().map_err(|e| Error::Input(format!("RPC URL `{rpc_url}`: {e}")))?;
-        let provider = ProviderBuilder::new().wallet(signer).connect_http(url).erased();
+        // Nonces come from the node for every transaction: alloy's default cached nonce manager
+        // hands out a nonce even when gas estimation then fails (a reverting call), leaving a
+        // gap that stalls every later transaction.
+        let provider = ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .with_gas_estimation()
+            .with_simple_nonce_management()
+            .fetch_chain_id()
+            .wallet(signer)
+            .connect_http(url)
+            .erased();
         let chain_id = provider
             .get_chain_id()
             .await
@@ -71,6 +88,14 @@ impl Chain {
     /// The underlying provider.
     pub fn provider(&self) -> &DynProvider {
         &self.provider
+    }
+
+    /// The latest block number.
+    pub async fn block_number(&self) -> Result<u64> {
+        self.provider
+            .get_block_number()
+            .await
+            .map_err(|e| Error::Rpc { action: "eth_blockNumber".into(), reason: e.to_string() })
     }
 
     /// Size of the code at `address`.
@@ -92,6 +117,7 @@ impl Chain {
             .send_transaction(tx)
             .await
             .map_err(|e| Error::Rpc { action: action(), reason: e.to_string() })?
+            .with_timeout(Some(RECEIPT_TIMEOUT))
             .get_receipt()
             .await
             .map_err(|e| Error::Rpc { action: action(), reason: e.to_string() })?;
@@ -147,6 +173,7 @@ impl Chain {
             .send()
             .await
             .map_err(rpc("registerModel"))?
+            .with_timeout(Some(RECEIPT_TIMEOUT))
             .get_receipt()
             .await
             .map_err(|e| Error::Rpc { action: "registerModel".into(), reason: e.to_string() })?;
@@ -182,20 +209,39 @@ impl Chain {
             .map_err(rpc("verifyInference"))
     }
 
-    /// Gas a transaction calling `verifyInference` would use.
-    pub async fn estimate_verify_gas(
+    /// Sends `verifyInference` as a transaction (it is a view, but a transaction shows what a
+    /// contract calling it pays) with an explicit gas limit, and returns its gas.
+    ///
+    /// The limit is explicit because `eth_estimateGas` is useless here: with too little gas the
+    /// verifier's staticcall fails and `verifyInference` returns `false` instead of reverting,
+    /// so the estimate finds the cheap failing path.
+    pub async fn verify_inference_tx(
         &self,
         registry: Address,
         model_id: B256,
         inputs: &[i64],
         outputs: &[i64],
         proof: &[u8],
-    ) -> Result<u64> {
-        ModelRegistry::new(registry, &self.provider)
+    ) -> Result<TxInfo> {
+        let r = ModelRegistry::new(registry, &self.provider);
+        let call = r
             .verifyInference(model_id, ints(inputs), ints(outputs), Bytes::copy_from_slice(proof))
-            .estimate_gas()
+            .gas(VERIFY_GAS_LIMIT);
+        if !call.call().await.map_err(rpc("verifyInference"))? {
+            return Err(Error::Rpc {
+                action: "verifyInference".into(),
+                reason: "the proof does not verify".into(),
+            });
+        }
+        let receipt = call
+            .send()
             .await
-            .map_err(rpc("estimating verifyInference"))
+            .map_err(rpc("verifyInference"))?
+            .with_timeout(Some(RECEIPT_TIMEOUT))
+            .get_receipt()
+            .await
+            .map_err(|e| Error::Rpc { action: "verifyInference".into(), reason: e.to_string() })?;
+        Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
     }
 
     /// The registry's own encoding of the public values.
@@ -229,6 +275,7 @@ impl Chain {
             .send()
             .await
             .map_err(rpc("postAssessment"))?
+            .with_timeout(Some(RECEIPT_TIMEOUT))
             .get_receipt()
             .await
             .map_err(|e| Error::Rpc { action: "postAssessment".into(), reason: e.to_string() })?;

@@ -10,6 +10,7 @@ use crate::{Error, Result};
 #[serde(rename_all = "camelCase")]
 pub struct ModelDeployment {
     /// Human name of the model.
+    #[serde(default)]
     pub name: String,
     /// Its verifier.
     pub verifier: String,
@@ -18,14 +19,18 @@ pub struct ModelDeployment {
     pub consumer: Option<String>,
 }
 
-/// `deployments/<chainId>.json`: the addresses of the zkinfer contracts on one chain.
+/// `deployments/<chainId>.json`: the addresses of the zkinfer contracts on one chain. The
+/// same format is written by `script/Deploy.s.sol` (see deployments/README.md).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deployments {
     /// The chain.
     pub chain_id: u64,
+    /// A block before every deployment recorded here (where event queries can start).
+    #[serde(default)]
+    pub start_block: u64,
     /// The `ModelRegistry`.
-    pub registry: String,
+    pub model_registry: String,
     /// Models by id.
     #[serde(default)]
     pub models: BTreeMap<String, ModelDeployment>,

@@ -7,7 +7,7 @@ mod error;
 mod node;
 
 pub use alloy::primitives::{Address, B256, U256};
-pub use client::{Chain, Deployed, ModelEntry, TxInfo};
+pub use client::{Chain, Deployed, ModelEntry, TxInfo, VERIFY_GAS_LIMIT};
 pub use contracts::{
     compile, describe_revert, sources, ContractSet, ModelRegistry, RiskOracle, OPTIMIZER_RUNS,
 };

@@ -1,5 +1,6 @@
 //! The committed ABI files that `sol!` reads must be what solc emits for the current sources.
 //! `ZKINFER_BLESS=1` rewrites them.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::path::PathBuf;
 

@@ -1,4 +1,5 @@
 //! Every chip: the honest witness satisfies the circuit, a tampered one does not.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use halo2_base::gates::RangeChip;
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
@@ -40,7 +41,7 @@ fn value_range_rejects_just_outside() {
 #[test]
 fn rescale_honest_quotients_pass() {
     check(true, |ctx, chip| {
-        for acc in [0i64, 1, 127, 128, 383, 384, -1, -128, -129, -384, -385, 1 << 40, -(1 << 40)] {
+        for acc in [0i64, 1, 127, 128, 383, 384, -1, -128, -129, -384, -385, 1 << 36, -(1 << 36)] {
             let a = ctx.load_witness(fe(acc));
             let q = rescale(acc as i128, 8) as i64;
             chip.rescale(ctx, a, q, 8);

@@ -1,5 +1,6 @@
 //! The whole model circuit under MockProver: honest trace and public values pass; a changed
 //! public value or a tampered hidden activation fails.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::path::PathBuf;
 

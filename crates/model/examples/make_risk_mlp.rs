@@ -12,6 +12,9 @@
 //! Layers: MatMul+Add (8->16), Relu, Gemm (16->16), Relu, Gemm (16->3), so that both ways
 //! PyTorch and Keras exporters write dense layers are exercised.
 
+// Backpropagation over dense matrices reads best with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
 use std::path::PathBuf;
 
 use prost::Message;
@@ -127,7 +130,7 @@ impl Mlp {
         let exp: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
         let sum: f32 = exp.iter().sum();
         let d3: Vec<f32> = (0..CLASSES).map(|o| exp[o] / sum - f32::from(o == class)).collect();
-        let mut d2 = vec![0.0; HIDDEN];
+        let mut d2 = [0.0; HIDDEN];
         for o in 0..CLASSES {
             for i in 0..HIDDEN {
                 d2[i] += d3[o] * self.w3[o * HIDDEN + i];
@@ -136,7 +139,7 @@ impl Mlp {
             self.b3[o] -= lr * d3[o];
         }
         let d2: Vec<f32> = d2.iter().zip(&h2).map(|(d, h)| if *h > 0.0 { *d } else { 0.0 }).collect();
-        let mut d1 = vec![0.0; HIDDEN];
+        let mut d1 = [0.0; HIDDEN];
         for o in 0..HIDDEN {
             for i in 0..HIDDEN {
                 d1[i] += d2[o] * self.w2[o * HIDDEN + i];
@@ -267,9 +270,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join("network.onnx"), onnx(&model).encode_to_vec())?;
-    // A stressed-looking market as the sample input.
-    let sample_input = [-1.2f32, -0.9, 1.5, 1.0, 1.3, 0.8, -0.7, 1.1];
-    let input = serde_json::json!({ "input_data": [sample_input], "input_shapes": [[1, 8]] });
+    // A calm-looking market as the sample input: the demo's consumer starts at the stressed
+    // collateral factor, so a calm verdict visibly changes its state.
+    let sample_input = [0.35f32, 0.4, -0.9, -0.75, -0.7, -0.3, 0.15, -0.55];
+    // Written through f64 so the file shows the literals, not their f32 rounding noise.
+    let literals: Vec<f64> = sample_input.iter().map(|&x| format!("{x}").parse().unwrap_or(0.0)).collect();
+    let input = serde_json::json!({ "input_data": [literals], "input_shapes": [[1, 8]] });
     std::fs::write(out.join("input.json"), serde_json::to_string_pretty(&input)? + "\n")?;
     println!(
         "wrote {}/network.onnx and input.json (predicted class {})",

@@ -31,7 +31,7 @@ pub struct CompiledModel {
 impl CompiledModel {
     /// Imports and quantizes an ONNX model. `data`, when given, fixes symbolic input shapes.
     pub fn compile(onnx: &Path, data: Option<&InputData>, scales: Scales) -> Result<(Self, Graph)> {
-        let graph = load_onnx(onnx, data.and_then(|d| d.shapes.as_deref()))?;
+        let graph = load_onnx(onnx, data)?;
         let model = QuantizedModel::from_graph(&graph, scales)?;
         let compiled = Self {
             format: COMPILED_FORMAT.into(),

@@ -10,13 +10,14 @@ use tract_onnx::prelude::{DatumType, Tensor};
 use tract_onnx::tract_core::prelude::Framework;
 
 use crate::graph::{FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
+use crate::input::InputData;
 use crate::{Error, Result};
 
 /// Reads an ONNX file into the compiler's graph.
 ///
-/// `input_shapes`, when given (from the input JSON), fixes symbolic dimensions of the graph
-/// inputs; otherwise symbolic dimensions become 1.
-pub fn load_onnx(path: &Path, input_shapes: Option<&[Vec<usize>]>) -> Result<Graph> {
+/// `data`, when given, fixes symbolic dimensions of the graph inputs from its `input_shapes`;
+/// otherwise symbolic dimensions become 1.
+pub fn load_onnx(path: &Path, data: Option<&InputData>) -> Result<Graph> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
     let proto = tract_onnx::onnx()
         .proto_model_for_read(&mut bytes.as_slice())
@@ -28,7 +29,7 @@ pub fn load_onnx(path: &Path, input_shapes: Option<&[Vec<usize>]>) -> Result<Gra
     } else {
         name
     };
-    Importer::new(path, name).import(&proto, input_shapes)
+    Importer::new(path, name).import(&proto, data)
 }
 
 fn malformed(path: &Path, reason: impl Into<String>) -> Error {
@@ -60,7 +61,7 @@ impl Importer {
         }
     }
 
-    fn import(mut self, proto: &pb::ModelProto, input_shapes: Option<&[Vec<usize>]>) -> Result<Graph> {
+    fn import(mut self, proto: &pb::ModelProto, data: Option<&InputData>) -> Result<Graph> {
         let graph = proto.graph.as_ref().ok_or_else(|| malformed(&self.path, "the file holds no graph"))?;
         if graph.node.is_empty() {
             return Err(malformed(&self.path, "the graph has no nodes"));
@@ -77,11 +78,9 @@ impl Importer {
             graph.input.iter().filter(|i| !self.constants.contains_key(&i.name)).collect();
         for input in graph_inputs {
             let declared = declared_shape(input);
-            let shape = match input_shapes.and_then(|s| s.get(inputs.len())) {
-                Some(given) => {
-                    check_compatible(&input.name, &declared, given)?;
-                    given.clone()
-                }
+            let given = data.and_then(|d| Some((d, d.shapes.as_ref()?.get(inputs.len())?)));
+            let shape = match given {
+                Some((data, given)) => resolve_shape(data, &input.name, &declared, given)?,
                 None => declared.iter().map(|d| d.unwrap_or(1)).collect(),
             };
             inputs.push(self.add_value(&input.name, shape));
@@ -337,17 +336,29 @@ fn declared_shape(input: &pb::ValueInfoProto) -> Vec<Option<usize>> {
         .collect()
 }
 
-fn check_compatible(name: &str, declared: &[Option<usize>], given: &[usize]) -> Result<()> {
+/// The shape of a graph input given the data's `input_shapes` entry: the data's own shape when
+/// it fits the declared one (`?` matching anything), else the declared shape (`?` = 1) when the
+/// element counts agree (EZKL's files often leave out the batch dimension).
+fn resolve_shape(
+    data: &InputData,
+    name: &str,
+    declared: &[Option<usize>],
+    given: &[usize],
+) -> Result<Vec<usize>> {
     let fits = declared.is_empty()
         || (declared.len() == given.len()
             && declared.iter().zip(given).all(|(d, g)| d.is_none_or(|d| d == *g)));
     if fits {
-        return Ok(());
+        return Ok(given.to_vec());
+    }
+    let resolved: Vec<usize> = declared.iter().map(|d| d.unwrap_or(1)).collect();
+    if resolved.iter().product::<usize>() == given.iter().product::<usize>() {
+        return Ok(resolved);
     }
     let declared: Vec<String> =
         declared.iter().map(|d| d.map_or_else(|| "?".into(), |d| d.to_string())).collect();
     Err(Error::InputData {
-        path: PathBuf::from("<input shapes>"),
+        path: data.source.clone(),
         reason: format!(
             "input `{name}`: the data's shape {given:?} does not fit the model's [{}]",
             declared.join(", ")

@@ -1,4 +1,5 @@
 //! ONNX import, quantization and the integer executor, on the demo model and conformance models.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
@@ -118,8 +119,17 @@ fn wrong_input_shape_is_a_clear_error() {
     let text = InputData::parse(r#"{"input_data": [["a"]]}"#, "text.json".as_ref()).unwrap_err().to_string();
     assert!(text.contains("input_data[0][0]") && text.contains("not a number"), "{text}");
 
+    // A batch-less shape with the right element count is taken as the model's own shape (as
+    // EZKL writes them); a shape with another element count is an error naming file and input.
+    let flat =
+        InputData::parse(r#"{"input_data": [[1,2,3,4,5,6,7,8]], "input_shapes": [[8]]}"#, "f.json".as_ref())
+            .unwrap();
+    let (ok, _) =
+        CompiledModel::compile(&repo().join("models/risk_mlp/network.onnx"), Some(&flat), Scales::default())
+            .unwrap();
+    assert_eq!(ok.input_shapes(), [[1, 8]]);
     let shapes = InputData::parse(
-        r#"{"input_data": [[1,2,3,4,5,6,7,8]], "input_shapes": [[2, 4]]}"#,
+        r#"{"input_data": [[1,2,3,4,5,6,7,8]], "input_shapes": [[2, 8]]}"#,
         "s.json".as_ref(),
     )
     .unwrap();
@@ -130,7 +140,7 @@ fn wrong_input_shape_is_a_clear_error() {
     )
     .unwrap_err()
     .to_string();
-    assert!(err.contains("[2, 4]") && err.contains("features"), "{err}");
+    assert!(err.contains("s.json") && err.contains("[2, 8]") && err.contains("features"), "{err}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Real proofs on the demo model with the dev SRS: keygen, prove, verify natively, and the
 //! tampered cases that must fail. Build in release mode (`cargo test --release`).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::path::{Path, PathBuf};
 

@@ -51,6 +51,10 @@ interface Vm {
     function projectRoot() external view returns (string memory path);
     function readFile(string calldata path) external view returns (string memory data);
     function exists(string calldata path) external view returns (bool result);
+    function keyExistsJson(string calldata json, string calldata key) external view returns (bool);
+    function parseJsonKeys(string calldata json, string calldata key) external pure returns (string[] memory keys);
+    function parseJsonString(string calldata json, string calldata key) external pure returns (string memory);
+    function parseJsonAddress(string calldata json, string calldata key) external pure returns (address);
     function parseJsonBytes32(string calldata json, string calldata key) external pure returns (bytes32);
     function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
     function parseJsonUint(string calldata json, string calldata key) external pure returns (uint256);
@@ -62,9 +66,10 @@ interface Vm {
     function serializeUint(string calldata objectKey, string calldata valueKey, uint256 value)
         external
         returns (string memory json);
-    function serializeBytes32(string calldata objectKey, string calldata valueKey, bytes32 value)
+    function serializeString(string calldata objectKey, string calldata valueKey, string calldata value)
         external
         returns (string memory json);
+    function serializeJson(string calldata objectKey, string calldata value) external returns (string memory json);
     function writeJson(string calldata json, string calldata path) external;
     function createDir(string calldata path, bool recursive) external;
 
@@ -74,10 +79,14 @@ interface Vm {
     function envOr(string calldata name, bytes32 defaultValue) external view returns (bytes32 value);
     function envOr(string calldata name, uint256 defaultValue) external view returns (uint256 value);
     function envOr(string calldata name, bool defaultValue) external view returns (bool value);
+    function envOr(string calldata name, address defaultValue) external view returns (address value);
     function isContext(ForgeContext context) external view returns (bool result);
     function startBroadcast() external;
     function stopBroadcast() external;
     function toString(uint256 value) external pure returns (string memory stringifiedValue);
+    function toString(address value) external pure returns (string memory stringifiedValue);
+    function toString(bytes32 value) external pure returns (string memory stringifiedValue);
+    function parseBytes32(string calldata stringifiedValue) external pure returns (bytes32 parsedValue);
 }
 
 /// @dev Cheatcode address shared by tests and scripts.

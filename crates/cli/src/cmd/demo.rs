@@ -61,11 +61,14 @@ impl DemoArgs {
             verifier.runtime_size, verifier.deploy_size
         ));
         if let Some(r) = revm {
-            rep.line(format!("  revm verifier call    {} gas", r.gas));
+            rep.line(format!("  verifier alone        {} gas (revm, transaction)", r.gas));
         }
-        rep.line(format!("  verifyInference       {} gas (transaction estimate)", onchain.verify_gas));
         rep.line(format!(
-            "  RiskOracle.post...    {} gas (tx {})",
+            "  verifyInference       {} gas (transaction through the registry)",
+            onchain.verify_gas
+        ));
+        rep.line(format!(
+            "  consumer action       {} gas (RiskOracle.postAssessment: verification + state update, tx {})",
             onchain.consumer_tx.gas_used, onchain.consumer_tx.hash
         ));
         rep.line(format!("  verifier address      {}", deployed.verifier.address));

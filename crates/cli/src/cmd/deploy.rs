@@ -62,8 +62,9 @@ pub(crate) async fn deploy(
     rep: &mut Reporter,
 ) -> anyhow::Result<DeployReport> {
     let mut book = Deployments::read(deployments_dir, chain.chain_id)?.unwrap_or_default();
+    let start_block = chain.block_number().await?;
     book.chain_id = chain.chain_id;
-    let known: Option<Address> = book.registry.parse().ok();
+    let known: Option<Address> = book.model_registry.parse().ok();
     let registry = match known {
         Some(addr) if chain.code_size(addr).await? > 0 => {
             rep.note(format!("reusing ModelRegistry at {addr}"));
@@ -102,7 +103,12 @@ pub(crate) async fn deploy(
         chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, registry, entry.model_id),
     )
     .await?;
-    book.registry = registry.to_string();
+    if known != Some(registry) {
+        // The models recorded so far belong to the registry that was replaced.
+        book.models.clear();
+        book.model_registry = registry.to_string();
+        book.start_block = start_block;
+    }
     book.models.insert(
         compiled.model_id.clone(),
         ModelDeployment {

@@ -32,11 +32,11 @@ impl VerifyOnchainArgs {
         let entry = book.models.get(&compiled.model_id).with_context(|| {
             format!("model {} is not in the deployments of chain {}", compiled.model_id, chain.chain_id)
         })?;
-        let registry: Address = book.registry.parse()?;
+        let registry: Address = book.model_registry.parse()?;
         let consumer: Address =
             entry.consumer.as_deref().context("no consumer deployed for this model")?.parse()?;
         let report = rt.block_on(verify_onchain(&chain, registry, consumer, &proof, rep))?;
-        rep.line(format!("verifyInference  {} gas (estimate)", report.verify_gas));
+        rep.line(format!("verifyInference  {} gas (transaction)", report.verify_gas));
         rep.line(format!(
             "postAssessment   {} gas, tx {}",
             report.consumer_tx.gas_used, report.consumer_tx.hash
@@ -72,8 +72,14 @@ pub(crate) async fn verify_onchain(
     if !ok {
         anyhow::bail!("the deployed verifier rejected the proof");
     }
-    let verify_gas = chain.estimate_verify_gas(registry, id, &proof.inputs, &proof.outputs, &bytes).await?;
-    rep.note(format!("verifyInference accepted the proof; a transaction calling it costs {verify_gas} gas"));
+    let verify_tx = timed(
+        rep,
+        "verifyInference (transaction)",
+        chain.verify_inference_tx(registry, id, &proof.inputs, &proof.outputs, &bytes),
+    )
+    .await?;
+    let verify_gas = verify_tx.gas_used;
+    rep.note(format!("verifyInference accepted the proof; as a transaction it used {verify_gas} gas"));
     let (_, _, ltv_before) = chain.oracle_state(consumer).await?;
     let tx = timed(
         rep,
@@ -107,7 +113,7 @@ pub(crate) async fn check_rejections(
     inputs[0] += 1;
     let mut outputs = proof.outputs.clone();
     outputs[0] += 1;
-    let cases: [(&str, &[i64], &[i64], &[u8]); 3] = [
+    let cases = [
         ("flipped proof byte", &proof.inputs, &proof.outputs, &flipped),
         ("changed input", &inputs, &proof.outputs, &bytes),
         ("changed output", &proof.inputs, &outputs, &bytes),

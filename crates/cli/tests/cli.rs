@@ -1,0 +1,126 @@
+//! The `zkinfer` binary as a user meets it: clear errors (never a panic) on bad input, the
+//! pipeline step by step with `--json` output, and a tampered proof rejected by `verify`.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn zkinfer(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkinfer"))
+        .args(args)
+        .current_dir(repo())
+        .env("ZKINFER_CACHE_DIR", repo().join("target/test-srs"))
+        .output()
+        .unwrap()
+}
+
+/// Runs a command that must fail, and returns its stderr.
+fn fails(args: &[&str]) -> String {
+    let out = zkinfer(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{args:?} succeeded");
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    assert!(stderr.contains("error: "), "{args:?}: {stderr}");
+    stderr
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn bad_models_and_inputs_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let broken = dir.path().join("broken.onnx");
+    std::fs::write(&broken, b"\x08\x07garbage that is not a model").unwrap();
+    let err = fails(&["compile", "--model", s(&broken), "--dir", s(&out)]);
+    assert!(err.contains("broken.onnx") && err.contains("malformed ONNX"), "{err}");
+
+    let sigmoid = repo().join("../shared/conformance/onnx/1l_sigmoid/network.onnx");
+    let err = fails(&["compile", "--model", s(&sigmoid), "--dir", s(&out)]);
+    assert!(err.contains("unsupported ONNX op `Sigmoid`") && err.contains("node"), "{err}");
+
+    let err = fails(&["compile", "--model", "no/such/model.onnx", "--dir", s(&out)]);
+    assert!(err.contains("no/such/model.onnx") && err.contains("No such file"), "{err}");
+
+    let bad_input = dir.path().join("bad.json");
+    std::fs::write(&bad_input, r#"{"input_data": [[1.0, 2.0]]}"#).unwrap();
+    let err = fails(&[
+        "compile",
+        "--model",
+        "models/risk_mlp/network.onnx",
+        "--input",
+        s(&bad_input),
+        "--dir",
+        s(&out),
+    ]);
+    assert!(err.contains("bad.json") && err.contains("2 values") && err.contains("[1, 8]"), "{err}");
+
+    let not_json = dir.path().join("not.json");
+    std::fs::write(&not_json, "[1, 2").unwrap();
+    let err = fails(&[
+        "compile",
+        "--model",
+        "models/risk_mlp/network.onnx",
+        "--input",
+        s(&not_json),
+        "--dir",
+        s(&out),
+    ]);
+    assert!(err.contains("not.json") && err.contains("input_data"), "{err}");
+
+    let err = fails(&["setup", "--dir", s(&dir.path().join("empty"))]);
+    assert!(err.contains("compiled.json"), "{err}");
+}
+
+#[test]
+fn pipeline_steps_and_tampered_proof() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("risk");
+    let input = "models/risk_mlp/input.json";
+    let ok = |args: &[&str]| {
+        let o = zkinfer(args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let compiled = ok(&[
+        "compile",
+        "--model",
+        "models/risk_mlp/network.onnx",
+        "--input",
+        input,
+        "--dir",
+        s(&out),
+        "--json",
+    ]);
+    assert!(compiled["modelId"].as_str().unwrap().starts_with("0x"));
+    assert_eq!(compiled["fidelity"]["argmax_agrees"], true);
+    let proved = ok(&["prove", "--input", input, "--dir", s(&out), "--json"]);
+    assert_eq!(proved["srsInsecure"], true);
+    assert!(proved["proofBytes"].as_u64().unwrap() > 500);
+    assert_eq!(ok(&["verify", "--dir", s(&out), "--json"])["verified"], true);
+
+    // Another output in proof.json: the public values no longer match.
+    let path = out.join("proof.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut proof: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let first = proof["outputs"][0].as_i64().unwrap();
+    proof["outputs"][0] = (first + 1).into();
+    std::fs::write(&path, proof.to_string()).unwrap();
+    let err = fails(&["verify", "--dir", s(&out)]);
+    assert!(err.contains("do not encode"), "{err}");
+
+    // A flipped proof byte: halo2 rejects it.
+    let mut proof: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let hex = proof["proof"].as_str().unwrap().to_owned();
+    let flipped = if hex.ends_with('0') { "1" } else { "0" };
+    proof["proof"] = format!("{}{flipped}", &hex[..hex.len() - 1]).into();
+    std::fs::write(&path, proof.to_string()).unwrap();
+    let err = fails(&["verify", "--dir", s(&out)]);
+    assert!(err.contains("proof rejected"), "{err}");
+}

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# End-to-end check of script/Deploy.s.sol on a throwaway anvil chain:
+#   1. deploys a ModelRegistry and RiskMlpVerifier, registering the demo model of
+#      fixtures/risk_mlp/proof.json, and checks deployments/31337.json and, with cast, the
+#      registration and verifyInference (true for the fixture, false with an output changed);
+#   2. runs the script again with ZKINFER_REGISTRY set to that registry and another model id,
+#      and checks that the registry was reused and the first model kept in the file.
+# Prints the gas of the deployment transactions and of verifyInference. Expects the contracts
+# to compile (forge builds what it needs). anvil is stopped on exit, and deployments/31337.json
+# is removed again, or restored if it existed before.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+CAST="$(foundry_bin cast)"
+# anvil's first dev account (public, well-known key).
+KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+DEPLOYER=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+FIXTURE=fixtures/risk_mlp/proof.json
+ARTIFACT=RiskMlpVerifier.sol:RiskMlpVerifier
+CHAIN_ID=31337
+BOOK=deployments/$CHAIN_ID.json
+VERIFY_SIG="verifyInference(bytes32,int256[],int256[],bytes)"
+
+say() { echo "deploy-check: $*"; }
+fail() {
+  echo "deploy-check: FAIL: $*" >&2
+  exit 1
+}
+
+tmp="$(mktemp -d)"
+anvil_pid=""
+book_state="" # "absent" or "saved" once known; until then the file is left alone
+cleanup() {
+  local rc=$?
+  if [ -n "$anvil_pid" ]; then
+    kill "$anvil_pid" 2>/dev/null || true
+    wait "$anvil_pid" 2>/dev/null || true
+  fi
+  case "$book_state" in
+    absent) rm -f "$BOOK" ;;
+    saved) cp -p "$tmp/book.json" "$BOOK" ;;
+  esac
+  rm -rf "$tmp"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -e "$BOOK" ]; then
+  cp -p "$BOOK" "$tmp/book.json"
+  book_state=saved
+else
+  book_state=absent
+fi
+
+# `jget FILE EXPR`: EXPR (JavaScript over the parsed JSON `d`) of a JSON file; strings bare,
+# everything else as JSON, `undefined` as nothing. node is required anyway (solcjs).
+jget() {
+  node -e '
+    const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const v = new Function("d", "return (" + process.argv[2] + ");")(d);
+    if (v !== undefined) process.stdout.write(typeof v === "string" ? v : JSON.stringify(v));
+  ' "$1" "$2"
+}
+lower() { tr '[:upper:]' '[:lower:]' <<<"$1"; }
+has_code() { [ "$("$CAST" code --rpc-url "$RPC" "$1")" != "0x" ]; }
+call_bool() { "$CAST" call --rpc-url "$RPC" "$@"; }
+
+# ---------------------------------------------------------------------------- anvil
+# Port 0: the OS picks a free port, anvil prints which (no probe-then-bind race).
+"$ZKINFER_ANVIL" --host 127.0.0.1 --port 0 --chain-id "$CHAIN_ID" >"$tmp/anvil.log" 2>&1 &
+anvil_pid=$!
+port=""
+for _ in $(seq 1 300); do
+  kill -0 "$anvil_pid" 2>/dev/null || { cat "$tmp/anvil.log" >&2; fail "anvil exited"; }
+  port="$(sed -n 's/^Listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$tmp/anvil.log" | head -n 1)"
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$tmp/anvil.log" >&2; fail "anvil did not start within 30s"; }
+RPC="http://127.0.0.1:$port"
+[ "$("$CAST" chain-id --rpc-url "$RPC")" = "$CHAIN_ID" ] || fail "anvil is not chain $CHAIN_ID"
+say "anvil (pid $anvil_pid) on $RPC"
+
+# ---------------------------------------------------------------------------- fixture
+model_id="$(lower "$(jget "$FIXTURE" d.modelId)")"
+inputs="$(jget "$FIXTURE" d.inputs)"
+outputs="$(jget "$FIXTURE" d.outputs)"
+changed_outputs="$(jget "$FIXTURE" '[d.outputs[0] + 1, ...d.outputs.slice(1)]')"
+proof="$(jget "$FIXTURE" d.proof)"
+input_count="$(jget "$FIXTURE" d.inputs.length)"
+output_count="$(jget "$FIXTURE" d.outputs.length)"
+input_scale="$(jget "$FIXTURE" d.inputScale)"
+output_scale="$(jget "$FIXTURE" d.outputScale)"
+[[ "$model_id" =~ ^0x[0-9a-f]{64}$ ]] || fail "$FIXTURE: bad modelId '$model_id'"
+
+# ---------------------------------------------------------------------------- deploy
+unset ZKINFER_REGISTRY ZKINFER_VERIFIER_ARTIFACT ZKINFER_MODEL_ID ZKINFER_MODEL_NAME \
+  ZKINFER_INPUT_COUNT ZKINFER_OUTPUT_COUNT ZKINFER_INPUT_SCALE ZKINFER_OUTPUT_SCALE
+# `deploy NAME [VAR=value...]`: runs the forge script with these extra variables. Broadcast
+# records go to the temp dir, not broadcast/.
+deploy() {
+  local name="$1"
+  shift
+  say "forge script script/Deploy.s.sol ($name)"
+  if ! env FOUNDRY_BROADCAST="$tmp/broadcast-$name" \
+    ZKINFER_VERIFIER_ARTIFACT="$ARTIFACT" \
+    ZKINFER_INPUT_COUNT="$input_count" ZKINFER_OUTPUT_COUNT="$output_count" \
+    ZKINFER_INPUT_SCALE="$input_scale" ZKINFER_OUTPUT_SCALE="$output_scale" "$@" \
+    "$FORGE" script script/Deploy.s.sol --rpc-url "$RPC" --broadcast --private-key "$KEY" \
+    >"$tmp/forge-$name.log" 2>&1; then
+    cat "$tmp/forge-$name.log" >&2
+    fail "forge script ($name) failed"
+  fi
+  [ -f "$BOOK" ] || fail "forge script ($name) wrote no $BOOK"
+}
+
+# `check_model ID NAME`: the file's entry for ID and the registry agree; prints its verifier.
+check_model() {
+  local id="$1" name="$2" verifier recorded
+  verifier="$(jget "$BOOK" "(d.models || {})[\"$id\"]?.verifier")"
+  [ -n "$verifier" ] || fail "$BOOK has no verifier for model $id"
+  [ "$(jget "$BOOK" "d.models[\"$id\"].name")" = "$name" ] || fail "$BOOK: model $id is not named '$name'"
+  [ -z "$(jget "$BOOK" "d.models[\"$id\"].consumer")" ] || fail "$BOOK: model $id has a consumer"
+  has_code "$verifier" || fail "verifier $verifier of model $id has no code"
+  [ "$(call_bool "$registry" "isRegistered(bytes32)(bool)" "$id")" = true ] ||
+    fail "isRegistered($id) is not true"
+  # ModelInfo is a static struct: decode it as its fields, one per line.
+  recorded="$("$CAST" call --rpc-url "$RPC" "$registry" \
+    "getModel(bytes32)(address,uint32,uint32,uint8,uint8,address,uint48,uint48)" "$id" | head -n 1)"
+  [ "$(lower "$recorded")" = "$(lower "$verifier")" ] ||
+    fail "registry has verifier $recorded for $id, $BOOK says $verifier"
+  echo "$verifier"
+}
+
+# `tx_gas NAME`: the gas of each transaction of a deploy run, from forge's broadcast record.
+# Receipts are matched to transactions by what they did (created address, or called address),
+# not by hash: with several transactions mined in one block, forge 1.7.1 has recorded them
+# under each other's hashes.
+tx_gas() {
+  jget "$tmp/broadcast-$1/Deploy.s.sol/$CHAIN_ID/run-latest.json" '
+    d.receipts.map((r) => {
+      const same = (a, b) => (a || "").toLowerCase() === (b || "").toLowerCase();
+      const t = d.transactions.find((t) => r.contractAddress
+        ? t.transactionType === "CREATE" && same(t.contractAddress, r.contractAddress)
+        : t.transactionType === "CALL" && same(t.transaction.to, r.to)) || {};
+      const what = r.contractAddress ? "deploy " + (t.contractName || r.contractAddress)
+        : (t.function || "call").replace(/\(.*/, "") + " on " + r.to;
+      return "    " + what + ": " + parseInt(r.gasUsed, 16) + " gas\n";
+    }).join("")'
+}
+
+# Run 1: fresh registry, verifier, registration.
+deploy fresh ZKINFER_MODEL_ID="$model_id" ZKINFER_MODEL_NAME=risk_mlp
+[ "$(jget "$BOOK" d.chainId)" = "$CHAIN_ID" ] || fail "$BOOK: chainId is not $CHAIN_ID"
+[[ "$(jget "$BOOK" d.startBlock)" =~ ^[0-9]+$ ]] || fail "$BOOK: startBlock is not a number"
+registry="$(jget "$BOOK" d.modelRegistry)"
+[ -n "$registry" ] && has_code "$registry" || fail "$BOOK: modelRegistry '$registry' has no code"
+[ "$(jget "$BOOK" 'Object.keys(d.models).length')" = 1 ] || fail "$BOOK: expected exactly one model"
+verifier="$(check_model "$model_id" risk_mlp)"
+
+[ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$model_id" "$inputs" "$outputs" "$proof")" = true ] ||
+  fail "verifyInference rejects the fixture's proof"
+[ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$model_id" "$inputs" "$changed_outputs" "$proof")" = false ] ||
+  fail "verifyInference accepts the fixture's proof with an output changed"
+
+# Gas of verifyInference, as a transaction. Not `cast estimate`: the verifier is called with
+# all but 1/64 of the gas and a starved call makes verifyInference return false instead of
+# reverting, so the estimate finds some (useless) low limit.
+receipt="$("$CAST" send --rpc-url "$RPC" --private-key "$KEY" --gas-limit 3000000 --json \
+  "$registry" "$VERIFY_SIG" "$model_id" "$inputs" "$outputs" "$proof")"
+echo "$receipt" >"$tmp/verify-receipt.json"
+[ "$(jget "$tmp/verify-receipt.json" d.status)" = 0x1 ] || fail "verifyInference transaction failed"
+verify_gas="$(jget "$tmp/verify-receipt.json" 'parseInt(d.gasUsed, 16)')"
+
+# Run 2: reuse the registry (ZKINFER_REGISTRY) for a second model id, same verifier artifact.
+second_id="$(lower "$("$CAST" keccak "zkinfer deploy-check: second model")")"
+nonce_before="$("$CAST" nonce --rpc-url "$RPC" "$DEPLOYER")"
+deploy reuse ZKINFER_REGISTRY="$registry" ZKINFER_MODEL_ID="$second_id" ZKINFER_MODEL_NAME="risk_mlp (reused registry)"
+nonce_after="$("$CAST" nonce --rpc-url "$RPC" "$DEPLOYER")"
+[ "$(lower "$(jget "$BOOK" d.modelRegistry)")" = "$(lower "$registry")" ] ||
+  fail "$BOOK: modelRegistry changed although ZKINFER_REGISTRY was set"
+[ $((nonce_after - nonce_before)) = 2 ] ||
+  fail "second run sent $((nonce_after - nonce_before)) transactions, expected 2 (verifier, registerModel)"
+second_verifier="$(check_model "$second_id" "risk_mlp (reused registry)")"
+[ "$(lower "$second_verifier")" != "$(lower "$verifier")" ] || fail "second run reused the verifier"
+first_verifier="$(check_model "$model_id" risk_mlp)"
+[ "$(lower "$first_verifier")" = "$(lower "$verifier")" ] || fail "$BOOK: first model's verifier changed"
+[ "$(jget "$BOOK" 'Object.keys(d.models).length')" = 2 ] || fail "$BOOK: expected exactly two models"
+# The model id is part of the public inputs: the first model's proof must not pass as the second's.
+[ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$second_id" "$inputs" "$outputs" "$proof")" = false ] ||
+  fail "verifyInference accepts model $model_id's proof for model $second_id"
+
+say "OK"
+echo "  ModelRegistry $registry"
+echo "  model $model_id -> verifier $verifier"
+echo "  model $second_id -> verifier $second_verifier (registry reused)"
+echo "  run 1 transactions:"
+tx_gas fresh
+echo "  run 2 transactions:"
+tx_gas reuse
+echo "  verifyInference (fixture proof, $(((${#proof} - 2) / 2)) proof bytes): $verify_gas gas (transaction total)"
