@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use zkinfer_model::{execute, quantize_inputs, CompiledModel, InputData, Scales, Trace};
+use zkinfer_model::{CompiledModel, InputData, Scales, Trace};
 use zkinfer_prover::{dev_srs, layout, load_or_keygen, prove, Keys, ProofFile, Srs};
 
 /// The repo root.
@@ -26,9 +26,7 @@ pub fn demo_model() -> (CompiledModel, Trace) {
     let data = InputData::read(&dir.join("input.json")).expect("demo input");
     let (compiled, _) = CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default())
         .expect("demo model");
-    let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).expect("shapes");
-    let trace = execute(&compiled.model, &quantize_inputs(&compiled.model, &tensors).expect("quantize"))
-        .expect("run");
+    let trace = compiled.trace(&data).expect("the demo input runs");
     (compiled, trace)
 }
 

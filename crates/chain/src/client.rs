@@ -1,7 +1,7 @@
-use alloy::network::TransactionBuilder;
+use alloy::network::{Ethereum, TransactionBuilder};
 use alloy::primitives::{Address, Bytes, B256, I256, U256};
-use alloy::providers::{DynProvider, Provider, ProviderBuilder};
-use alloy::rpc::types::TransactionRequest;
+use alloy::providers::{DynProvider, PendingTransactionBuilder, Provider, ProviderBuilder};
+use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
 
 use crate::contracts::{ModelRegistry, RiskOracle};
@@ -112,18 +112,12 @@ impl Chain {
     pub async fn deploy(&self, label: &str, creation_code: Vec<u8>) -> Result<Deployed> {
         let action = || format!("deploying {label}");
         let tx = TransactionRequest::default().with_deploy_code(creation_code);
-        let receipt = self
+        let pending = self
             .provider
             .send_transaction(tx)
             .await
-            .map_err(|e| Error::Rpc { action: action(), reason: e.to_string() })?
-            .with_timeout(Some(RECEIPT_TIMEOUT))
-            .get_receipt()
-            .await
             .map_err(|e| Error::Rpc { action: action(), reason: e.to_string() })?;
-        if !receipt.status() {
-            return Err(Error::Rpc { action: action(), reason: "the creation transaction reverted".into() });
-        }
+        let receipt = confirm(&action(), pending).await?;
         let address = receipt.contract_address.ok_or_else(|| Error::Rpc {
             action: action(),
             reason: "no contract address in the receipt".into(),
@@ -161,7 +155,7 @@ impl Chain {
         entry: &ModelEntry,
     ) -> Result<TxInfo> {
         let r = ModelRegistry::new(registry, &self.provider);
-        let receipt = r
+        let pending = r
             .registerModel(
                 entry.model_id,
                 verifier,
@@ -172,14 +166,8 @@ impl Chain {
             )
             .send()
             .await
-            .map_err(rpc("registerModel"))?
-            .with_timeout(Some(RECEIPT_TIMEOUT))
-            .get_receipt()
-            .await
-            .map_err(|e| Error::Rpc { action: "registerModel".into(), reason: e.to_string() })?;
-        if !receipt.status() {
-            return Err(Error::Rpc { action: "registerModel".into(), reason: "reverted".into() });
-        }
+            .map_err(rpc("registerModel"))?;
+        let receipt = confirm("registerModel", pending).await?;
         Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
     }
 
@@ -233,14 +221,8 @@ impl Chain {
                 reason: "the proof does not verify".into(),
             });
         }
-        let receipt = call
-            .send()
-            .await
-            .map_err(rpc("verifyInference"))?
-            .with_timeout(Some(RECEIPT_TIMEOUT))
-            .get_receipt()
-            .await
-            .map_err(|e| Error::Rpc { action: "verifyInference".into(), reason: e.to_string() })?;
+        let pending = call.send().await.map_err(rpc("verifyInference"))?;
+        let receipt = confirm("verifyInference", pending).await?;
         Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
     }
 
@@ -271,17 +253,8 @@ impl Chain {
         let call = o.postAssessment(ints(inputs), ints(outputs), Bytes::copy_from_slice(proof));
         // Simulate first so that a rejected proof comes back as the contract's own error.
         call.call().await.map_err(rpc("postAssessment"))?;
-        let receipt = call
-            .send()
-            .await
-            .map_err(rpc("postAssessment"))?
-            .with_timeout(Some(RECEIPT_TIMEOUT))
-            .get_receipt()
-            .await
-            .map_err(|e| Error::Rpc { action: "postAssessment".into(), reason: e.to_string() })?;
-        if !receipt.status() {
-            return Err(Error::Rpc { action: "postAssessment".into(), reason: "reverted".into() });
-        }
+        let pending = call.send().await.map_err(rpc("postAssessment"))?;
+        let receipt = confirm("postAssessment", pending).await?;
         Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
     }
 
@@ -293,6 +266,19 @@ impl Chain {
         let ltv = o.maxLoanToValueBps().call().await.map_err(rpc("maxLoanToValueBps"))?;
         Ok((class, count.try_into().unwrap_or(u64::MAX), ltv))
     }
+}
+
+/// Waits (bounded) for a transaction and requires that it succeeded.
+async fn confirm(action: &str, pending: PendingTransactionBuilder<Ethereum>) -> Result<TransactionReceipt> {
+    let receipt = pending
+        .with_timeout(Some(RECEIPT_TIMEOUT))
+        .get_receipt()
+        .await
+        .map_err(|e| Error::Rpc { action: action.into(), reason: e.to_string() })?;
+    if !receipt.status() {
+        return Err(Error::Rpc { action: action.into(), reason: "the transaction reverted".into() });
+    }
+    Ok(receipt)
 }
 
 fn ints(values: &[i64]) -> Vec<I256> {

@@ -8,15 +8,14 @@ use halo2_base::gates::circuit::CircuitBuilderStage;
 use halo2_base::halo2_proofs::dev::MockProver;
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use zkinfer_circuit::{public_instances, ModelCircuit};
-use zkinfer_model::{execute, quantize_inputs, CompiledModel, InputData, Scales, Trace};
+use zkinfer_model::{CompiledModel, InputData, Scales, Trace};
 
 fn demo() -> (CompiledModel, Trace) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/risk_mlp");
     let data = InputData::read(&dir.join("input.json")).unwrap();
     let (compiled, _) =
         CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).unwrap();
-    let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).unwrap();
-    let trace = execute(&compiled.model, &quantize_inputs(&compiled.model, &tensors).unwrap()).unwrap();
+    let trace = compiled.trace(&data).expect("the demo input runs");
     (compiled, trace)
 }
 

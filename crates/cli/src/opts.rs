@@ -67,12 +67,8 @@ pub(crate) struct CompileArgs {
     /// Sample input (EZKL format) used to fix input shapes and report fidelity.
     #[arg(long)]
     pub(crate) input: Option<PathBuf>,
-    /// Fixed-point scale of inputs and activations, in bits.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=16))]
-    pub(crate) input_scale: u32,
-    /// Fixed-point scale of weights, in bits.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=16))]
-    pub(crate) param_scale: u32,
+    #[command(flatten)]
+    pub(crate) scales: ScaleArgs,
     #[command(flatten)]
     pub(crate) dir: DirArgs,
 }
@@ -160,7 +156,26 @@ pub(crate) struct DemoArgs {
     #[arg(long, default_value = "zkinfer-out/demo")]
     pub(crate) dir: PathBuf,
     #[command(flatten)]
+    pub(crate) scales: ScaleArgs,
+    #[command(flatten)]
     pub(crate) srs: SrsSelect,
+}
+
+/// Fixed-point scales.
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct ScaleArgs {
+    /// Fixed-point scale of inputs and activations, in bits.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=16))]
+    pub(crate) input_scale: u32,
+    /// Fixed-point scale of weights, in bits.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=16))]
+    pub(crate) param_scale: u32,
+}
+
+impl ScaleArgs {
+    pub(crate) fn scales(self) -> zkinfer_model::Scales {
+        zkinfer_model::Scales { input: self.input_scale, param: self.param_scale }
+    }
 }
 
 #[derive(Debug, Args)]

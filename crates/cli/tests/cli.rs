@@ -99,7 +99,7 @@ fn pipeline_steps_and_tampered_proof() {
         "--json",
     ]);
     assert!(compiled["modelId"].as_str().unwrap().starts_with("0x"));
-    assert_eq!(compiled["fidelity"]["argmax_agrees"], true);
+    assert_eq!(compiled["fidelity"]["argmaxAgrees"], true);
     let proved = ok(&["prove", "--input", input, "--dir", s(&out), "--json"]);
     assert_eq!(proved["srsInsecure"], true);
     assert!(proved["proofBytes"].as_u64().unwrap() > 500);

@@ -3,6 +3,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::commitment::{id_hex, model_id};
+use crate::executor::{execute, quantize_inputs, Trace};
+use crate::graph::FloatTensor;
 use crate::graph::Graph;
 use crate::input::InputData;
 use crate::onnx::load_onnx;
@@ -77,6 +79,17 @@ impl CompiledModel {
     /// Names of the graph inputs.
     pub fn input_names(&self) -> Vec<String> {
         self.model.inputs.iter().map(|&v| self.model.values[v].name.clone()).collect()
+    }
+
+    /// Checks `data` against the input shapes and returns it as tensors.
+    pub fn input_tensors(&self, data: &InputData) -> Result<Vec<FloatTensor>> {
+        data.to_tensors(&self.input_names(), &self.input_shapes())
+    }
+
+    /// Quantizes `data` and runs the integer executor on it.
+    pub fn trace(&self, data: &InputData) -> Result<Trace> {
+        let tensors = self.input_tensors(data)?;
+        execute(&self.model, &quantize_inputs(&self.model, &tensors)?)
     }
 
     /// Shapes of the graph inputs.

@@ -4,6 +4,7 @@ use crate::fixed_point::dequantize;
 
 /// How close the proven (dequantized integer) output is to the float model's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Fidelity {
     /// Largest `|float - dequantized|` over all output values.
     pub max_abs_error: f64,

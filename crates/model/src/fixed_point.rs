@@ -22,8 +22,19 @@ pub fn in_range(v: i64) -> bool {
 /// Rounds `x * 2^scale` to the nearest integer (ties away from zero), or `None` when it does
 /// not fit the value range.
 pub fn quantize(x: f32, scale: u32) -> Option<i64> {
+    quantize_bits(x, scale, VALUE_BITS)
+}
+
+/// Signed bit width of a quantized bias. Biases are circuit constants added to the accumulator
+/// and never pass through the value range check, so they may be wider than values; this bound
+/// keeps accumulators far below the field size.
+pub const BIAS_BITS: u32 = 62;
+
+/// [`quantize`] into a signed `bits`-bit integer.
+pub fn quantize_bits(x: f32, scale: u32, bits: u32) -> Option<i64> {
     let q = (x as f64 * (1u64 << scale) as f64).round();
-    (q >= VALUE_MIN as f64 && q <= VALUE_MAX as f64).then_some(q as i64)
+    let limit = (1u64 << (bits - 1)) as f64;
+    (q >= -limit && q < limit).then_some(q as i64)
 }
 
 /// `q / 2^scale`.

@@ -18,7 +18,8 @@ pub use error::{Error, Result};
 pub use executor::{execute, quantize_inputs, Trace};
 pub use fidelity::Fidelity;
 pub use fixed_point::{
-    dequantize, in_range, packed_words, quantize, rescale, LANES_PER_WORD, VALUE_BITS, VALUE_MAX, VALUE_MIN,
+    dequantize, in_range, packed_words, quantize, quantize_bits, rescale, BIAS_BITS, LANES_PER_WORD,
+    VALUE_BITS, VALUE_MAX, VALUE_MIN,
 };
 pub use float_reference::float_reference;
 pub use graph::{FloatTensor, Graph, Node, Op, ValueId, ValueInfo};

@@ -129,7 +129,14 @@ impl Importer {
             name: if node.name.is_empty() { format!("#{index}") } else { node.name.clone() },
             op_type: node.op_type.clone(),
         };
-        if node.output.len() != 1 && !matches!(node.op_type.as_str(), "Dropout") {
+        if node.output.is_empty() {
+            return Err(malformed(
+                &self.path,
+                format!("node `{}` ({}) has no outputs", ctx.name, ctx.op_type),
+            ));
+        }
+        // Dropout's optional second output (the mask) is never used at inference.
+        if node.output.len() != 1 && node.op_type != "Dropout" {
             return Err(ctx.unsupported(format!("{} outputs", node.output.len())));
         }
         let out_name = &node.output[0];
@@ -262,6 +269,9 @@ impl Importer {
     ) -> Result<()> {
         let in_shape = self.values[x].shape.clone();
         let (out_features, in_features) = (weight.shape[0], weight.shape[1]);
+        if out_features == 0 || in_features == 0 {
+            return Err(ctx.shape(format!("weight of shape {:?} is empty", weight.shape)));
+        }
         match in_shape.last() {
             Some(&last) if last == in_features => {}
             _ => {

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::fixed_point::{quantize, VALUE_BITS};
+use crate::fixed_point::{quantize_bits, BIAS_BITS, VALUE_BITS};
 use crate::graph::{Graph, Op};
 use crate::{Error, Result};
 
@@ -115,11 +115,11 @@ impl QuantizedModel {
                 Op::Linear { weight, bias } => {
                     let place =
                         |what: &str, i: usize| format!("node `{}` ({}) {what}[{i}]", node.name, node.op_type);
-                    let q = |x: f32, scale: u32, what: &str, i: usize| {
-                        quantize(x, scale).ok_or_else(|| Error::OutOfRange {
+                    let q = |x: f32, scale: u32, bits: u32, what: &str, i: usize| {
+                        quantize_bits(x, scale, bits).ok_or_else(|| Error::OutOfRange {
                             place: place(what, i),
                             value: x.to_string(),
-                            bits: VALUE_BITS,
+                            bits,
                             scale,
                         })
                     };
@@ -127,12 +127,12 @@ impl QuantizedModel {
                         .data
                         .iter()
                         .enumerate()
-                        .map(|(i, &w)| q(w, scales.param, "weight", i))
+                        .map(|(i, &w)| q(w, scales.param, VALUE_BITS, "weight", i))
                         .collect::<Result<Vec<_>>>()?;
                     let bias = bias
                         .iter()
                         .enumerate()
-                        .map(|(i, &b)| q(b, scales.input + scales.param, "bias", i))
+                        .map(|(i, &b)| q(b, scales.input + scales.param, BIAS_BITS, "bias", i))
                         .collect::<Result<Vec<_>>>()?;
                     let out_features = bias.len();
                     QuantOp::Linear {

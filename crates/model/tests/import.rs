@@ -29,8 +29,8 @@ fn demo_model_imports_with_fused_bias() {
 fn integer_executor_tracks_the_float_model() {
     let (compiled, data) = risk_mlp();
     let m = &compiled.model;
-    let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).unwrap();
-    let trace = execute(m, &quantize_inputs(m, &tensors).unwrap()).unwrap();
+    let tensors = compiled.input_tensors(&data).unwrap();
+    let trace = compiled.trace(&data).unwrap();
     let float = float_reference(&repo().join("models/risk_mlp/network.onnx"), &tensors).unwrap();
     let fidelity = Fidelity::compare(&float[0].data, &trace.outputs(m), m.output_scale());
     assert!(fidelity.argmax_agrees, "{fidelity:?}");
@@ -74,8 +74,8 @@ fn conformance_mlps_run() {
         let (compiled, _) = CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let m = &compiled.model;
-        let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).unwrap();
-        let trace = execute(m, &quantize_inputs(m, &tensors).unwrap()).unwrap();
+        let tensors = compiled.input_tensors(&data).unwrap();
+        let trace = compiled.trace(&data).unwrap();
         let float = float_reference(&dir.join("network.onnx"), &tensors).unwrap();
         let float: Vec<f32> = float.into_iter().flat_map(|t| t.data).collect();
         let f = Fidelity::compare(&float, &trace.outputs(m), m.output_scale());

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
-use zkinfer_model::{execute, quantize_inputs, CompiledModel, InputData, QuantOp, Scales, Trace};
+use zkinfer_model::{CompiledModel, InputData, QuantOp, Scales, Trace};
 use zkinfer_prover::*;
 
 fn repo() -> PathBuf {
@@ -17,8 +17,7 @@ fn demo() -> (CompiledModel, Trace) {
     let data = InputData::read(&dir.join("input.json")).unwrap();
     let (compiled, _) =
         CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).unwrap();
-    let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes()).unwrap();
-    let trace = execute(&compiled.model, &quantize_inputs(&compiled.model, &tensors).unwrap()).unwrap();
+    let trace = compiled.trace(&data).expect("the demo input runs");
     (compiled, trace)
 }
 

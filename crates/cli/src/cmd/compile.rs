@@ -1,7 +1,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use zkinfer_model::{execute, float_reference, quantize_inputs, CompiledModel, Fidelity, InputData, Scales};
+use zkinfer_model::{float_reference, CompiledModel, Fidelity, InputData, Scales};
 
 use crate::opts::CompileArgs;
 use crate::output::Reporter;
@@ -9,7 +9,7 @@ use crate::paths;
 
 impl CompileArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
-        let scales = Scales { input: self.input_scale, param: self.param_scale };
+        let scales = self.scales.scales();
         let compiled = compile(&self.model, self.input.as_deref(), scales, &self.dir.dir, rep)?;
         rep.line(format!("model id   {}", compiled.model_id));
         rep.line(format!("ops        {}", compiled.op_types.join(", ")));
@@ -57,11 +57,8 @@ pub(crate) fn run_model(
     rep: &mut Reporter,
 ) -> anyhow::Result<(zkinfer_model::Trace, Fidelity)> {
     let model = &compiled.model;
-    let tensors = data.to_tensors(&compiled.input_names(), &compiled.input_shapes())?;
-    let trace = rep.step("integer reference executor", || {
-        let ints = quantize_inputs(model, &tensors)?;
-        execute(model, &ints)
-    })?;
+    let tensors = compiled.input_tensors(data)?;
+    let trace = rep.step("integer reference executor", || compiled.trace(data))?;
     let float =
         rep.step("float reference (tract)", || float_reference(Path::new(&compiled.source), &tensors))?;
     let float: Vec<f32> = float.into_iter().flat_map(|t| t.data).collect();

@@ -1,6 +1,6 @@
 use zkinfer_chain::{compile as compile_contracts, Chain, LocalNode};
 use zkinfer_evm::Solc;
-use zkinfer_model::{dequantize, Scales};
+use zkinfer_model::dequantize;
 
 use super::compile::compile;
 use super::create_evm_verifier::create_evm_verifier;
@@ -16,7 +16,7 @@ impl DemoArgs {
     /// The whole pipeline on one model, against a local anvil started here.
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let dir = &self.dir;
-        let compiled = compile(&self.model, Some(&self.input), Scales::default(), dir, rep)?;
+        let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), dir, rep)?;
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
         let instances = proof.instance_values()?;

@@ -109,10 +109,14 @@ pub(crate) async fn check_rejections(
     let bytes = proof.proof_bytes()?;
     let mut flipped = bytes.clone();
     flipped[bytes.len() / 2] ^= 0x01;
-    let mut inputs = proof.inputs.clone();
-    inputs[0] += 1;
-    let mut outputs = proof.outputs.clone();
-    outputs[0] += 1;
+    let nudge = |values: &[i64]| {
+        let mut v = values.to_vec();
+        if let Some(first) = v.first_mut() {
+            *first = if *first == zkinfer_model::VALUE_MAX { *first - 1 } else { *first + 1 };
+        }
+        v
+    };
+    let (inputs, outputs) = (nudge(&proof.inputs), nudge(&proof.outputs));
     let cases = [
         ("flipped proof byte", &proof.inputs, &proof.outputs, &flipped),
         ("changed input", &inputs, &proof.outputs, &bytes),
