@@ -3,6 +3,7 @@ pragma solidity ^0.8.19;
 
 import {Test} from "./utils/Test.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
+import {RiskOracle} from "../../contracts/consumers/RiskOracle.sol";
 
 /// @notice End to end: a real proof from the zkinfer prover, checked through the registry by the
 ///         verifier snark-verifier generated for the demo model (models/risk_mlp).
@@ -128,5 +129,22 @@ contract RiskMlpProofTest is Test {
         bytes32 otherId = keccak256(abi.encode(modelId));
         registerWith(otherId, verifier);
         assertFalse(verify(otherId, inputs, outputs, proof), "proof accepted for another model id");
+    }
+
+    function test_RiskOracleActsOnlyOnTheRealProof() public {
+        RiskOracle oracle = new RiskOracle(registry, modelId);
+        assertEq(uint256(oracle.maxLoanToValueBps()), 3000, "starts at the stressed LTV");
+
+        int256[] memory changed = outputs;
+        changed[0] = nudged(changed[0]);
+        vm.expectRevert(abi.encodeWithSelector(RiskOracle.InferenceNotVerified.selector, modelId));
+        oracle.postAssessment(inputs, changed, proof);
+        assertEq(oracle.assessmentCount(), 0, "acted on a changed output");
+
+        oracle.postAssessment(inputs, outputs, proof);
+        assertEq(oracle.assessmentCount(), 1, "did not act on the verified output");
+        // The fixture's input is a calm market: class 0 lifts the LTV to 80%.
+        assertEq(uint256(oracle.riskClass()), 0, "risk class");
+        assertEq(uint256(oracle.maxLoanToValueBps()), 8000, "LTV after a calm verdict");
     }
 }

@@ -37,6 +37,9 @@ pub(crate) enum Command {
     Demo(DemoArgs),
     /// Make the insecure dev SRS for k, or inspect an SRS file.
     Srs(SrsArgs),
+    /// Run a folder of ONNX models (EZKL's example layout) through compile, the integer
+    /// executor, the circuit (MockProver) and the float reference; write a table.
+    Conformance(ConformanceArgs),
 }
 
 /// Where a model's artifacts live.
@@ -189,4 +192,26 @@ pub(crate) struct SrsArgs {
     /// Cache directory for the dev SRS.
     #[arg(long, env = "ZKINFER_CACHE_DIR")]
     pub(crate) cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConformanceArgs {
+    /// Folder with one `<name>/network.onnx` + `<name>/input.json` per model.
+    #[arg(long, default_value = "../shared/conformance/onnx")]
+    pub(crate) models: PathBuf,
+    /// Only these models (default: every folder).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) only: Vec<String>,
+    /// Write the table (Markdown) here.
+    #[arg(long)]
+    pub(crate) table: Option<PathBuf>,
+    /// Allowlist of models that must pass all three checks (`tests/conformance-allowlist.txt`):
+    /// fail when one of them does not.
+    #[arg(long)]
+    pub(crate) allowlist: Option<PathBuf>,
+    /// Largest tolerated |float - proven| relative to max(1, max |float|).
+    #[arg(long, default_value_t = 0.05)]
+    pub(crate) tolerance: f64,
+    #[command(flatten)]
+    pub(crate) scales: ScaleArgs,
 }

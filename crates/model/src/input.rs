@@ -46,8 +46,11 @@ impl InputData {
         for (i, input) in raw.input_data.iter().enumerate() {
             let mut flat = Vec::with_capacity(input.len());
             for (j, v) in input.iter().enumerate() {
-                let x =
-                    v.as_f64().ok_or_else(|| err(format!("input_data[{i}][{j}] is {v}, not a number")))?;
+                // Booleans (EZKL's boolean examples) are 0 and 1.
+                let x = v
+                    .as_f64()
+                    .or_else(|| v.as_bool().map(f64::from))
+                    .ok_or_else(|| err(format!("input_data[{i}][{j}] is {v}, not a number")))?;
                 if !x.is_finite() || x.abs() > f32::MAX as f64 {
                     return Err(err(format!("input_data[{i}][{j}] = {x} is not a finite f32")));
                 }

@@ -24,5 +24,5 @@ pub use fixed_point::{
 pub use float_reference::float_reference;
 pub use graph::{FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
 pub use input::InputData;
-pub use onnx::load_onnx;
+pub use onnx::{load_onnx, onnx_op_types};
 pub use quantize::{QuantNode, QuantOp, QuantValue, QuantizedModel, Scales, QUANTIZED_FORMAT};

@@ -32,6 +32,20 @@ pub fn load_onnx(path: &Path, data: Option<&InputData>) -> Result<Graph> {
     Importer::new(path, name).import(&proto, data)
 }
 
+/// The distinct op types of an ONNX file's top-level graph, sorted, without importing it
+/// (for reports about models the compiler cannot take yet).
+pub fn onnx_op_types(path: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let proto = tract_onnx::onnx()
+        .proto_model_for_read(&mut bytes.as_slice())
+        .map_err(|e| malformed(path, format!("{e:#}")))?;
+    let mut ops: Vec<String> =
+        proto.graph.iter().flat_map(|g| g.node.iter().map(|n| n.op_type.clone())).collect();
+    ops.sort();
+    ops.dedup();
+    Ok(ops)
+}
+
 fn malformed(path: &Path, reason: impl Into<String>) -> Error {
     Error::MalformedOnnx { path: path.to_owned(), reason: reason.into() }
 }
@@ -151,10 +165,17 @@ impl Importer {
                 let t = self.load_tensor(attr)?;
                 self.constants.insert(out_name.clone(), t);
             }
-            "Identity" | "Dropout" => {
-                let x = self.activation(&ctx, node, 0)?;
-                self.by_name.insert(out_name.clone(), x);
-            }
+            "Identity" | "Dropout" => match node.input.first().and_then(|i| self.constants.get(i)) {
+                // A constant passed through stays a constant (folded).
+                Some(c) => {
+                    let c = c.clone();
+                    self.constants.insert(out_name.clone(), c);
+                }
+                None => {
+                    let x = self.activation(&ctx, node, 0)?;
+                    self.by_name.insert(out_name.clone(), x);
+                }
+            },
             "Relu" => {
                 let x = self.activation(&ctx, node, 0)?;
                 let shape = self.values[x].shape.clone();

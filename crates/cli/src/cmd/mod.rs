@@ -1,6 +1,7 @@
 //! One module per subcommand; the pipeline functions here are shared with `demo`.
 
 mod compile;
+mod conformance;
 mod create_evm_verifier;
 mod demo;
 mod deploy;
@@ -25,6 +26,7 @@ pub(crate) fn run(opts: Opts) -> anyhow::Result<()> {
         Command::VerifyOnchain(args) => args.run(&mut rep)?,
         Command::Demo(args) => args.run(&mut rep)?,
         Command::Srs(args) => args.run(&mut rep)?,
+        Command::Conformance(args) => args.run(&mut rep)?,
     }
     rep.finish();
     Ok(())
