@@ -1,6 +1,5 @@
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::halo2_proofs::halo2curves::ff::Field;
-use halo2_base::utils::ScalarField;
 
 /// A signed integer as a field element (negative values are `p - |v|`).
 pub fn fe(v: i64) -> Fr {
@@ -14,21 +13,6 @@ pub fn fe(v: i64) -> Fr {
 /// `2^n` as a field element.
 pub fn pow2(n: u32) -> Fr {
     Fr::from(2u64).pow([n as u64])
-}
-
-/// A field element as a signed integer, when it is one in `[-2^63, 2^63)`.
-pub fn to_i64(x: &Fr) -> Option<i64> {
-    let small = |f: &Fr| -> Option<u64> {
-        let bytes = f.to_bytes_le();
-        bytes[8..]
-            .iter()
-            .all(|&b| b == 0)
-            .then(|| u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")))
-    };
-    if let Some(v) = small(x).filter(|v| *v <= i64::MAX as u64) {
-        return Some(v as i64);
-    }
-    small(&-*x).filter(|v| *v <= 1u64 << 63).map(|v| (v as i128).wrapping_neg() as i64)
 }
 
 /// A field element from the low 128 bits of a big-endian 16-byte half of an id.

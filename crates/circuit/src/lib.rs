@@ -8,7 +8,7 @@ mod model_circuit;
 
 pub use chips::{relu, FixedPointChip, LinearLayer};
 pub use error::{Error, Result};
-pub use field::{fe, pow2, to_i64};
+pub use field::{fe, pow2};
 pub use halo2_base;
 pub use instances::{num_instances, public_instances};
 pub use model_circuit::{advice_budget, Layout, ModelCircuit, MAX_K, MIN_K, UNUSABLE_ROWS};

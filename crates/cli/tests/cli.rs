@@ -105,6 +105,32 @@ fn pipeline_steps_and_tampered_proof() {
     assert!(proved["proofBytes"].as_u64().unwrap() > 500);
     assert_eq!(ok(&["verify", "--dir", s(&out), "--json"])["verified"], true);
 
+    // The chain verbs against a running anvil.
+    let evm = ok(&["create-evm-verifier", "--dir", s(&out), "--json"]);
+    assert!(evm["revmGas"].as_u64().unwrap() > 200_000);
+    let node = zkinfer_chain::LocalNode::start().unwrap();
+    let key = node.dev_key(0).unwrap();
+    let book = dir.path().join("deployments");
+    let chain = [
+        "--rpc-url",
+        &node.endpoint(),
+        "--private-key",
+        &key,
+        "--deployments",
+        s(&book),
+        "--dir",
+        s(&out),
+        "--json",
+    ];
+    let deployed = ok(&[&["deploy"][..], &chain].concat());
+    assert!(deployed["registry"].as_str().unwrap().starts_with("0x"));
+    let onchain = ok(&[&["verify-onchain"][..], &chain].concat());
+    assert!(onchain["verifyInferenceGas"].as_u64().unwrap() > 200_000);
+    // Entries are frozen: deploying the same model again into the recorded registry fails clearly.
+    let err = fails(&[&["deploy"][..], &chain].concat());
+    assert!(err.contains("already registered"), "{err}");
+    drop(node);
+
     // Another output in proof.json: the public values no longer match.
     let path = out.join("proof.json");
     let original = std::fs::read_to_string(&path).unwrap();

@@ -48,9 +48,10 @@ impl Keys {
     }
 }
 
-/// Hex of `[s]G2`, identifying an SRS.
+/// Hex of the compressed `[s]G2`, identifying an SRS.
 pub fn srs_fingerprint(srs: &Srs) -> String {
-    format!("{:?}", srs.params.s_g2())
+    use halo2_base::halo2_proofs::halo2curves::group::GroupEncoding;
+    hex::encode(srs.params.s_g2().to_bytes())
 }
 
 /// The trace keygen uses: the model run on all-zero inputs (the circuit's shape never depends

@@ -1,32 +1,23 @@
 use std::path::Path;
 
-use halo2_base_ext::*;
+use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
+use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
 use zkinfer_evm::{
     compile_verifier, evm_verify, verifier_solidity, EvmCheck, Solc, VerifierArtifact, EIP170_LIMIT,
 };
 use zkinfer_model::CompiledModel;
-use zkinfer_prover::{read_json, read_vk, srs_fingerprint, write_json, ProofFile, Srs};
+use zkinfer_prover::{read_json, write_json, ProofFile, Srs};
 
-use super::setup::srs_for;
+use super::setup::saved_vk;
 use crate::opts::EvmArgs;
 use crate::output::Reporter;
 use crate::paths;
-
-/// The halo2 types this command handles, through the circuit crate's re-export.
-mod halo2_base_ext {
-    pub(super) use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
-    pub(super) use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
-}
 
 impl EvmArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let dir = &self.dir.dir;
         let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
-        let (vk, settings) = read_vk(&dir.join(paths::KEYS_DIR))?;
-        let srs = srs_for(settings.layout.k(), &self.srs, rep)?;
-        if srs_fingerprint(&srs) != settings.srs_fingerprint {
-            anyhow::bail!("the keys in {} were made with another SRS", dir.join(paths::KEYS_DIR).display());
-        }
+        let (vk, srs) = saved_vk(dir, &self.srs, rep)?;
         let proof_path = dir.join(paths::PROOF);
         let proof: Option<ProofFile> = proof_path.exists().then(|| read_json(&proof_path)).transpose()?;
         let (artifact, check) = create_evm_verifier(&compiled, &srs, &vk, proof.as_ref(), dir, rep)?;

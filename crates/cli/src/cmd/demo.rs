@@ -19,11 +19,9 @@ impl DemoArgs {
         let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), dir, rep)?;
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
+        // prove() has verified the proof natively already; it never returns one that fails.
         let instances = proof.instance_values()?;
         let proof_bytes = proof.proof_bytes()?;
-        rep.step("verify natively", || {
-            zkinfer_prover::verify(&srs.params, keys.vk(), &instances, &proof_bytes)
-        })?;
         let (verifier, revm) = create_evm_verifier(&compiled, &srs, keys.vk(), Some(&proof), dir, rep)?;
 
         let node = rep.step("start anvil (local chain)", LocalNode::start)?;
@@ -33,6 +31,11 @@ impl DemoArgs {
             rep.step("compile ModelRegistry + RiskOracle (solc)", || compile_contracts(&Solc::find()?))?;
         let rt = runtime()?;
         let deployments_dir = dir.join("deployments");
+        // The demo's chain is new: addresses of an earlier run mean nothing on it.
+        let stale = zkinfer_chain::Deployments::path(&deployments_dir, node.chain_id());
+        if stale.exists() {
+            std::fs::remove_file(&stale)?;
+        }
         let (deployed, onchain) = rt.block_on(async {
             let chain = Chain::connect(&node.endpoint(), &key).await?;
             let deployed = deploy(&chain, &deployments_dir, &compiled, &verifier, &contracts, rep).await?;

@@ -64,13 +64,18 @@ pub(crate) async fn deploy(
     let mut book = Deployments::read(deployments_dir, chain.chain_id)?.unwrap_or_default();
     let start_block = chain.block_number().await?;
     book.chain_id = chain.chain_id;
-    let known: Option<Address> = book.model_registry.parse().ok();
-    let registry = match known {
-        Some(addr) if chain.code_size(addr).await? > 0 => {
+    // A recorded registry is reused only if it has code on this chain (a fresh anvil puts a
+    // new registry at the same address as the last run's).
+    let reused = match book.model_registry.parse::<Address>() {
+        Ok(addr) if chain.code_size(addr).await? > 0 => Some(addr),
+        _ => None,
+    };
+    let registry = match reused {
+        Some(addr) => {
             rep.note(format!("reusing ModelRegistry at {addr}"));
             addr
         }
-        _ => {
+        None => {
             let d = timed(
                 rep,
                 "deploy ModelRegistry",
@@ -103,7 +108,7 @@ pub(crate) async fn deploy(
         chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, registry, entry.model_id),
     )
     .await?;
-    if known != Some(registry) {
+    if reused.is_none() {
         // The models recorded so far belong to the registry that was replaced.
         book.models.clear();
         book.model_registry = registry.to_string();

@@ -1,7 +1,9 @@
 use std::path::Path;
 
+use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
+use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
 use zkinfer_model::CompiledModel;
-use zkinfer_prover::{dev_srs, layout, load_or_keygen, load_srs, Keys, Srs};
+use zkinfer_prover::{dev_srs, layout, load_or_keygen, load_srs, read_vk, srs_fingerprint, Keys, Srs};
 
 use crate::opts::{SetupArgs, SrsSelect};
 use crate::output::Reporter;
@@ -64,4 +66,20 @@ pub(crate) fn setup(
         rep.note(format!("keys reused from {}", keys_dir.display()));
     }
     Ok((srs, keys))
+}
+
+/// The verifying key saved by `setup` in `<dir>/keys`, with the SRS it was made with (the
+/// selected SRS must be that one).
+pub(crate) fn saved_vk(
+    dir: &Path,
+    select: &SrsSelect,
+    rep: &mut Reporter,
+) -> anyhow::Result<(VerifyingKey<G1Affine>, Srs)> {
+    let keys_dir = dir.join(paths::KEYS_DIR);
+    let (vk, settings) = read_vk(&keys_dir)?;
+    let srs = srs_for(settings.layout.k(), select, rep)?;
+    if srs_fingerprint(&srs) != settings.srs_fingerprint {
+        anyhow::bail!("the keys in {} were made with another SRS", keys_dir.display());
+    }
+    Ok((vk, srs))
 }

@@ -1,7 +1,7 @@
 use zkinfer_model::CompiledModel;
-use zkinfer_prover::{read_json, read_vk, srs_fingerprint, ProofFile};
+use zkinfer_prover::{read_json, ProofFile};
 
-use super::setup::srs_for;
+use super::setup::saved_vk;
 use crate::opts::VerifyArgs;
 use crate::output::Reporter;
 use crate::paths;
@@ -20,11 +20,7 @@ impl VerifyArgs {
                 compiled.model_id
             );
         }
-        let (vk, settings) = read_vk(&dir.join(paths::KEYS_DIR))?;
-        let srs = srs_for(settings.layout.k(), &self.srs, rep)?;
-        if srs_fingerprint(&srs) != settings.srs_fingerprint {
-            anyhow::bail!("the keys in {} were made with another SRS", dir.join(paths::KEYS_DIR).display());
-        }
+        let (vk, srs) = saved_vk(dir, &self.srs, rep)?;
         // The public values must be the ones the model's inputs and outputs encode.
         let expected = zkinfer_circuit::public_instances(&compiled.id(), &proof.inputs, &proof.outputs);
         if proof.instance_values()? != expected {
