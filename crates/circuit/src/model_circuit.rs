@@ -5,7 +5,7 @@ use halo2_base::AssignedValue;
 use serde::{Deserialize, Serialize};
 use zkinfer_model::{QuantOp, QuantizedModel, Trace};
 
-use crate::chips::{relu, FixedPointChip, LinearLayer};
+use crate::chips::{relu, ConvLayer, FixedPointChip, LinearLayer};
 use crate::field::{fe, from_be_u128};
 use crate::instances::{num_instances, public_instances};
 use crate::{Error, Result};
@@ -149,6 +149,9 @@ impl<'a> ModelCircuit<'a> {
                     shift: *shift,
                 }
                 .assign(ctx, &chip, &x, hints),
+                QuantOp::Conv { geometry, weight, bias, shift } => {
+                    ConvLayer { geometry, weight, bias, shift: *shift }.assign(ctx, &chip, &x, hints)
+                }
                 QuantOp::Relu => x.iter().zip(hints).map(|(&x, &h)| relu(ctx, &chip, x, h)).collect(),
                 QuantOp::Reshape => x,
             };

@@ -5,7 +5,7 @@ use halo2_base::gates::RangeChip;
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::utils::testing::base_test;
 use halo2_base::Context;
-use zkinfer_circuit::{fe, relu, FixedPointChip, LinearLayer};
+use zkinfer_circuit::{fe, relu, ConvLayer, FixedPointChip, LinearLayer};
 use zkinfer_model::{rescale, VALUE_MAX, VALUE_MIN};
 
 const K: u32 = 11;
@@ -143,4 +143,46 @@ fn pack_rejects_a_lane_that_overflows() {
         let cells = ctx.assign_witnesses([fe(VALUE_MAX + 1), fe(0)]);
         chip.pack(ctx, &cells);
     });
+}
+
+fn conv_case(group: usize, tamper: i64) {
+    let geometry = zkinfer_model::ConvGeometry {
+        input: [1, 2, 3, 3],
+        out_channels: 2,
+        kernel: [2, 2],
+        strides: [2, 1],
+        pads: [1, 0, 0, 1],
+        dilations: [1, 1],
+        group,
+    };
+    assert!(geometry.is_consistent());
+    let weight: Vec<i64> = (0..geometry.weight_len() as i64).map(|i| (i * 7 % 11) - 5).collect();
+    let bias = [40i64, -70];
+    let x: Vec<i64> = (0..18).map(|i| (i * 13 % 17) - 8).collect();
+    let mut y: Vec<i64> = geometry
+        .outputs()
+        .map(|(n, oc, oh, ow)| {
+            let acc: i64 =
+                geometry.taps(n, oc, oh, ow).iter().map(|&(i, w)| x[i] * weight[w]).sum::<i64>() + bias[oc];
+            rescale(acc as i128, 3) as i64
+        })
+        .collect();
+    y[1] += tamper;
+    check(tamper == 0, |ctx, chip| {
+        let cells = ctx.assign_witnesses(x.iter().map(|&v| fe(v)));
+        let layer = ConvLayer { geometry: &geometry, weight: &weight, bias: &bias, shift: 3 };
+        assert_eq!(layer.assign(ctx, chip, &cells, &y).len(), y.len());
+    });
+}
+
+#[test]
+fn conv_honest_passes() {
+    conv_case(1, 0);
+    conv_case(2, 0);
+}
+
+#[test]
+fn conv_wrong_output_fails() {
+    conv_case(1, 1);
+    conv_case(2, -1);
 }

@@ -83,16 +83,21 @@ pub fn execute(model: &QuantizedModel, inputs: &[Vec<i64>]) -> Result<Trace> {
                         let w = &weight[o * in_features..(o + 1) * in_features];
                         let acc: i128 = row.iter().zip(w).map(|(&a, &b)| a as i128 * b as i128).sum::<i128>()
                             + bias[o] as i128;
-                        let q = rescale(acc, *shift);
-                        if q < i64::MIN as i128 || !in_range(q as i64) {
-                            return Err(out_of_range(
-                                format!("node `{}` ({}) output[{}]", node.name, node.op_type, y.len()),
-                                q,
-                                out_scale,
-                            ));
-                        }
-                        y.push(q as i64);
+                        y.push(checked(rescale(acc, *shift), node, y.len(), out_scale)?);
                     }
+                }
+                y
+            }
+            QuantOp::Conv { geometry, weight, bias, shift } => {
+                let mut y = Vec::with_capacity(geometry.outputs().size_hint().0);
+                for (n, oc, oh, ow) in geometry.outputs() {
+                    let acc: i128 = geometry
+                        .taps(n, oc, oh, ow)
+                        .iter()
+                        .map(|&(i, w)| x[i] as i128 * weight[w] as i128)
+                        .sum::<i128>()
+                        + bias[oc] as i128;
+                    y.push(checked(rescale(acc, *shift), node, y.len(), out_scale)?);
                 }
                 y
             }
@@ -102,6 +107,14 @@ pub fn execute(model: &QuantizedModel, inputs: &[Vec<i64>]) -> Result<Trace> {
         values[node.output] = y;
     }
     Ok(Trace { values })
+}
+
+/// A rescaled accumulator as a value, or the error naming the node and output element.
+fn checked(q: i128, node: &crate::quantize::QuantNode, index: usize, scale: u32) -> Result<i64> {
+    match i64::try_from(q) {
+        Ok(v) if in_range(v) => Ok(v),
+        _ => Err(out_of_range(format!("node `{}` ({}) output[{index}]", node.name, node.op_type), q, scale)),
+    }
 }
 
 fn out_of_range(place: String, value: impl ToString, scale: u32) -> Error {

@@ -38,6 +38,15 @@ pub enum Op {
         /// `out_features` values.
         bias: Vec<f32>,
     },
+    /// 2-D convolution with constant weights `[OC, C/group, KH, KW]` and bias `[OC]`.
+    Conv {
+        /// Geometry (input shape, kernel, strides, pads, dilations, groups).
+        geometry: crate::conv::ConvGeometry,
+        /// The weights.
+        weight: FloatTensor,
+        /// One per output channel.
+        bias: Vec<f32>,
+    },
     /// `y = max(x, 0)`.
     Relu,
     /// Same data, new shape (Flatten, Reshape).
@@ -52,6 +61,7 @@ impl Op {
     pub fn name(&self) -> &'static str {
         match self {
             Op::Linear { .. } => "Linear",
+            Op::Conv { .. } => "Conv",
             Op::Relu => "Relu",
             Op::Reshape { .. } => "Reshape",
         }

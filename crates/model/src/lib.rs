@@ -2,6 +2,7 @@
 
 mod commitment;
 mod compiled;
+mod conv;
 mod error;
 mod executor;
 mod fidelity;
@@ -14,6 +15,7 @@ mod quantize;
 
 pub use commitment::{id_hex, model_id, MODEL_ID_DOMAIN};
 pub use compiled::{CompiledModel, COMPILED_FORMAT};
+pub use conv::ConvGeometry;
 pub use error::{Error, Result};
 pub use executor::{execute, quantize_inputs, Trace};
 pub use fidelity::Fidelity;

@@ -182,6 +182,7 @@ impl Importer {
                 self.push(&ctx, Op::Relu, x, out_name, shape);
             }
             "Gemm" => self.gemm(&ctx, node)?,
+            "Conv" => self.conv(&ctx, node)?,
             "MatMul" => self.matmul(&ctx, node)?,
             "Add" => self.add(&ctx, node)?,
             "Flatten" => {
@@ -267,6 +268,70 @@ impl Importer {
         };
         bias.iter_mut().for_each(|v| *v *= beta);
         self.linear(ctx, x, weight, bias, &node.output[0])
+    }
+
+    /// Conv over NCHW with constant weights (and bias); 2-D, explicit pads only.
+    fn conv(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        let auto_pad = node
+            .attribute
+            .iter()
+            .find(|a| a.name == "auto_pad")
+            .map(|a| String::from_utf8_lossy(&a.s).into_owned());
+        if auto_pad.as_deref().is_some_and(|p| p != "NOTSET") {
+            return Err(ctx.unsupported(format!("auto_pad = {}", auto_pad.unwrap_or_default())));
+        }
+        let x = self.activation(ctx, node, 0)?;
+        let w = floats(ctx, &self.constant(ctx, node, 1)?)?;
+        let in_shape = self.values[x].shape.clone();
+        let (&[n, c, h, wd], &[oc, icg, kh, kw]) = (in_shape.as_slice(), w.shape.as_slice()) else {
+            return Err(
+                ctx.unsupported(format!("only 2-D convolution (input {in_shape:?}, weight {:?})", w.shape))
+            );
+        };
+        let pair = |name: &str, default: usize| -> Result<[usize; 2]> {
+            match ints_attr(node, name) {
+                None => Ok([default; 2]),
+                Some(v) if v.len() == 2 && v.iter().all(|&x| x >= 0) => Ok([v[0] as usize, v[1] as usize]),
+                Some(v) => Err(ctx.unsupported(format!("{name} = {v:?}"))),
+            }
+        };
+        let pads = match ints_attr(node, "pads") {
+            None => [0; 4],
+            Some(v) if v.len() == 4 && v.iter().all(|&x| x >= 0) => {
+                [v[0] as usize, v[1] as usize, v[2] as usize, v[3] as usize]
+            }
+            Some(v) => return Err(ctx.unsupported(format!("pads = {v:?}"))),
+        };
+        let group = int_attr(node, "group").unwrap_or(1);
+        if group < 1 || c % group as usize != 0 || c / group as usize != icg {
+            return Err(ctx.shape(format!("input has {c} channels, weight {:?} with group {group}", w.shape)));
+        }
+        if let Some(k) = ints_attr(node, "kernel_shape") {
+            if k != [kh as i64, kw as i64] {
+                return Err(ctx.shape(format!("kernel_shape {k:?} but weight {:?}", w.shape)));
+            }
+        }
+        let geometry = crate::conv::ConvGeometry {
+            input: [n, c, h, wd],
+            out_channels: oc,
+            kernel: [kh, kw],
+            strides: pair("strides", 1)?,
+            pads,
+            dilations: pair("dilations", 1)?,
+            group: group as usize,
+        };
+        if !geometry.is_consistent() {
+            return Err(
+                ctx.shape(format!("kernel {:?} does not fit input {in_shape:?} with these pads", w.shape))
+            );
+        }
+        let bias = match self.optional_constant(ctx, node, 2)? {
+            Some(b) => broadcast_bias(ctx, &floats(ctx, &b)?, oc)?,
+            None => vec![0.0; oc],
+        };
+        let shape = geometry.output().expect("checked consistent").to_vec();
+        self.push(ctx, Op::Conv { geometry, weight: w, bias }, x, &node.output[0], shape);
+        Ok(())
     }
 
     fn matmul(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
@@ -399,6 +464,10 @@ fn resolve_shape(
 
 fn int_attr(node: &NodeProto, name: &str) -> Option<i64> {
     node.attribute.iter().find(|a| a.name == name).map(|a| a.i)
+}
+
+fn ints_attr(node: &NodeProto, name: &str) -> Option<Vec<i64>> {
+    node.attribute.iter().find(|a| a.name == name).map(|a| a.ints.clone())
 }
 
 fn float_attr(node: &NodeProto, name: &str) -> Option<f32> {

@@ -37,6 +37,18 @@ pub enum QuantOp {
         /// Bits to divide by after accumulating (the param scale).
         shift: u32,
     },
+    /// `y[n, oc, oh, ow] = rescale(sum over the taps of x * weight + bias[oc], shift)`; see
+    /// [`ConvGeometry::taps`](crate::ConvGeometry::taps).
+    Conv {
+        /// Input shape, kernel, strides, pads, dilations, groups.
+        geometry: crate::conv::ConvGeometry,
+        /// `[OC, C/group, KH, KW]` row-major, at the param scale.
+        weight: Vec<i64>,
+        /// One per output channel, at the input scale plus the param scale.
+        bias: Vec<i64>,
+        /// Bits to divide by after accumulating (the param scale).
+        shift: u32,
+    },
     /// `y = max(x, 0)`.
     Relu,
     /// Same values, new shape.
@@ -111,29 +123,25 @@ impl QuantizedModel {
             .collect();
         let mut nodes = Vec::with_capacity(graph.nodes.len());
         for node in &graph.nodes {
-            let op = match &node.op {
-                Op::Linear { weight, bias } => {
-                    let place =
-                        |what: &str, i: usize| format!("node `{}` ({}) {what}[{i}]", node.name, node.op_type);
-                    let q = |x: f32, scale: u32, bits: u32, what: &str, i: usize| {
+            let place = |what: &str, i: usize| format!("node `{}` ({}) {what}[{i}]", node.name, node.op_type);
+            let ints = |xs: &[f32], scale: u32, bits: u32, what: &str| {
+                xs.iter()
+                    .enumerate()
+                    .map(|(i, &x)| {
                         quantize_bits(x, scale, bits).ok_or_else(|| Error::OutOfRange {
                             place: place(what, i),
                             value: x.to_string(),
                             bits,
                             scale,
                         })
-                    };
-                    let weight = weight
-                        .data
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &w)| q(w, scales.param, VALUE_BITS, "weight", i))
-                        .collect::<Result<Vec<_>>>()?;
-                    let bias = bias
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &b)| q(b, scales.input + scales.param, BIAS_BITS, "bias", i))
-                        .collect::<Result<Vec<_>>>()?;
+                    })
+                    .collect::<Result<Vec<_>>>()
+            };
+            let weights = |w: &[f32]| ints(w, scales.param, VALUE_BITS, "weight");
+            let biases = |b: &[f32]| ints(b, scales.input + scales.param, BIAS_BITS, "bias");
+            let op = match &node.op {
+                Op::Linear { weight, bias } => {
+                    let (weight, bias) = (weights(&weight.data)?, biases(bias)?);
                     let out_features = bias.len();
                     QuantOp::Linear {
                         in_features: weight.len() / out_features.max(1),
@@ -143,6 +151,12 @@ impl QuantizedModel {
                         shift: scales.param,
                     }
                 }
+                Op::Conv { geometry, weight, bias } => QuantOp::Conv {
+                    geometry: geometry.clone(),
+                    weight: weights(&weight.data)?,
+                    bias: biases(bias)?,
+                    shift: scales.param,
+                },
                 Op::Relu => QuantOp::Relu,
                 Op::Reshape { .. } => QuantOp::Reshape,
             };
@@ -209,6 +223,13 @@ impl QuantizedModel {
                         && *in_features > 0
                         && numel_in % in_features == 0
                         && numel_out == numel_in / in_features * out_features
+                }
+                QuantOp::Conv { geometry, weight, bias, .. } => {
+                    geometry.is_consistent()
+                        && weight.len() == geometry.weight_len()
+                        && bias.len() == geometry.out_channels
+                        && numel_in == geometry.input.iter().product::<usize>()
+                        && Some(numel_out) == geometry.output().map(|o| o.iter().product())
                 }
                 QuantOp::Relu | QuantOp::Reshape => numel_in == numel_out,
             };

@@ -171,3 +171,28 @@ fn rescale_rounds_half_up() {
     assert_eq!(rescale(-385, 8), -2);
     assert_eq!(rescale(7, 0), 7);
 }
+
+#[test]
+fn conv_geometry_shapes_and_padding_taps() {
+    let g = ConvGeometry {
+        input: [1, 3, 5, 5],
+        out_channels: 4,
+        kernel: [3, 3],
+        strides: [2, 2],
+        pads: [1, 1, 1, 1],
+        dilations: [1, 1],
+        group: 1,
+    };
+    assert_eq!(g.output(), Some([1, 4, 3, 3]));
+    assert_eq!(g.weight_len(), 4 * 3 * 9);
+    // The top-left output sees a 2x2 corner of each input channel (the rest is padding).
+    assert_eq!(g.taps(0, 0, 0, 0).len(), 3 * 4);
+    // The centre output sees the full 3x3 window.
+    assert_eq!(g.taps(0, 0, 1, 1).len(), 3 * 9);
+    // A kernel larger than the padded input has no output.
+    let too_big = ConvGeometry { kernel: [9, 9], ..g.clone() };
+    assert!(!too_big.is_consistent());
+    // Groups split the channels.
+    let grouped = ConvGeometry { input: [1, 4, 5, 5], out_channels: 4, group: 2, ..g };
+    assert!(grouped.taps(0, 3, 1, 1).iter().all(|&(i, _)| i >= 2 * 25));
+}

@@ -36,19 +36,37 @@ impl LinearLayer<'_> {
         x: &[AssignedValue<Fr>],
         q_hints: &[i64],
     ) -> Vec<AssignedValue<Fr>> {
-        let gate = chip.range().gate();
         let mut y = Vec::with_capacity(q_hints.len());
         for row in x.chunks(self.in_features) {
             for o in 0..self.out_features {
                 let w = &self.weight[o * self.in_features..(o + 1) * self.in_features];
-                // Zero weights add nothing: skipping them is sound because they are constants.
-                let (xs, ws): (Vec<_>, Vec<_>) =
-                    row.iter().zip(w).filter(|(_, &w)| w != 0).map(|(&x, &w)| (x, Constant(fe(w)))).unzip();
-                let dot = if xs.is_empty() { ctx.load_zero() } else { gate.inner_product(ctx, xs, ws) };
-                let acc = gate.add(ctx, dot, Constant(fe(self.bias[o])));
-                y.push(chip.rescale(ctx, acc, q_hints[y.len()], self.shift));
+                let terms = row.iter().copied().zip(w.iter().copied());
+                y.push(affine(ctx, chip, terms, self.bias[o], self.shift, q_hints[y.len()]));
             }
         }
         y
     }
+}
+
+/// One output of a constant-weight affine map: `rescale(sum_i x_i * w_i + bias, shift)`, with
+/// the quotient supplied as `q_hint`.
+///
+/// Layout: one inner product over the non-zero weights (`| acc_0 | x_i | w_i | acc_{i+1} |`, the
+/// weights fixed constants, so they are part of the verifying key; skipping zero weights is
+/// sound because they are constants), one add gate for the bias, then
+/// [`FixedPointChip::rescale`].
+pub fn affine(
+    ctx: &mut Context<Fr>,
+    chip: &FixedPointChip,
+    terms: impl IntoIterator<Item = (AssignedValue<Fr>, i64)>,
+    bias: i64,
+    shift: u32,
+    q_hint: i64,
+) -> AssignedValue<Fr> {
+    let gate = chip.range().gate();
+    let (xs, ws): (Vec<_>, Vec<_>) =
+        terms.into_iter().filter(|&(_, w)| w != 0).map(|(x, w)| (x, Constant(fe(w)))).unzip();
+    let dot = if xs.is_empty() { ctx.load_zero() } else { gate.inner_product(ctx, xs, ws) };
+    let acc = gate.add(ctx, dot, Constant(fe(bias)));
+    chip.rescale(ctx, acc, q_hint, shift)
 }
