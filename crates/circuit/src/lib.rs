@@ -6,7 +6,7 @@ mod field;
 mod instances;
 mod model_circuit;
 
-pub use chips::{affine, relu, ConvLayer, FixedPointChip, LinearLayer};
+pub use chips::{affine, binary, relu, ConvLayer, FixedPointChip, LinearLayer};
 pub use error::{Error, Result};
 pub use field::{fe, pow2};
 pub use halo2_base;

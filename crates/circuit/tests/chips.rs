@@ -5,8 +5,8 @@ use halo2_base::gates::RangeChip;
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::utils::testing::base_test;
 use halo2_base::Context;
-use zkinfer_circuit::{fe, relu, ConvLayer, FixedPointChip, LinearLayer};
-use zkinfer_model::{rescale, VALUE_MAX, VALUE_MIN};
+use zkinfer_circuit::{binary, fe, relu, ConvLayer, FixedPointChip, LinearLayer};
+use zkinfer_model::{in_range, rescale, BinaryKind, VALUE_MAX, VALUE_MIN};
 
 const K: u32 = 11;
 
@@ -185,4 +185,39 @@ fn conv_honest_passes() {
 fn conv_wrong_output_fails() {
     conv_case(1, 1);
     conv_case(2, -1);
+}
+
+#[test]
+fn binary_honest_passes() {
+    check(true, |ctx, chip| {
+        for (a, b) in [(5i64, -7i64), (-300, 200), (VALUE_MAX - 10, 10), (VALUE_MIN + 3, -3)] {
+            let (x, y) = (ctx.load_witness(fe(a)), ctx.load_witness(fe(b)));
+            for op in [BinaryKind::Add, BinaryKind::Sub, BinaryKind::Mul] {
+                let (sub_ok, add_ok) = (in_range(a - b), in_range(a + b));
+                let q = rescale(a as i128 * b as i128, 8) as i64;
+                let fits = match op {
+                    BinaryKind::Add => add_ok,
+                    BinaryKind::Sub => sub_ok,
+                    BinaryKind::Mul => in_range(q),
+                };
+                if fits {
+                    binary(ctx, chip, op, x, y, 8, q);
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn binary_tampered_or_overflowing_fails() {
+    // A wrong product quotient.
+    check(false, |ctx, chip| {
+        let (x, y) = (ctx.load_witness(fe(300)), ctx.load_witness(fe(-77)));
+        binary(ctx, chip, BinaryKind::Mul, x, y, 8, rescale(300 * -77, 8) as i64 + 1);
+    });
+    // A sum that leaves the value range.
+    check(false, |ctx, chip| {
+        let (x, y) = (ctx.load_witness(fe(VALUE_MAX)), ctx.load_witness(fe(1)));
+        binary(ctx, chip, BinaryKind::Add, x, y, 8, 0);
+    });
 }

@@ -1,4 +1,5 @@
-use crate::fixed_point::{in_range, quantize, rescale, VALUE_BITS};
+use crate::fixed_point::{broadcast_index, in_range, quantize, rescale, VALUE_BITS};
+use crate::graph::BinaryKind;
 use crate::graph::FloatTensor;
 use crate::quantize::{QuantOp, QuantizedModel};
 use crate::{Error, Result};
@@ -100,6 +101,31 @@ pub fn execute(model: &QuantizedModel, inputs: &[Vec<i64>]) -> Result<Trace> {
                     y.push(checked(rescale(acc, *shift), node, y.len(), out_scale)?);
                 }
                 y
+            }
+            QuantOp::Scale { weight, bias, shift } => x
+                .iter()
+                .zip(weight.iter().zip(bias))
+                .enumerate()
+                .map(|(i, (&v, (&w, &b)))| {
+                    checked(rescale(v as i128 * w as i128 + b as i128, *shift), node, i, out_scale)
+                })
+                .collect::<Result<_>>()?,
+            QuantOp::Binary { op, shift } => {
+                let (a, b) = (&model.values[node.inputs[0]], &model.values[node.inputs[1]]);
+                let out = &model.values[node.output].shape;
+                let x2 = &values[node.inputs[1]];
+                (0..model.values[node.output].numel())
+                    .map(|i| {
+                        let u = x[broadcast_index(out, &a.shape, i)] as i128;
+                        let v = x2[broadcast_index(out, &b.shape, i)] as i128;
+                        let r = match op {
+                            BinaryKind::Add => u + v,
+                            BinaryKind::Sub => u - v,
+                            BinaryKind::Mul => rescale(u * v, *shift),
+                        };
+                        checked(r, node, i, out_scale)
+                    })
+                    .collect::<Result<_>>()?
             }
             QuantOp::Relu => x.iter().map(|&v| v.max(0)).collect(),
             QuantOp::Reshape => x.clone(),

@@ -55,3 +55,34 @@ pub fn rescale(acc: i128, shift: u32) -> i128 {
 pub fn packed_words(n: usize) -> usize {
     n.div_ceil(LANES_PER_WORD)
 }
+
+/// The flat index into a tensor of shape `from` that numpy broadcasting maps to element `flat`
+/// of shape `to` (shapes right-aligned, dimensions of 1 repeated).
+pub fn broadcast_index(to: &[usize], from: &[usize], flat: usize) -> usize {
+    let (mut rest, mut src, mut stride) = (flat, 0, 1);
+    for axis in (0..to.len()).rev() {
+        let i = rest % to[axis];
+        rest /= to[axis];
+        let offset = to.len() - axis;
+        if let Some(&d) = from.len().checked_sub(offset).map(|a| &from[a]) {
+            if d != 1 {
+                src += i * stride;
+            }
+            stride *= d;
+        }
+    }
+    src
+}
+
+/// The numpy broadcast of two shapes, or `None` when they do not broadcast.
+pub fn broadcast_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
+    let rank = a.len().max(b.len());
+    let dim = |s: &[usize], i: usize| if i < rank - s.len() { 1 } else { s[i - (rank - s.len())] };
+    (0..rank)
+        .map(|i| match (dim(a, i), dim(b, i)) {
+            (x, y) if x == y || y == 1 => Some(x),
+            (1, y) => Some(y),
+            _ => None,
+        })
+        .collect()
+}

@@ -47,6 +47,19 @@ pub enum Op {
         /// One per output channel.
         bias: Vec<f32>,
     },
+    /// Elementwise `y[i] = x[i] * mul[i] + add[i]` with constants (Mul, Div, Add, Sub by a
+    /// constant; inference BatchNormalization), broadcast to the input's shape.
+    Scale {
+        /// One factor per element.
+        mul: Vec<f32>,
+        /// One term per element.
+        add: Vec<f32>,
+    },
+    /// Elementwise `a + b`, `a - b` or `a * b` of two activations, numpy broadcasting.
+    Binary {
+        /// Which operation.
+        kind: BinaryKind,
+    },
     /// `y = max(x, 0)`.
     Relu,
     /// Same data, new shape (Flatten, Reshape).
@@ -62,10 +75,24 @@ impl Op {
         match self {
             Op::Linear { .. } => "Linear",
             Op::Conv { .. } => "Conv",
+            Op::Scale { .. } => "Scale",
+            Op::Binary { .. } => "Binary",
             Op::Relu => "Relu",
             Op::Reshape { .. } => "Reshape",
         }
     }
+}
+
+/// An elementwise operation on two activations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinaryKind {
+    /// `a + b`.
+    Add,
+    /// `a - b`.
+    Sub,
+    /// `a * b` (rescaled back to the activation scale).
+    Mul,
 }
 
 /// One operation applied to activations.

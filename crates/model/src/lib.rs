@@ -20,11 +20,11 @@ pub use error::{Error, Result};
 pub use executor::{execute, quantize_inputs, Trace};
 pub use fidelity::Fidelity;
 pub use fixed_point::{
-    dequantize, in_range, packed_words, quantize, quantize_bits, rescale, BIAS_BITS, LANES_PER_WORD,
-    VALUE_BITS, VALUE_MAX, VALUE_MIN,
+    broadcast_index, broadcast_shape, dequantize, in_range, packed_words, quantize, quantize_bits, rescale,
+    BIAS_BITS, LANES_PER_WORD, VALUE_BITS, VALUE_MAX, VALUE_MIN,
 };
 pub use float_reference::float_reference;
-pub use graph::{FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
+pub use graph::{BinaryKind, FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
 pub use input::InputData;
 pub use onnx::{load_onnx, onnx_op_types};
 pub use quantize::{QuantNode, QuantOp, QuantValue, QuantizedModel, Scales, QUANTIZED_FORMAT};

@@ -9,7 +9,8 @@ use tract_onnx::pb::{self, type_proto, NodeProto, TensorProto};
 use tract_onnx::prelude::{DatumType, Tensor};
 use tract_onnx::tract_core::prelude::Framework;
 
-use crate::graph::{FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
+use crate::fixed_point::{broadcast_index, broadcast_shape};
+use crate::graph::{BinaryKind, FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
 use crate::input::InputData;
 use crate::{Error, Result};
 
@@ -183,8 +184,11 @@ impl Importer {
             }
             "Gemm" => self.gemm(&ctx, node)?,
             "Conv" => self.conv(&ctx, node)?,
+            "AveragePool" | "GlobalAveragePool" => self.average_pool(&ctx, node)?,
             "MatMul" => self.matmul(&ctx, node)?,
             "Add" => self.add(&ctx, node)?,
+            "Sub" | "Mul" | "Div" => self.arithmetic(&ctx, node)?,
+            "BatchNormalization" => self.batch_norm(&ctx, node)?,
             "Flatten" => {
                 let x = self.activation(&ctx, node, 0)?;
                 let shape = &self.values[x].shape;
@@ -334,6 +338,66 @@ impl Importer {
         Ok(())
     }
 
+    /// AveragePool / GlobalAveragePool as a depthwise convolution with weights 1/(KH*KW).
+    fn average_pool(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        let x = self.activation(ctx, node, 0)?;
+        let in_shape = self.values[x].shape.clone();
+        let &[n, c, h, w] = in_shape.as_slice() else {
+            return Err(ctx.unsupported(format!("only 2-D pooling (input {in_shape:?})")));
+        };
+        let global = node.op_type == "GlobalAveragePool";
+        let kernel = match ints_attr(node, "kernel_shape") {
+            _ if global => [h, w],
+            Some(k) if k.len() == 2 && k.iter().all(|&v| v > 0) => [k[0] as usize, k[1] as usize],
+            other => return Err(ctx.unsupported(format!("kernel_shape = {other:?}"))),
+        };
+        let auto_pad = node
+            .attribute
+            .iter()
+            .find(|a| a.name == "auto_pad")
+            .map(|a| String::from_utf8_lossy(&a.s).into_owned());
+        if auto_pad.as_deref().is_some_and(|p| p != "NOTSET") || int_attr(node, "ceil_mode").unwrap_or(0) != 0
+        {
+            return Err(ctx.unsupported("auto_pad or ceil_mode"));
+        }
+        let pads = match ints_attr(node, "pads") {
+            None => [0; 4],
+            Some(v) if v.len() == 4 && v.iter().all(|&p| p >= 0) => {
+                [v[0] as usize, v[1] as usize, v[2] as usize, v[3] as usize]
+            }
+            Some(v) => return Err(ctx.unsupported(format!("pads = {v:?}"))),
+        };
+        if pads != [0; 4] && int_attr(node, "count_include_pad").unwrap_or(0) == 0 {
+            // The divisor would change at the borders.
+            return Err(ctx.unsupported("padding with count_include_pad = 0"));
+        }
+        let strides = match ints_attr(node, "strides") {
+            None => [1, 1],
+            Some(v) if v.len() == 2 && v.iter().all(|&s| s > 0) => [v[0] as usize, v[1] as usize],
+            Some(v) => return Err(ctx.unsupported(format!("strides = {v:?}"))),
+        };
+        let geometry = crate::conv::ConvGeometry {
+            input: [n, c, h, w],
+            out_channels: c,
+            kernel,
+            strides,
+            pads,
+            dilations: [1, 1],
+            group: c,
+        };
+        if !geometry.is_consistent() {
+            return Err(ctx.shape(format!("window {kernel:?} does not fit input {in_shape:?}")));
+        }
+        let taps = kernel[0] * kernel[1];
+        let weight = FloatTensor {
+            shape: vec![c, 1, kernel[0], kernel[1]],
+            data: vec![1.0 / taps as f32; geometry.weight_len()],
+        };
+        let shape = geometry.output().expect("checked consistent").to_vec();
+        self.push(ctx, Op::Conv { geometry, weight, bias: vec![0.0; c] }, x, &node.output[0], shape);
+        Ok(())
+    }
+
     fn matmul(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
         let x = self.activation(ctx, node, 0)?;
         let w = floats(ctx, &self.constant(ctx, node, 1)?)?;
@@ -375,29 +439,124 @@ impl Importer {
 
     /// Add of a constant to the output of a MatMul/Gemm is folded into its bias; that is the
     /// only Add this version lowers.
-    fn add(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
-        let (act, konst) = match (self.activation(ctx, node, 0), self.activation(ctx, node, 1)) {
-            (Ok(a), Err(_)) => (a, self.constant(ctx, node, 1)?),
-            (Err(_), Ok(a)) => (a, self.constant(ctx, node, 0)?),
-            _ => return Err(ctx.unsupported("Add of two activations")),
+    /// Add, Sub or Mul of two activations: [`Op::Binary`] with numpy broadcasting.
+    fn binary(&mut self, ctx: &NodeCtx, node: &NodeProto, a: ValueId, b: ValueId) -> Result<()> {
+        let kind = match node.op_type.as_str() {
+            "Add" => BinaryKind::Add,
+            "Sub" => BinaryKind::Sub,
+            "Mul" => BinaryKind::Mul,
+            _ => return Err(ctx.unsupported("two activations")),
         };
-        let konst = floats(ctx, &konst)?;
+        let (sa, sb) = (&self.values[a].shape, &self.values[b].shape);
+        let shape = broadcast_shape(sa, sb)
+            .ok_or_else(|| ctx.shape(format!("{sa:?} and {sb:?} do not broadcast")))?;
+        let output = self.add_value(&node.output[0], shape);
+        self.nodes.push(Node {
+            name: ctx.name.clone(),
+            op_type: ctx.op_type.clone(),
+            op: Op::Binary { kind },
+            inputs: vec![a, b],
+            output,
+        });
+        Ok(())
+    }
+
+    /// Both operands of a binary node, when both are activations.
+    fn two_activations(&self, node: &NodeProto) -> Option<(ValueId, ValueId)> {
+        let get = |i: usize| node.input.get(i).and_then(|n| self.by_name.get(n)).copied();
+        Some((get(0)?, get(1)?))
+    }
+
+    /// Add of a constant: folded into the bias of a preceding MatMul/Gemm read by nothing else,
+    /// otherwise an elementwise [`Op::Scale`].
+    fn add(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        if let Some((a, b)) = self.two_activations(node) {
+            return self.binary(ctx, node, a, b);
+        }
+        let (act, konst, _) = self.activation_and_constant(ctx, node)?;
         let producer = self.nodes.iter().rposition(|n| n.output == act);
         let only_reader = self.readers.get(&self.values[act].name) == Some(&1);
-        match producer {
-            Some(p) if only_reader => {
-                let Op::Linear { bias, .. } = &mut self.nodes[p].op else {
-                    return Err(ctx.unsupported("Add is lowered only as the bias of MatMul/Gemm"));
-                };
-                let extra = broadcast_bias(ctx, &konst, bias.len())?;
-                bias.iter_mut().zip(extra).for_each(|(b, e)| *b += e);
-                let fused = &mut self.nodes[p];
-                fused.op_type = format!("{}+Add", fused.op_type);
-                let out = fused.output;
-                self.by_name.insert(node.output[0].clone(), out);
-                Ok(())
+        if let Some(p) = producer.filter(|_| only_reader) {
+            if let Op::Linear { bias, .. } = &self.nodes[p].op {
+                if let Ok(extra) = broadcast_bias(ctx, &konst, bias.len()) {
+                    let fused = &mut self.nodes[p];
+                    if let Op::Linear { bias, .. } = &mut fused.op {
+                        bias.iter_mut().zip(extra).for_each(|(b, e)| *b += e);
+                    }
+                    fused.op_type = format!("{}+Add", fused.op_type);
+                    let out = fused.output;
+                    self.by_name.insert(node.output[0].clone(), out);
+                    return Ok(());
+                }
             }
-            _ => Err(ctx.unsupported("Add is lowered only as the bias of MatMul/Gemm")),
+        }
+        let shape = self.values[act].shape.clone();
+        let add = broadcast_to(ctx, &konst, &shape)?;
+        self.push(ctx, Op::Scale { mul: vec![1.0; add.len()], add }, act, &node.output[0], shape);
+        Ok(())
+    }
+
+    /// Sub, Mul and Div with one constant operand, as an elementwise [`Op::Scale`].
+    fn arithmetic(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        if let Some((a, b)) = self.two_activations(node) {
+            return self.binary(ctx, node, a, b);
+        }
+        let (act, konst, act_first) = self.activation_and_constant(ctx, node)?;
+        let shape = self.values[act].shape.clone();
+        let c = broadcast_to(ctx, &konst, &shape)?;
+        let (mul, add) = match (node.op_type.as_str(), act_first) {
+            ("Sub", true) => (vec![1.0; c.len()], c.iter().map(|v| -v).collect()),
+            ("Sub", false) => (vec![-1.0; c.len()], c),
+            ("Mul", _) => (c, vec![0.0; shape.iter().product()]),
+            ("Div", true) => {
+                if let Some(i) = c.iter().position(|&v| v == 0.0) {
+                    return Err(ctx.unsupported(format!("division by the constant 0 (element {i})")));
+                }
+                (c.iter().map(|v| 1.0 / v).collect(), vec![0.0; shape.iter().product()])
+            }
+            _ => return Err(ctx.unsupported("a constant divided by an activation")),
+        };
+        self.push(ctx, Op::Scale { mul, add }, act, &node.output[0], shape);
+        Ok(())
+    }
+
+    /// Inference BatchNormalization: `(x - mean) / sqrt(var + eps) * scale + b` per channel.
+    fn batch_norm(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        let x = self.activation(ctx, node, 0)?;
+        let shape = self.values[x].shape.clone();
+        let [gamma, beta, mean, var] =
+            [1, 2, 3, 4].map(|i| self.constant(ctx, node, i).and_then(|t| floats(ctx, &t)));
+        let (gamma, beta, mean, var) = (gamma?, beta?, mean?, var?);
+        let eps = float_attr(node, "epsilon").unwrap_or(1e-5);
+        let channels =
+            *shape.get(1).ok_or_else(|| ctx.shape(format!("input {shape:?} has no channel axis")))?;
+        if [&gamma, &beta, &mean, &var].iter().any(|t| t.data.len() != channels) {
+            return Err(ctx.shape(format!("{channels} channels, but parameters of other lengths")));
+        }
+        let per_channel: Vec<(f32, f32)> = (0..channels)
+            .map(|c| {
+                let m = gamma.data[c] / (var.data[c] + eps).sqrt();
+                (m, beta.data[c] - mean.data[c] * m)
+            })
+            .collect();
+        let inner: usize = shape[2..].iter().product();
+        let (mul, add) =
+            (0..shape.iter().product::<usize>()).map(|i| per_channel[(i / inner) % channels]).unzip();
+        self.push(ctx, Op::Scale { mul, add }, x, &node.output[0], shape);
+        Ok(())
+    }
+
+    /// (activation, constant, whether the activation is the first operand) of a binary op.
+    fn activation_and_constant(
+        &self,
+        ctx: &NodeCtx,
+        node: &NodeProto,
+    ) -> Result<(ValueId, FloatTensor, bool)> {
+        match (self.activation(ctx, node, 0), self.activation(ctx, node, 1)) {
+            (Ok(a), Err(_)) => Ok((a, floats(ctx, &self.constant(ctx, node, 1)?)?, true)),
+            (Err(_), Ok(a)) => Ok((a, floats(ctx, &self.constant(ctx, node, 0)?)?, false)),
+            (Ok(_), Ok(_)) => Err(ctx.unsupported("two activations")),
+            (Err(e), Err(_)) => Err(e),
         }
     }
 }
@@ -514,6 +673,15 @@ fn broadcast_bias(ctx: &NodeCtx, c: &FloatTensor, out_features: usize) -> Result
             c.shape
         ))),
     }
+}
+
+/// A constant broadcast (numpy rules) to `shape`, flattened row-major.
+fn broadcast_to(ctx: &NodeCtx, c: &FloatTensor, shape: &[usize]) -> Result<Vec<f32>> {
+    let rank = shape.len();
+    if c.shape.len() > rank || c.shape.iter().rev().zip(shape.iter().rev()).any(|(&a, &b)| a != 1 && a != b) {
+        return Err(ctx.shape(format!("constant of shape {:?} does not broadcast to {shape:?}", c.shape)));
+    }
+    Ok((0..shape.iter().product()).map(|i| c.data[broadcast_index(shape, &c.shape, i)]).collect())
 }
 
 fn normalize_axis(ctx: &NodeCtx, axis: i64, rank: usize) -> Result<usize> {

@@ -49,6 +49,23 @@ pub enum QuantOp {
         /// Bits to divide by after accumulating (the param scale).
         shift: u32,
     },
+    /// `y[i] = rescale(x[i] * weight[i] + bias[i], shift)`.
+    Scale {
+        /// One per element, at the param scale.
+        weight: Vec<i64>,
+        /// One per element, at the input scale plus the param scale.
+        bias: Vec<i64>,
+        /// Bits to divide by (the param scale).
+        shift: u32,
+    },
+    /// `y = a + b` or `a - b` (same scale, no rescale), or `y = rescale(a * b, shift)`; operands
+    /// broadcast to the output shape.
+    Binary {
+        /// Which operation.
+        op: crate::graph::BinaryKind,
+        /// For Mul: the activation scale, to bring `a * b` back to it.
+        shift: u32,
+    },
     /// `y = max(x, 0)`.
     Relu,
     /// Same values, new shape.
@@ -157,6 +174,10 @@ impl QuantizedModel {
                     bias: biases(bias)?,
                     shift: scales.param,
                 },
+                Op::Scale { mul, add } => {
+                    QuantOp::Scale { weight: weights(mul)?, bias: biases(add)?, shift: scales.param }
+                }
+                Op::Binary { kind } => QuantOp::Binary { op: *kind, shift: scales.input },
                 Op::Relu => QuantOp::Relu,
                 Op::Reshape { .. } => QuantOp::Reshape,
             };
@@ -231,9 +252,22 @@ impl QuantizedModel {
                         && numel_in == geometry.input.iter().product::<usize>()
                         && Some(numel_out) == geometry.output().map(|o| o.iter().product())
                 }
+                QuantOp::Scale { weight, bias, .. } => {
+                    weight.len() == numel_in && bias.len() == numel_in && numel_in == numel_out
+                }
+                QuantOp::Binary { .. } => {
+                    node.inputs.len() == 2
+                        && crate::fixed_point::broadcast_shape(
+                            &self.values[node.inputs[0]].shape,
+                            &self.values[node.inputs[1]].shape,
+                        )
+                        .as_deref()
+                            == Some(self.values[node.output].shape.as_slice())
+                }
                 QuantOp::Relu | QuantOp::Reshape => numel_in == numel_out,
             };
-            if !ok || node.inputs.len() != 1 {
+            let arity = if matches!(node.op, QuantOp::Binary { .. }) { 2 } else { 1 };
+            if !ok || node.inputs.len() != arity {
                 return bad(format!("node `{}` ({}) has inconsistent shapes", node.name, node.op_type));
             }
         }

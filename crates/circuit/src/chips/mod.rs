@@ -1,11 +1,13 @@
 //! Chips layered as in halo2-lib: halo2-base's gate and range chips, then fixed-point
 //! arithmetic ([`FixedPointChip`]), then the ML ops built on it.
 
+mod binary;
 mod conv;
 mod fixed_point;
 mod linear;
 mod relu;
 
+pub use binary::binary;
 pub use conv::ConvLayer;
 pub use fixed_point::FixedPointChip;
 pub use linear::{affine, LinearLayer};
