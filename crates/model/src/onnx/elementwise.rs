@@ -1,0 +1,134 @@
+//! Add, Sub, Mul, Div and BatchNormalization -> [`Op::Scale`] or [`Op::Binary`].
+
+use tract_onnx::pb::NodeProto;
+
+use super::attrs::*;
+use super::{Importer, NodeCtx};
+use crate::fixed_point::broadcast_shape;
+use crate::graph::{BinaryKind, FloatTensor, Node, Op, ValueId};
+use crate::Result;
+
+impl Importer {
+    /// Add of a constant to the output of a MatMul/Gemm is folded into its bias; that is the
+    /// only Add this version lowers.
+    /// Add, Sub or Mul of two activations: [`Op::Binary`] with numpy broadcasting.
+    pub(super) fn binary(&mut self, ctx: &NodeCtx, node: &NodeProto, a: ValueId, b: ValueId) -> Result<()> {
+        let kind = match node.op_type.as_str() {
+            "Add" => BinaryKind::Add,
+            "Sub" => BinaryKind::Sub,
+            "Mul" => BinaryKind::Mul,
+            _ => return Err(ctx.unsupported("two activations")),
+        };
+        let (sa, sb) = (&self.values[a].shape, &self.values[b].shape);
+        let shape = broadcast_shape(sa, sb)
+            .ok_or_else(|| ctx.shape(format!("{sa:?} and {sb:?} do not broadcast")))?;
+        let output = self.add_value(&node.output[0], shape);
+        self.nodes.push(Node {
+            name: ctx.name.clone(),
+            op_type: ctx.op_type.clone(),
+            op: Op::Binary { kind },
+            inputs: vec![a, b],
+            output,
+        });
+        Ok(())
+    }
+
+    /// Both operands of a binary node, when both are activations.
+    pub(super) fn two_activations(&self, node: &NodeProto) -> Option<(ValueId, ValueId)> {
+        let get = |i: usize| node.input.get(i).and_then(|n| self.by_name.get(n)).copied();
+        Some((get(0)?, get(1)?))
+    }
+
+    /// Add of a constant: folded into the bias of a preceding MatMul/Gemm read by nothing else,
+    /// otherwise an elementwise [`Op::Scale`].
+    pub(super) fn add(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        if let Some((a, b)) = self.two_activations(node) {
+            return self.binary(ctx, node, a, b);
+        }
+        let (act, konst, _) = self.activation_and_constant(ctx, node)?;
+        let producer = self.nodes.iter().rposition(|n| n.output == act);
+        let only_reader = self.readers.get(&self.values[act].name) == Some(&1);
+        if let Some(p) = producer.filter(|_| only_reader) {
+            if let Op::Linear { bias, .. } = &self.nodes[p].op {
+                if let Ok(extra) = broadcast_bias(ctx, &konst, bias.len()) {
+                    let fused = &mut self.nodes[p];
+                    if let Op::Linear { bias, .. } = &mut fused.op {
+                        bias.iter_mut().zip(extra).for_each(|(b, e)| *b += e);
+                    }
+                    fused.op_type = format!("{}+Add", fused.op_type);
+                    let out = fused.output;
+                    self.by_name.insert(node.output[0].clone(), out);
+                    return Ok(());
+                }
+            }
+        }
+        let shape = self.values[act].shape.clone();
+        let add = broadcast_to(ctx, &konst, &shape)?;
+        self.push(ctx, Op::Scale { mul: vec![1.0; add.len()], add }, act, &node.output[0], shape);
+        Ok(())
+    }
+
+    /// Sub, Mul and Div with one constant operand, as an elementwise [`Op::Scale`].
+    pub(super) fn arithmetic(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        if let Some((a, b)) = self.two_activations(node) {
+            return self.binary(ctx, node, a, b);
+        }
+        let (act, konst, act_first) = self.activation_and_constant(ctx, node)?;
+        let shape = self.values[act].shape.clone();
+        let c = broadcast_to(ctx, &konst, &shape)?;
+        let (mul, add) = match (node.op_type.as_str(), act_first) {
+            ("Sub", true) => (vec![1.0; c.len()], c.iter().map(|v| -v).collect()),
+            ("Sub", false) => (vec![-1.0; c.len()], c),
+            ("Mul", _) => (c, vec![0.0; shape.iter().product()]),
+            ("Div", true) => {
+                if let Some(i) = c.iter().position(|&v| v == 0.0) {
+                    return Err(ctx.unsupported(format!("division by the constant 0 (element {i})")));
+                }
+                (c.iter().map(|v| 1.0 / v).collect(), vec![0.0; shape.iter().product()])
+            }
+            _ => return Err(ctx.unsupported("a constant divided by an activation")),
+        };
+        self.push(ctx, Op::Scale { mul, add }, act, &node.output[0], shape);
+        Ok(())
+    }
+
+    /// Inference BatchNormalization: `(x - mean) / sqrt(var + eps) * scale + b` per channel.
+    pub(super) fn batch_norm(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        let x = self.activation(ctx, node, 0)?;
+        let shape = self.values[x].shape.clone();
+        let [gamma, beta, mean, var] =
+            [1, 2, 3, 4].map(|i| self.constant(ctx, node, i).and_then(|t| floats(ctx, &t)));
+        let (gamma, beta, mean, var) = (gamma?, beta?, mean?, var?);
+        let eps = float_attr(node, "epsilon").unwrap_or(1e-5);
+        let channels =
+            *shape.get(1).ok_or_else(|| ctx.shape(format!("input {shape:?} has no channel axis")))?;
+        if [&gamma, &beta, &mean, &var].iter().any(|t| t.data.len() != channels) {
+            return Err(ctx.shape(format!("{channels} channels, but parameters of other lengths")));
+        }
+        let per_channel: Vec<(f32, f32)> = (0..channels)
+            .map(|c| {
+                let m = gamma.data[c] / (var.data[c] + eps).sqrt();
+                (m, beta.data[c] - mean.data[c] * m)
+            })
+            .collect();
+        let inner: usize = shape[2..].iter().product();
+        let (mul, add) =
+            (0..shape.iter().product::<usize>()).map(|i| per_channel[(i / inner) % channels]).unzip();
+        self.push(ctx, Op::Scale { mul, add }, x, &node.output[0], shape);
+        Ok(())
+    }
+
+    /// (activation, constant, whether the activation is the first operand) of a binary op.
+    pub(super) fn activation_and_constant(
+        &self,
+        ctx: &NodeCtx,
+        node: &NodeProto,
+    ) -> Result<(ValueId, FloatTensor, bool)> {
+        match (self.activation(ctx, node, 0), self.activation(ctx, node, 1)) {
+            (Ok(a), Err(_)) => Ok((a, floats(ctx, &self.constant(ctx, node, 1)?)?, true)),
+            (Err(_), Ok(a)) => Ok((a, floats(ctx, &self.constant(ctx, node, 0)?)?, false)),
+            (Ok(_), Ok(_)) => Err(ctx.unsupported("two activations")),
+            (Err(e), Err(_)) => Err(e),
+        }
+    }
+}

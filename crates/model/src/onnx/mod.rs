@@ -1,0 +1,318 @@
+//! ONNX protobuf -> [`Graph`]. The protobuf types and tensor decoding come from tract-onnx; the
+//! op mapping and shape functions are ours, so that every op the circuit proves has one
+//! definition of its semantics.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use tract_onnx::pb::{self, type_proto, NodeProto, TensorProto};
+use tract_onnx::prelude::Tensor;
+use tract_onnx::tract_core::prelude::Framework;
+
+use crate::graph::{Graph, Node, Op, ValueId, ValueInfo};
+use crate::input::InputData;
+use crate::{Error, Result};
+
+mod attrs;
+mod conv;
+mod dense;
+mod elementwise;
+
+use attrs::{int_attr, ints, normalize_axis, reshape_target};
+
+/// Reads an ONNX file into the compiler's graph.
+///
+/// `data`, when given, fixes symbolic dimensions of the graph inputs from its `input_shapes`;
+/// otherwise symbolic dimensions become 1.
+pub fn load_onnx(path: &Path, data: Option<&InputData>) -> Result<Graph> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let proto = tract_onnx::onnx()
+        .proto_model_for_read(&mut bytes.as_slice())
+        .map_err(|e| malformed(path, format!("{e:#}")))?;
+    let name = path.file_stem().map_or_else(|| "model".into(), |s| s.to_string_lossy().into());
+    let name = if name == "network" {
+        // EZKL's examples are all called network.onnx: the folder says more.
+        path.parent().and_then(|p| p.file_name()).map_or(name, |s| s.to_string_lossy().into_owned())
+    } else {
+        name
+    };
+    Importer::new(path, name).import(&proto, data)
+}
+
+/// The distinct op types of an ONNX file's top-level graph, sorted, without importing it
+/// (for reports about models the compiler cannot take yet).
+pub fn onnx_op_types(path: &Path) -> Result<Vec<String>> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let proto = tract_onnx::onnx()
+        .proto_model_for_read(&mut bytes.as_slice())
+        .map_err(|e| malformed(path, format!("{e:#}")))?;
+    let mut ops: Vec<String> =
+        proto.graph.iter().flat_map(|g| g.node.iter().map(|n| n.op_type.clone())).collect();
+    ops.sort();
+    ops.dedup();
+    Ok(ops)
+}
+
+fn malformed(path: &Path, reason: impl Into<String>) -> Error {
+    Error::MalformedOnnx { path: path.to_owned(), reason: reason.into() }
+}
+
+struct Importer {
+    path: PathBuf,
+    name: String,
+    constants: HashMap<String, Tensor>,
+    values: Vec<ValueInfo>,
+    by_name: HashMap<String, ValueId>,
+    nodes: Vec<Node>,
+    /// How many nodes or graph outputs read each tensor name: a MatMul output read by more
+    /// than its Add cannot absorb the Add into its bias.
+    readers: HashMap<String, usize>,
+}
+
+impl Importer {
+    fn new(path: &Path, name: String) -> Self {
+        Self {
+            path: path.to_owned(),
+            name,
+            constants: HashMap::new(),
+            values: Vec::new(),
+            by_name: HashMap::new(),
+            nodes: Vec::new(),
+            readers: HashMap::new(),
+        }
+    }
+
+    fn import(mut self, proto: &pb::ModelProto, data: Option<&InputData>) -> Result<Graph> {
+        let graph = proto.graph.as_ref().ok_or_else(|| malformed(&self.path, "the file holds no graph"))?;
+        if graph.node.is_empty() {
+            return Err(malformed(&self.path, "the graph has no nodes"));
+        }
+        for name in graph.node.iter().flat_map(|n| &n.input).chain(graph.output.iter().map(|o| &o.name)) {
+            *self.readers.entry(name.clone()).or_default() += 1;
+        }
+        for init in &graph.initializer {
+            let tensor = self.load_tensor(init)?;
+            self.constants.insert(init.name.clone(), tensor);
+        }
+        let mut inputs = Vec::new();
+        let graph_inputs: Vec<_> =
+            graph.input.iter().filter(|i| !self.constants.contains_key(&i.name)).collect();
+        for input in graph_inputs {
+            let declared = declared_shape(input);
+            let given = data.and_then(|d| Some((d, d.shapes.as_ref()?.get(inputs.len())?)));
+            let shape = match given {
+                Some((data, given)) => resolve_shape(data, &input.name, &declared, given)?,
+                None => declared.iter().map(|d| d.unwrap_or(1)).collect(),
+            };
+            inputs.push(self.add_value(&input.name, shape));
+        }
+        if inputs.is_empty() {
+            return Err(malformed(&self.path, "the graph has no (non-constant) inputs"));
+        }
+        for (index, node) in graph.node.iter().enumerate() {
+            self.import_node(index, node)?;
+        }
+        let mut outputs = Vec::new();
+        for output in &graph.output {
+            let id = *self.by_name.get(&output.name).ok_or_else(|| {
+                malformed(&self.path, format!("graph output `{}` is never computed", output.name))
+            })?;
+            outputs.push(id);
+        }
+        Ok(Graph { name: self.name, values: self.values, inputs, nodes: self.nodes, outputs })
+    }
+
+    fn load_tensor(&self, proto: &TensorProto) -> Result<Tensor> {
+        let dir = self.path.parent().and_then(Path::to_str);
+        // tract panics on a few tensor encodings it does not implement; a user file must not
+        // crash the compiler.
+        let loaded = std::panic::catch_unwind(|| {
+            tract_onnx::tensor::load_tensor(&tract_onnx::data_resolver::MmapDataResolver, proto, dir)
+        });
+        match loaded {
+            Ok(Ok(t)) => Ok(t),
+            Ok(Err(e)) => Err(malformed(&self.path, format!("tensor `{}`: {e:#}", proto.name))),
+            Err(_) => {
+                Err(malformed(&self.path, format!("tensor `{}`: unsupported tensor encoding", proto.name)))
+            }
+        }
+    }
+
+    fn add_value(&mut self, name: &str, shape: Vec<usize>) -> ValueId {
+        let id = self.values.len();
+        self.values.push(ValueInfo { name: name.to_owned(), shape });
+        self.by_name.insert(name.to_owned(), id);
+        id
+    }
+
+    fn import_node(&mut self, index: usize, node: &NodeProto) -> Result<()> {
+        let ctx = NodeCtx {
+            name: if node.name.is_empty() { format!("#{index}") } else { node.name.clone() },
+            op_type: node.op_type.clone(),
+        };
+        if node.output.is_empty() {
+            return Err(malformed(
+                &self.path,
+                format!("node `{}` ({}) has no outputs", ctx.name, ctx.op_type),
+            ));
+        }
+        // Dropout's optional second output (the mask) is never used at inference.
+        if node.output.len() != 1 && node.op_type != "Dropout" {
+            return Err(ctx.unsupported(format!("{} outputs", node.output.len())));
+        }
+        let out_name = &node.output[0];
+        match node.op_type.as_str() {
+            "Constant" => {
+                let attr = node
+                    .attribute
+                    .iter()
+                    .find(|a| a.name == "value")
+                    .and_then(|a| a.t.as_ref())
+                    .ok_or_else(|| ctx.unsupported("only the `value` tensor form is supported"))?;
+                let t = self.load_tensor(attr)?;
+                self.constants.insert(out_name.clone(), t);
+            }
+            "Identity" | "Dropout" => match node.input.first().and_then(|i| self.constants.get(i)) {
+                // A constant passed through stays a constant (folded).
+                Some(c) => {
+                    let c = c.clone();
+                    self.constants.insert(out_name.clone(), c);
+                }
+                None => {
+                    let x = self.activation(&ctx, node, 0)?;
+                    self.by_name.insert(out_name.clone(), x);
+                }
+            },
+            "Relu" => {
+                let x = self.activation(&ctx, node, 0)?;
+                let shape = self.values[x].shape.clone();
+                self.push(&ctx, Op::Relu, x, out_name, shape);
+            }
+            "Gemm" => self.gemm(&ctx, node)?,
+            "Conv" => self.conv(&ctx, node)?,
+            "AveragePool" | "GlobalAveragePool" => self.average_pool(&ctx, node)?,
+            "MatMul" => self.matmul(&ctx, node)?,
+            "Add" => self.add(&ctx, node)?,
+            "Sub" | "Mul" | "Div" => self.arithmetic(&ctx, node)?,
+            "BatchNormalization" => self.batch_norm(&ctx, node)?,
+            "Flatten" => {
+                let x = self.activation(&ctx, node, 0)?;
+                let shape = &self.values[x].shape;
+                let axis = int_attr(node, "axis").unwrap_or(1);
+                let axis = normalize_axis(&ctx, axis, shape.len() + 1)?;
+                let outer: usize = shape[..axis].iter().product();
+                let inner: usize = shape[axis..].iter().product();
+                self.push(&ctx, Op::Reshape { shape: vec![outer, inner] }, x, out_name, vec![outer, inner]);
+            }
+            "Reshape" => {
+                let x = self.activation(&ctx, node, 0)?;
+                let target = self.constant(&ctx, node, 1)?;
+                let target = ints(&ctx, &target)?;
+                let shape = reshape_target(&ctx, &self.values[x].shape, &target)?;
+                self.push(&ctx, Op::Reshape { shape: shape.clone() }, x, out_name, shape);
+            }
+            _ => return Err(ctx.unsupported(String::new())),
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, ctx: &NodeCtx, op: Op, input: ValueId, out: &str, shape: Vec<usize>) {
+        let output = self.add_value(out, shape);
+        self.nodes.push(Node {
+            name: ctx.name.clone(),
+            op_type: ctx.op_type.clone(),
+            op,
+            inputs: vec![input],
+            output,
+        });
+    }
+
+    fn activation(&self, ctx: &NodeCtx, node: &NodeProto, i: usize) -> Result<ValueId> {
+        let name = node.input.get(i).ok_or_else(|| ctx.unsupported(format!("missing input {i}")))?;
+        if let Some(&id) = self.by_name.get(name) {
+            return Ok(id);
+        }
+        if self.constants.contains_key(name) {
+            return Err(ctx.unsupported(format!(
+                "input `{name}` is a constant; constant-only subgraphs are not folded yet"
+            )));
+        }
+        Err(malformed(&self.path, format!("node `{}` reads `{name}`, which nothing produces", ctx.name)))
+    }
+
+    fn constant(&self, ctx: &NodeCtx, node: &NodeProto, i: usize) -> Result<Tensor> {
+        let name = node.input.get(i).ok_or_else(|| ctx.unsupported(format!("missing input {i}")))?;
+        self.constants.get(name).cloned().ok_or_else(|| Error::NotConstant {
+            node: ctx.name.clone(),
+            op_type: ctx.op_type.clone(),
+            input: name.clone(),
+        })
+    }
+
+    fn optional_constant(&self, ctx: &NodeCtx, node: &NodeProto, i: usize) -> Result<Option<Tensor>> {
+        match node.input.get(i) {
+            Some(name) if !name.is_empty() => self.constant(ctx, node, i).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
+struct NodeCtx {
+    name: String,
+    op_type: String,
+}
+
+impl NodeCtx {
+    fn unsupported(&self, reason: impl Into<String>) -> Error {
+        Error::UnsupportedOp { node: self.name.clone(), op_type: self.op_type.clone(), reason: reason.into() }
+    }
+
+    fn shape(&self, reason: String) -> Error {
+        Error::Shape { node: self.name.clone(), op_type: self.op_type.clone(), reason }
+    }
+}
+
+fn declared_shape(input: &pb::ValueInfoProto) -> Vec<Option<usize>> {
+    let Some(type_proto::Value::TensorType(t)) = input.r#type.as_ref().and_then(|t| t.value.as_ref()) else {
+        return vec![];
+    };
+    let Some(shape) = &t.shape else { return vec![] };
+    shape
+        .dim
+        .iter()
+        .map(|d| match d.value {
+            Some(pb::tensor_shape_proto::dimension::Value::DimValue(v)) if v > 0 => Some(v as usize),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The shape of a graph input given the data's `input_shapes` entry: the data's own shape when
+/// it fits the declared one (`?` matching anything), else the declared shape (`?` = 1) when the
+/// element counts agree (EZKL's files often leave out the batch dimension).
+fn resolve_shape(
+    data: &InputData,
+    name: &str,
+    declared: &[Option<usize>],
+    given: &[usize],
+) -> Result<Vec<usize>> {
+    let fits = declared.is_empty()
+        || (declared.len() == given.len()
+            && declared.iter().zip(given).all(|(d, g)| d.is_none_or(|d| d == *g)));
+    if fits {
+        return Ok(given.to_vec());
+    }
+    let resolved: Vec<usize> = declared.iter().map(|d| d.unwrap_or(1)).collect();
+    if resolved.iter().product::<usize>() == given.iter().product::<usize>() {
+        return Ok(resolved);
+    }
+    let declared: Vec<String> =
+        declared.iter().map(|d| d.map_or_else(|| "?".into(), |d| d.to_string())).collect();
+    Err(Error::InputData {
+        path: data.source.clone(),
+        reason: format!(
+            "input `{name}`: the data's shape {given:?} does not fit the model's [{}]",
+            declared.join(", ")
+        ),
+    })
+}
