@@ -3,7 +3,7 @@ use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::AssignedValue;
 use serde::{Deserialize, Serialize};
-use zkinfer_model::{broadcast_index, QuantOp, QuantizedModel, Trace};
+use zkinfer_model::{QuantOp, QuantizedModel, Trace};
 
 use crate::chips::{affine, binary, relu, ConvLayer, FixedPointChip, LinearLayer};
 use crate::field::{fe, from_be_u128};
@@ -159,13 +159,11 @@ impl<'a> ModelCircuit<'a> {
                     let other = cells[node.inputs[1]].clone().ok_or_else(|| {
                         Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
                     })?;
-                    let (sa, sb) = (&model.values[node.inputs[0]].shape, &model.values[node.inputs[1]].shape);
-                    let out = &model.values[node.output].shape;
-                    (0..hints.len())
-                        .map(|i| {
-                            let (a, b) = (x[broadcast_index(out, sa, i)], other[broadcast_index(out, sb, i)]);
-                            binary(ctx, &chip, *op, a, b, *shift, hints[i])
-                        })
+                    model
+                        .operand_indices(node)
+                        .into_iter()
+                        .zip(hints)
+                        .map(|((ia, ib), &q)| binary(ctx, &chip, *op, x[ia], other[ib], *shift, q))
                         .collect()
                 }
                 QuantOp::Relu => x.iter().zip(hints).map(|(&x, &h)| relu(ctx, &chip, x, h)).collect(),

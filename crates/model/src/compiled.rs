@@ -88,8 +88,13 @@ impl CompiledModel {
 
     /// Quantizes `data` and runs the integer executor on it.
     pub fn trace(&self, data: &InputData) -> Result<Trace> {
-        let tensors = self.input_tensors(data)?;
-        execute(&self.model, &quantize_inputs(&self.model, &tensors)?)
+        self.trace_tensors(&self.input_tensors(data)?)
+    }
+
+    /// Quantizes checked input tensors (from [`input_tensors`](Self::input_tensors)) and runs
+    /// the integer executor on them.
+    pub fn trace_tensors(&self, tensors: &[FloatTensor]) -> Result<Trace> {
+        execute(&self.model, &quantize_inputs(&self.model, tensors)?)
     }
 
     /// Shapes of the graph inputs.

@@ -1,6 +1,5 @@
-use crate::fixed_point::{broadcast_index, in_range, quantize, rescale, VALUE_BITS};
-use crate::graph::BinaryKind;
-use crate::graph::FloatTensor;
+use crate::fixed_point::{in_range, quantize, rescale, VALUE_BITS};
+use crate::graph::{BinaryKind, FloatTensor};
 use crate::quantize::{QuantOp, QuantizedModel};
 use crate::{Error, Result};
 
@@ -111,13 +110,13 @@ pub fn execute(model: &QuantizedModel, inputs: &[Vec<i64>]) -> Result<Trace> {
                 })
                 .collect::<Result<_>>()?,
             QuantOp::Binary { op, shift } => {
-                let (a, b) = (&model.values[node.inputs[0]], &model.values[node.inputs[1]]);
-                let out = &model.values[node.output].shape;
                 let x2 = &values[node.inputs[1]];
-                (0..model.values[node.output].numel())
-                    .map(|i| {
-                        let u = x[broadcast_index(out, &a.shape, i)] as i128;
-                        let v = x2[broadcast_index(out, &b.shape, i)] as i128;
+                model
+                    .operand_indices(node)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (ia, ib))| {
+                        let (u, v) = (x[ia] as i128, x2[ib] as i128);
                         let r = match op {
                             BinaryKind::Add => u + v,
                             BinaryKind::Sub => u - v,

@@ -30,7 +30,7 @@ fn integer_executor_tracks_the_float_model() {
     let (compiled, data) = risk_mlp();
     let m = &compiled.model;
     let tensors = compiled.input_tensors(&data).unwrap();
-    let trace = compiled.trace(&data).unwrap();
+    let trace = compiled.trace_tensors(&tensors).unwrap();
     let float = float_reference(&repo().join("models/risk_mlp/network.onnx"), &tensors).unwrap();
     let fidelity = Fidelity::compare(&float[0].data, &trace.outputs(m), m.output_scale());
     assert!(fidelity.argmax_agrees, "{fidelity:?}");
@@ -75,7 +75,7 @@ fn conformance_mlps_run() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let m = &compiled.model;
         let tensors = compiled.input_tensors(&data).unwrap();
-        let trace = compiled.trace(&data).unwrap();
+        let trace = compiled.trace_tensors(&tensors).unwrap();
         let float = float_reference(&dir.join("network.onnx"), &tensors).unwrap();
         let float: Vec<f32> = float.into_iter().flat_map(|t| t.data).collect();
         let f = Fidelity::compare(&float, &trace.outputs(m), m.output_scale());

@@ -58,7 +58,7 @@ pub(crate) fn run_model(
 ) -> anyhow::Result<(zkinfer_model::Trace, Fidelity)> {
     let model = &compiled.model;
     let tensors = compiled.input_tensors(data)?;
-    let trace = rep.step("integer reference executor", || compiled.trace(data))?;
+    let trace = rep.step("integer reference executor", || compiled.trace_tensors(&tensors))?;
     let float =
         rep.step("float reference (tract)", || float_reference(Path::new(&compiled.source), &tensors))?;
     let float: Vec<f32> = float.into_iter().flat_map(|t| t.data).collect();

@@ -115,7 +115,8 @@ fn check(row: &mut Row, dir: &Path, scales: Scales, tolerance: f64) -> anyhow::R
     row.ops = onnx_op_types(&dir.join("network.onnx"))?;
     let data = InputData::read(&dir.join("input.json"))?;
     let (compiled, _) = CompiledModel::compile(&dir.join("network.onnx"), Some(&data), scales)?;
-    let trace = compiled.trace(&data)?;
+    let tensors = compiled.input_tensors(&data)?;
+    let trace = compiled.trace_tensors(&tensors)?;
     row.compiled = true;
 
     let circuit = ModelCircuit::new(&compiled.model, compiled.id());
@@ -135,10 +136,8 @@ fn check(row: &mut Row, dir: &Path, scales: Scales, tolerance: f64) -> anyhow::R
     }
     row.satisfied = true;
 
-    let float: Vec<f32> = float_reference(&dir.join("network.onnx"), &compiled.input_tensors(&data)?)?
-        .into_iter()
-        .flat_map(|t| t.data)
-        .collect();
+    let float: Vec<f32> =
+        float_reference(&dir.join("network.onnx"), &tensors)?.into_iter().flat_map(|t| t.data).collect();
     let fidelity = Fidelity::compare(&float, &trace.outputs(&compiled.model), compiled.model.output_scale());
     row.max_abs_error = Some(fidelity.max_abs_error);
     let scale = float.iter().fold(1.0f64, |m, f| m.max((*f as f64).abs()));

@@ -5,12 +5,10 @@ use tract_onnx::pb::NodeProto;
 use super::attrs::*;
 use super::{Importer, NodeCtx};
 use crate::fixed_point::broadcast_shape;
-use crate::graph::{BinaryKind, FloatTensor, Node, Op, ValueId};
+use crate::graph::{BinaryKind, FloatTensor, Op, ValueId};
 use crate::Result;
 
 impl Importer {
-    /// Add of a constant to the output of a MatMul/Gemm is folded into its bias; that is the
-    /// only Add this version lowers.
     /// Add, Sub or Mul of two activations: [`Op::Binary`] with numpy broadcasting.
     pub(super) fn binary(&mut self, ctx: &NodeCtx, node: &NodeProto, a: ValueId, b: ValueId) -> Result<()> {
         let kind = match node.op_type.as_str() {
@@ -22,14 +20,7 @@ impl Importer {
         let (sa, sb) = (&self.values[a].shape, &self.values[b].shape);
         let shape = broadcast_shape(sa, sb)
             .ok_or_else(|| ctx.shape(format!("{sa:?} and {sb:?} do not broadcast")))?;
-        let output = self.add_value(&node.output[0], shape);
-        self.nodes.push(Node {
-            name: ctx.name.clone(),
-            op_type: ctx.op_type.clone(),
-            op: Op::Binary { kind },
-            inputs: vec![a, b],
-            output,
-        });
+        self.push_node(ctx, Op::Binary { kind }, vec![a, b], &node.output[0], shape);
         Ok(())
     }
 
@@ -49,12 +40,10 @@ impl Importer {
         let producer = self.nodes.iter().rposition(|n| n.output == act);
         let only_reader = self.readers.get(&self.values[act].name) == Some(&1);
         if let Some(p) = producer.filter(|_| only_reader) {
-            if let Op::Linear { bias, .. } = &self.nodes[p].op {
+            let fused = &mut self.nodes[p];
+            if let Op::Linear { bias, .. } = &mut fused.op {
                 if let Ok(extra) = broadcast_bias(ctx, &konst, bias.len()) {
-                    let fused = &mut self.nodes[p];
-                    if let Op::Linear { bias, .. } = &mut fused.op {
-                        bias.iter_mut().zip(extra).for_each(|(b, e)| *b += e);
-                    }
+                    bias.iter_mut().zip(extra).for_each(|(b, e)| *b += e);
                     fused.op_type = format!("{}+Add", fused.op_type);
                     let out = fused.output;
                     self.by_name.insert(node.output[0].clone(), out);

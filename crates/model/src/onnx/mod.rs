@@ -217,14 +217,12 @@ impl Importer {
     }
 
     fn push(&mut self, ctx: &NodeCtx, op: Op, input: ValueId, out: &str, shape: Vec<usize>) {
+        self.push_node(ctx, op, vec![input], out, shape);
+    }
+
+    fn push_node(&mut self, ctx: &NodeCtx, op: Op, inputs: Vec<ValueId>, out: &str, shape: Vec<usize>) {
         let output = self.add_value(out, shape);
-        self.nodes.push(Node {
-            name: ctx.name.clone(),
-            op_type: ctx.op_type.clone(),
-            op,
-            inputs: vec![input],
-            output,
-        });
+        self.nodes.push(Node { name: ctx.name.clone(), op_type: ctx.op_type.clone(), op, inputs, output });
     }
 
     fn activation(&self, ctx: &NodeCtx, node: &NodeProto, i: usize) -> Result<ValueId> {
