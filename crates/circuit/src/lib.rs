@@ -5,10 +5,15 @@ mod error;
 mod field;
 mod instances;
 mod model_circuit;
+mod proving_circuit;
 
-pub use chips::{affine, binary, relu, ConvLayer, FixedPointChip, LinearLayer};
+pub use chips::{
+    affine, binary, relu, ConvLayer, FixedPointChip, FunctionChip, FunctionTables, LinearLayer, TableSpec,
+};
 pub use error::{Error, Result};
 pub use field::{fe, pow2};
 pub use halo2_base;
 pub use instances::{num_instances, public_instances};
 pub use model_circuit::{advice_budget, Layout, ModelCircuit, MAX_K, MIN_K, UNUSABLE_ROWS};
+pub use proving_circuit::{CircuitParams, ProvingCircuit, ProvingConfig};
+pub use snark_verifier_sdk;

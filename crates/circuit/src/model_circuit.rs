@@ -5,9 +5,10 @@ use halo2_base::AssignedValue;
 use serde::{Deserialize, Serialize};
 use zkinfer_model::{QuantOp, QuantizedModel, Trace};
 
-use crate::chips::{affine, binary, relu, ConvLayer, FixedPointChip, LinearLayer};
+use crate::chips::{affine, binary, relu, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec};
 use crate::field::{fe, from_be_u128};
 use crate::instances::{num_instances, public_instances};
+use crate::proving_circuit::{CircuitParams, ProvingCircuit};
 use crate::{Error, Result};
 
 /// Rows at the bottom of the circuit reserved for halo2's blinding factors.
@@ -40,12 +41,26 @@ pub struct Layout {
     pub lookup_cells: usize,
     /// Public values.
     pub num_instances: usize,
+    /// Groups of `(tag, x, y)` advice columns looked up in the function tables.
+    #[serde(default)]
+    pub function_lookup_columns: usize,
+    /// Function lookups (over all groups).
+    #[serde(default)]
+    pub function_lookups: usize,
+    /// Rows of the fixed function tables (0 without nonlinear functions).
+    #[serde(default)]
+    pub table_rows: usize,
 }
 
 impl Layout {
     /// log2 of the number of rows.
     pub fn k(&self) -> u32 {
         self.params.k as u32
+    }
+
+    /// The parameters [`ProvingCircuit`] is configured with.
+    pub fn circuit_params(&self) -> CircuitParams {
+        CircuitParams { base: self.params.clone(), function_lookup_columns: self.function_lookup_columns }
     }
 }
 
@@ -69,25 +84,42 @@ impl<'a> ModelCircuit<'a> {
         num_instances(self.model.input_len(), self.model.output_len())
     }
 
-    /// Picks the smallest k whose layout fits [`advice_budget`] advice columns.
+    /// Picks the smallest k whose layout fits [`advice_budget`] advice columns (and as many
+    /// function-lookup column groups) and whose rows hold the function tables.
     pub fn layout(&self, trace: &Trace) -> Result<Layout> {
+        let tables = FunctionTables::of_model(self.model);
+        let table_rows = if tables.is_empty() { 0 } else { tables.rows().len() };
         let mut last = 0;
         for k in MIN_K..=MAX_K {
-            let mut builder = BaseCircuitBuilder::from_stage(CircuitBuilderStage::Mock)
+            let usable = (1usize << k) - UNUSABLE_ROWS;
+            if table_rows > usable {
+                continue;
+            }
+            let base = BaseCircuitBuilder::from_stage(CircuitBuilderStage::Mock)
                 .use_k(k as usize)
                 .use_lookup_bits(k as usize - 1)
                 .use_instance_columns(1);
-            self.assign(&mut builder, trace)?;
-            let params = builder.calculate_params(Some(UNUSABLE_ROWS));
-            let stats = builder.statistics();
+            let mut circuit = ProvingCircuit::new(CircuitBuilderStage::Mock, base, tables.clone());
+            self.assign(&mut circuit, trace)?;
+            let params = circuit.base.calculate_params(Some(UNUSABLE_ROWS));
+            let stats = circuit.base.statistics();
             last = stats.gate.total_advice_per_phase[0];
+            let function_lookups = circuit.function_lookups();
+            let function_lookup_columns =
+                if tables.is_empty() { 0 } else { function_lookups.div_ceil(usable).max(1) };
             let lookup_ok = params.num_lookup_advice_per_phase.iter().all(|&n| n <= advice_budget(k));
-            if params.num_advice_per_phase[0] <= advice_budget(k) && lookup_ok {
+            if params.num_advice_per_phase[0] <= advice_budget(k)
+                && lookup_ok
+                && function_lookup_columns <= advice_budget(k)
+            {
                 return Ok(Layout {
                     params,
                     advice_cells: last,
                     lookup_cells: stats.total_lookup_advice_per_phase[0],
                     num_instances: self.num_instances(),
+                    function_lookup_columns,
+                    function_lookups,
+                    table_rows,
                 });
             }
         }
@@ -102,27 +134,31 @@ impl<'a> ModelCircuit<'a> {
         layout: &Layout,
         break_points: Option<MultiPhaseThreadBreakPoints>,
         trace: &Trace,
-    ) -> Result<(BaseCircuitBuilder<Fr>, Vec<Fr>)> {
-        let mut builder = match (stage, break_points) {
+    ) -> Result<(ProvingCircuit, Vec<Fr>)> {
+        let builder = match (stage, break_points) {
             (CircuitBuilderStage::Prover, Some(bp)) => BaseCircuitBuilder::prover(layout.params.clone(), bp),
             (CircuitBuilderStage::Prover, None) => {
                 return Err(Error::TraceMismatch("the prover needs the keygen break points".into()))
             }
             (stage, _) => BaseCircuitBuilder::from_stage(stage).use_params(layout.params.clone()),
         };
-        let instances = self.assign(&mut builder, trace)?;
+        let mut circuit = ProvingCircuit::new(stage, builder, FunctionTables::of_model(self.model));
+        circuit.set_function_lookup_columns(layout.function_lookup_columns);
+        let instances = self.assign(&mut circuit, trace)?;
         if stage != CircuitBuilderStage::Prover {
-            builder.calculate_params(Some(UNUSABLE_ROWS));
+            circuit.base.calculate_params(Some(UNUSABLE_ROWS));
         }
-        Ok((builder, instances))
+        Ok((circuit, instances))
     }
 
-    /// Assigns every constraint of the model into `builder` and sets its public values.
-    pub fn assign(&self, builder: &mut BaseCircuitBuilder<Fr>, trace: &Trace) -> Result<Vec<Fr>> {
+    /// Assigns every constraint of the model into `circuit` and sets its public values.
+    pub fn assign(&self, circuit: &mut ProvingCircuit, trace: &Trace) -> Result<Vec<Fr>> {
         let model = self.model;
         self.check_trace(trace)?;
-        let chip = FixedPointChip::new(builder.range_chip());
-        let ctx = builder.main(0);
+        let chip = FixedPointChip::new(circuit.base.range_chip());
+        let functions = circuit.function_chip();
+        let tables = circuit.tables().clone();
+        let ctx = circuit.base.main(0);
 
         let id_hi = ctx.load_constant(from_be_u128(&self.model_id[..16]));
         let id_lo = ctx.load_constant(from_be_u128(&self.model_id[16..]));
@@ -167,6 +203,14 @@ impl<'a> ModelCircuit<'a> {
                         .collect()
                 }
                 QuantOp::Relu => x.iter().zip(hints).map(|(&x, &h)| relu(ctx, &chip, x, h)).collect(),
+                QuantOp::Function { .. } => {
+                    let tag =
+                        TableSpec::of(&node.op).and_then(|spec| tables.tag(&spec)).ok_or_else(|| {
+                            Error::TraceMismatch(format!("node `{}` has no function table", node.name))
+                        })?;
+                    let tag = ctx.load_constant(Fr::from(tag));
+                    x.iter().zip(hints).map(|(&x, &y)| functions.apply(ctx, tag, x, y)).collect()
+                }
                 QuantOp::Reshape => x,
             };
             cells[node.output] = Some(y);
@@ -183,7 +227,7 @@ impl<'a> ModelCircuit<'a> {
         let mut public = vec![id_hi, id_lo];
         public.extend(input_words);
         public.extend(output_words);
-        builder.assigned_instances = vec![public];
+        circuit.base.assigned_instances = vec![public];
         Ok(public_instances(&self.model_id, &trace.inputs(model), &trace.outputs(model)))
     }
 

@@ -35,7 +35,7 @@ fn honest_circuit_is_satisfied_and_exposes_the_executor_output() {
     let layout = circuit.layout(&trace).unwrap();
     let (builder, instances) = circuit.builder(CircuitBuilderStage::Mock, &layout, None, &trace).unwrap();
     // The circuit's public cells hold exactly the executor's inputs and outputs.
-    let exposed: Vec<Fr> = builder.assigned_instances[0].iter().map(|c| *c.value()).collect();
+    let exposed: Vec<Fr> = builder.base.assigned_instances[0].iter().map(|c| *c.value()).collect();
     assert_eq!(exposed, instances);
     assert_eq!(instances, public_instances(&compiled.id(), &trace.inputs(m), &trace.outputs(m)));
     assert_eq!(instances.len(), 2 + 2 + 1);

@@ -41,9 +41,16 @@ fn bad_models_and_inputs_are_clear_errors() {
     let err = fails(&["compile", "--model", s(&broken), "--dir", s(&out)]);
     assert!(err.contains("broken.onnx") && err.contains("malformed ONNX"), "{err}");
 
-    let sigmoid = repo().join("../shared/conformance/onnx/1l_sigmoid/network.onnx");
-    let err = fails(&["compile", "--model", s(&sigmoid), "--dir", s(&out)]);
-    assert!(err.contains("unsupported ONNX op `Sigmoid`") && err.contains("node"), "{err}");
+    // 1l_sigmoid with its op type renamed in place (same length: the protobuf stays valid).
+    let sigmoid = std::fs::read(repo().join("../shared/conformance/onnx/1l_sigmoid/network.onnx")).unwrap();
+    let mut unknown = sigmoid.clone();
+    for (i, _) in sigmoid.windows(7).enumerate().filter(|(_, w)| *w == b"Sigmoid") {
+        unknown[i + 6] = b'x';
+    }
+    let unknown_path = dir.path().join("unknown_op.onnx");
+    std::fs::write(&unknown_path, unknown).unwrap();
+    let err = fails(&["compile", "--model", s(&unknown_path), "--dir", s(&out)]);
+    assert!(err.contains("unsupported ONNX op `Sigmoix`") && err.contains("node"), "{err}");
 
     let err = fails(&["compile", "--model", "no/such/model.onnx", "--dir", s(&out)]);
     assert!(err.contains("no/such/model.onnx") && err.contains("No such file"), "{err}");

@@ -31,10 +31,17 @@ pub struct CompiledModel {
 }
 
 impl CompiledModel {
-    /// Imports and quantizes an ONNX model. `data`, when given, fixes symbolic input shapes.
+    /// Imports and quantizes an ONNX model. `data`, when given, fixes symbolic input shapes and
+    /// calibrates the lookup ranges (see [`QuantizedModel::calibrate`]); without it they cover
+    /// reals in `[-8, 8]`.
     pub fn compile(onnx: &Path, data: Option<&InputData>, scales: Scales) -> Result<(Self, Graph)> {
         let graph = load_onnx(onnx, data)?;
-        let model = QuantizedModel::from_graph(&graph, scales)?;
+        let mut model = QuantizedModel::from_graph(&graph, scales)?;
+        if let Some(data) = data {
+            let names: Vec<String> = graph.inputs.iter().map(|&v| graph.values[v].name.clone()).collect();
+            let tensors = data.to_tensors(&names, &graph.input_shapes())?;
+            model.calibrate(&[quantize_inputs(&model, &tensors)?])?;
+        }
         let compiled = Self {
             format: COMPILED_FORMAT.into(),
             model_id: id_hex(&model_id(&model)),

@@ -73,6 +73,52 @@ pub enum Error {
         /// The fixed-point scale in bits.
         scale: u32,
     },
+    /// A lookup-table op met an input outside the range its table was calibrated for.
+    #[error("{place}: input {value} (real {real}) is outside the calibrated lookup range [{lo}, {hi}] (real [{real_lo}, {real_hi}]); recalibrate with sample inputs that reach it (`zkinfer compile --input` or `zkinfer calibrate`)")]
+    OutsideCalibratedRange {
+        /// The node and element.
+        place: String,
+        /// The fixed-point input.
+        value: i64,
+        /// It as a real number.
+        real: f64,
+        /// Smallest tabulated input.
+        lo: i64,
+        /// Largest tabulated input.
+        hi: i64,
+        /// `lo` as a real number.
+        real_lo: f64,
+        /// `hi` as a real number.
+        real_hi: f64,
+    },
+    /// A function met an input where it is undefined or leaves the value range.
+    #[error(
+        "{place}: {function} at {real} (fixed point {value}) is undefined or does not fit the value range"
+    )]
+    FunctionDomain {
+        /// The node and element.
+        place: String,
+        /// The function's name.
+        function: &'static str,
+        /// The fixed-point input.
+        value: i64,
+        /// It as a real number.
+        real: f64,
+    },
+    /// The inputs a lookup-table node sees span more values than one table may hold.
+    #[error("node `{node}` ({op_type}): calibrated inputs span [{lo}, {hi}], a table of {rows} rows (more than 2^20); lower the input scale")]
+    TableTooLarge {
+        /// The node.
+        node: String,
+        /// The op.
+        op_type: String,
+        /// Smallest input seen.
+        lo: i64,
+        /// Largest input seen.
+        hi: i64,
+        /// Rows the widened range needs.
+        rows: u64,
+    },
     /// The float reference run through tract failed.
     #[error("float reference (tract) failed: {0}")]
     FloatReference(String),

@@ -48,6 +48,24 @@ pub fn quantize_inputs(model: &QuantizedModel, inputs: &[FloatTensor]) -> Result
 /// Runs the integer model. Every produced value is checked against the value range, so a
 /// value the circuit could not represent is an error here, never a wrong proof.
 pub fn execute(model: &QuantizedModel, inputs: &[Vec<i64>]) -> Result<Trace> {
+    run(model, inputs, None)
+}
+
+/// Runs the integer model ignoring the lookup ranges of [`QuantOp::Function`] nodes, widening
+/// `observed[node index]` to cover every input each such node sees (calibration).
+pub(crate) fn execute_observing(
+    model: &QuantizedModel,
+    inputs: &[Vec<i64>],
+    observed: &mut [Option<[i64; 2]>],
+) -> Result<Trace> {
+    run(model, inputs, Some(observed))
+}
+
+fn run(
+    model: &QuantizedModel,
+    inputs: &[Vec<i64>],
+    mut observed: Option<&mut [Option<[i64; 2]>]>,
+) -> Result<Trace> {
     if inputs.len() != model.inputs.len() {
         return Err(Error::Compiled(format!(
             "{} input tensors given, the model has {}",
@@ -72,7 +90,7 @@ pub fn execute(model: &QuantizedModel, inputs: &[Vec<i64>]) -> Result<Trace> {
         }
         values[id] = data.clone();
     }
-    for node in &model.nodes {
+    for (index, node) in model.nodes.iter().enumerate() {
         let x = &values[node.inputs[0]];
         let out_scale = model.values[node.output].scale;
         let y: Vec<i64> = match &node.op {
@@ -127,6 +145,40 @@ pub fn execute(model: &QuantizedModel, inputs: &[Vec<i64>]) -> Result<Trace> {
                     .collect::<Result<_>>()?
             }
             QuantOp::Relu => x.iter().map(|&v| v.max(0)).collect(),
+            QuantOp::Function { function, in_scale, out_scale, range } => {
+                let mut y = Vec::with_capacity(x.len());
+                for (i, &v) in x.iter().enumerate() {
+                    let place = || format!("node `{}` ({}) input[{i}]", node.name, node.op_type);
+                    let real = |q: i64| crate::fixed_point::dequantize(q, *in_scale);
+                    match observed.as_deref_mut() {
+                        Some(observed) => {
+                            let seen = observed[index].get_or_insert([v, v]);
+                            *seen = [seen[0].min(v), seen[1].max(v)];
+                        }
+                        None if v < range[0] || v > range[1] => {
+                            return Err(Error::OutsideCalibratedRange {
+                                place: place(),
+                                value: v,
+                                real: real(v),
+                                lo: range[0],
+                                hi: range[1],
+                                real_lo: real(range[0]),
+                                real_hi: real(range[1]),
+                            })
+                        }
+                        None => {}
+                    }
+                    y.push(function.quantized(v, *in_scale, *out_scale).ok_or_else(|| {
+                        Error::FunctionDomain {
+                            place: place(),
+                            function: function.name(),
+                            value: v,
+                            real: real(v),
+                        }
+                    })?);
+                }
+                y
+            }
             QuantOp::Reshape => x.clone(),
         };
         values[node.output] = y;

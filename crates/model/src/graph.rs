@@ -62,6 +62,11 @@ pub enum Op {
     },
     /// `y = max(x, 0)`.
     Relu,
+    /// `y = f(x)` elementwise for a univariate nonlinear function, proven by table lookup.
+    Function {
+        /// The function.
+        function: crate::function::Function,
+    },
     /// Same data, new shape (Flatten, Reshape).
     Reshape {
         /// The output shape.
@@ -78,6 +83,7 @@ impl Op {
             Op::Scale { .. } => "Scale",
             Op::Binary { .. } => "Binary",
             Op::Relu => "Relu",
+            Op::Function { .. } => "Function",
             Op::Reshape { .. } => "Reshape",
         }
     }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod calibrate;
 mod commitment;
 mod compiled;
 mod conv;
@@ -8,11 +9,13 @@ mod executor;
 mod fidelity;
 mod fixed_point;
 mod float_reference;
+mod function;
 mod graph;
 mod input;
 mod onnx;
 mod quantize;
 
+pub use calibrate::{default_function_range, MAX_TABLE_ROWS};
 pub use commitment::{id_hex, model_id, MODEL_ID_DOMAIN};
 pub use compiled::{CompiledModel, COMPILED_FORMAT};
 pub use conv::ConvGeometry;
@@ -24,6 +27,7 @@ pub use fixed_point::{
     BIAS_BITS, LANES_PER_WORD, VALUE_BITS, VALUE_MAX, VALUE_MIN,
 };
 pub use float_reference::float_reference;
+pub use function::Function;
 pub use graph::{BinaryKind, FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
 pub use input::InputData;
 pub use onnx::{load_onnx, onnx_op_types};

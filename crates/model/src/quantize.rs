@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use crate::calibrate::{default_function_range, MAX_TABLE_ROWS};
 use crate::fixed_point::{quantize_bits, BIAS_BITS, VALUE_BITS};
 use crate::graph::{Graph, Op};
 use crate::{Error, Result};
@@ -21,7 +22,7 @@ impl Default for Scales {
 }
 
 /// An integer operation. Every op reads and writes activations at the activation scale.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuantOp {
     /// `y[.., o] = rescale(sum_i x[.., i] * weight[o * in + i] + bias[o], shift)`.
@@ -68,12 +69,25 @@ pub enum QuantOp {
     },
     /// `y = max(x, 0)`.
     Relu,
+    /// `y = function.quantized(x, in_scale, out_scale)` elementwise, proven by a lookup into a
+    /// fixed table holding every `x` of `range`; an input outside it is an error, not a guess.
+    Function {
+        /// The function.
+        function: crate::function::Function,
+        /// Scale of `x`.
+        in_scale: u32,
+        /// Scale of `y`.
+        out_scale: u32,
+        /// The inputs the table holds, `[lo, hi]` inclusive (calibrated, see
+        /// [`QuantizedModel::calibrate`]).
+        range: [i64; 2],
+    },
     /// Same values, new shape.
     Reshape,
 }
 
 /// A quantized node.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuantNode {
     /// The ONNX node name.
     pub name: String,
@@ -107,7 +121,7 @@ impl QuantValue {
 
 /// The integer model that the circuit proves: architecture, quantized weights and scales. Its
 /// canonical JSON is what the model commitment hashes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuantizedModel {
     /// Format tag, bumped whenever the meaning of a field changes.
     pub format: String,
@@ -179,6 +193,12 @@ impl QuantizedModel {
                 }
                 Op::Binary { kind } => QuantOp::Binary { op: *kind, shift: scales.input },
                 Op::Relu => QuantOp::Relu,
+                Op::Function { function } => QuantOp::Function {
+                    function: *function,
+                    in_scale: scales.input,
+                    out_scale: scales.input,
+                    range: default_function_range(scales.input),
+                },
                 Op::Reshape { .. } => QuantOp::Reshape,
             };
             nodes.push(QuantNode {
@@ -280,6 +300,11 @@ impl QuantizedModel {
                             == Some(self.values[node.output].shape.as_slice())
                 }
                 QuantOp::Relu | QuantOp::Reshape => numel_in == numel_out,
+                QuantOp::Function { range, .. } => {
+                    numel_in == numel_out
+                        && range[0] <= range[1]
+                        && ((range[1] - range[0]) as u64) < MAX_TABLE_ROWS as u64
+                }
             };
             let arity = if matches!(node.op, QuantOp::Binary { .. }) { 2 } else { 1 };
             if !ok || node.inputs.len() != arity {

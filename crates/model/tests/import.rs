@@ -97,12 +97,33 @@ fn malformed_onnx_names_the_file() {
 
 #[test]
 fn unsupported_op_names_node_and_op() {
-    let err = load_onnx(&conformance("1l_sigmoid").join("network.onnx"), None).unwrap_err();
+    // 1l_sigmoid with its op type renamed in place (same length, so the protobuf stays valid).
+    let bytes = std::fs::read(conformance("1l_sigmoid").join("network.onnx")).unwrap();
+    let patched: Vec<u8> = replace_all(&bytes, b"Sigmoid", b"Sigmoix");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unknown_op.onnx");
+    std::fs::write(&path, patched).unwrap();
+    let err = load_onnx(&path, None).unwrap_err();
     match &err {
-        Error::UnsupportedOp { op_type, .. } => assert_eq!(op_type, "Sigmoid"),
+        Error::UnsupportedOp { op_type, .. } => assert_eq!(op_type, "Sigmoix"),
         other => panic!("expected UnsupportedOp, got {other:?}"),
     }
-    assert!(err.to_string().contains("Sigmoid"), "{err}");
+    assert!(err.to_string().contains("unsupported ONNX op `Sigmoix`"), "{err}");
+}
+
+fn replace_all(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 #[test]
@@ -195,4 +216,45 @@ fn conv_geometry_shapes_and_padding_taps() {
     // Groups split the channels.
     let grouped = ConvGeometry { input: [1, 4, 5, 5], out_channels: 4, group: 2, ..g };
     assert!(grouped.taps(0, 3, 1, 1).iter().all(|&(i, _)| i >= 2 * 25));
+}
+
+#[test]
+fn lookup_ranges_come_from_the_samples_and_bind_the_model() {
+    let dir = conformance("1l_sigmoid");
+    let data = InputData::read(&dir.join("input.json")).unwrap();
+    let onnx = dir.join("network.onnx");
+    let (calibrated, _) = CompiledModel::compile(&onnx, Some(&data), Scales::default()).unwrap();
+    let (uncalibrated, _) = CompiledModel::compile(&onnx, None, Scales::default()).unwrap();
+    let range = |c: &CompiledModel| match c.model.nodes[0].op {
+        QuantOp::Function { range, .. } => range,
+        ref other => panic!("expected a function node, got {other:?}"),
+    };
+    assert_eq!(range(&uncalibrated), default_function_range(8));
+    let [lo, hi] = range(&calibrated);
+    let ints = calibrated.trace(&data).unwrap().values[calibrated.model.inputs[0]].clone();
+    let (min, max) = (*ints.iter().min().unwrap(), *ints.iter().max().unwrap());
+    assert!(lo < min && max < hi, "[{lo}, {hi}] must cover the samples [{min}, {max}] with a margin");
+    assert_ne!(calibrated.model_id, uncalibrated.model_id, "the lookup range is part of the commitment");
+
+    // An input far outside the calibrated range: a clear error naming node, value and range.
+    let mut far = ints.clone();
+    far[0] = hi + 1;
+    let err = execute(&calibrated.model, &[far]).unwrap_err();
+    assert!(matches!(err, Error::OutsideCalibratedRange { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("Sigmoid") && msg.contains(&(hi + 1).to_string()) && msg.contains("calibrated"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn undefined_function_inputs_are_errors() {
+    let (mut compiled, _) =
+        CompiledModel::compile(&conformance("log").join("network.onnx"), None, Scales::default()).unwrap();
+    let n = compiled.model.values[compiled.model.inputs[0]].numel();
+    let err = execute(&compiled.model, &[vec![-256; n]]).unwrap_err();
+    assert!(err.to_string().contains("Log at -1"), "{err}");
+    compiled.model.calibrate(&[vec![vec![256; n]]]).unwrap();
+    assert!(execute(&compiled.model, &[vec![256; n]]).is_ok());
 }

@@ -2,14 +2,13 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
-use halo2_base::gates::circuit::builder::BaseCircuitBuilder;
 use halo2_base::gates::circuit::CircuitBuilderStage;
 use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
-use halo2_base::halo2_proofs::halo2curves::bn256::{Fr, G1Affine};
+use halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use halo2_base::halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
 use halo2_base::halo2_proofs::SerdeFormat;
 use serde::{Deserialize, Serialize};
-use zkinfer_circuit::{Layout, ModelCircuit};
+use zkinfer_circuit::{Layout, ModelCircuit, ProvingCircuit};
 use zkinfer_model::{execute, id_hex, QuantizedModel, Trace};
 
 use crate::artifacts::{read_json, write_json};
@@ -78,7 +77,7 @@ pub fn keygen(srs: &Srs, model: &QuantizedModel, model_id: [u8; 32], layout: &La
     let settings = CircuitSettings {
         model_id: id_hex(&model_id),
         layout: layout.clone(),
-        break_points: builder.break_points(),
+        break_points: builder.base.break_points(),
         srs_fingerprint: srs_fingerprint(srs),
         srs_insecure: srs.is_insecure(),
     };
@@ -132,10 +131,10 @@ pub fn read_vk(dir: &Path) -> Result<(VerifyingKey<G1Affine>, CircuitSettings)> 
     let settings: CircuitSettings = read_json(&dir.join(SETTINGS))?;
     let path = dir.join(VK);
     let mut r = BufReader::new(File::open(&path).map_err(Error::io(&path))?);
-    let vk = VerifyingKey::read::<_, BaseCircuitBuilder<Fr>>(
+    let vk = VerifyingKey::read::<_, ProvingCircuit>(
         &mut r,
         SerdeFormat::RawBytes,
-        settings.layout.params.clone(),
+        settings.layout.circuit_params(),
     )
     .map_err(|e| Error::Artifact {
         path: path.clone(),
@@ -146,6 +145,6 @@ pub fn read_vk(dir: &Path) -> Result<(VerifyingKey<G1Affine>, CircuitSettings)> 
 
 fn read_pk(path: &Path, layout: &Layout) -> Result<ProvingKey<G1Affine>> {
     let mut r = BufReader::new(File::open(path).map_err(Error::io(path))?);
-    ProvingKey::read::<_, BaseCircuitBuilder<Fr>>(&mut r, SerdeFormat::RawBytes, layout.params.clone())
+    ProvingKey::read::<_, ProvingCircuit>(&mut r, SerdeFormat::RawBytes, layout.circuit_params())
         .map_err(|e| Error::Artifact { path: path.to_owned(), reason: e.to_string() })
 }

@@ -4,11 +4,13 @@
 mod binary;
 mod conv;
 mod fixed_point;
+mod function;
 mod linear;
 mod relu;
 
 pub use binary::binary;
 pub use conv::ConvLayer;
 pub use fixed_point::FixedPointChip;
+pub use function::{FunctionChip, FunctionTables, TableSpec};
 pub use linear::{affine, LinearLayer};
 pub use relu::relu;

@@ -5,16 +5,19 @@ use tract_onnx::pb::NodeProto;
 use super::attrs::*;
 use super::{Importer, NodeCtx};
 use crate::fixed_point::broadcast_shape;
+use crate::function::Function;
 use crate::graph::{BinaryKind, FloatTensor, Op, ValueId};
 use crate::Result;
 
 impl Importer {
     /// Add, Sub or Mul of two activations: [`Op::Binary`] with numpy broadcasting.
     pub(super) fn binary(&mut self, ctx: &NodeCtx, node: &NodeProto, a: ValueId, b: ValueId) -> Result<()> {
-        let kind = match node.op_type.as_str() {
-            "Add" => BinaryKind::Add,
-            "Sub" => BinaryKind::Sub,
-            "Mul" => BinaryKind::Mul,
+        let (kind, b) = match node.op_type.as_str() {
+            "Add" => (BinaryKind::Add, b),
+            "Sub" => (BinaryKind::Sub, b),
+            "Mul" => (BinaryKind::Mul, b),
+            // a / b = a * (1 / b), the reciprocal by table.
+            "Div" => (BinaryKind::Mul, self.reciprocal(ctx, b, &node.output[0])),
             _ => return Err(ctx.unsupported("two activations")),
         };
         let (sa, sb) = (&self.values[a].shape, &self.values[b].shape);
@@ -22,6 +25,14 @@ impl Importer {
             .ok_or_else(|| ctx.shape(format!("{sa:?} and {sb:?} do not broadcast")))?;
         self.push_node(ctx, Op::Binary { kind }, vec![a, b], &node.output[0], shape);
         Ok(())
+    }
+
+    /// A [`Function::Reciprocal`] node on `x`, named after the output it helps compute.
+    fn reciprocal(&mut self, ctx: &NodeCtx, x: ValueId, out: &str) -> ValueId {
+        let shape = self.values[x].shape.clone();
+        let name = format!("{out}/reciprocal");
+        self.push(ctx, Op::Function { function: Function::Reciprocal }, x, &name, shape);
+        self.values.len() - 1
     }
 
     /// Both operands of a binary node, when both are activations.
@@ -75,7 +86,19 @@ impl Importer {
                 }
                 (c.iter().map(|v| 1.0 / v).collect(), vec![0.0; shape.iter().product()])
             }
-            _ => return Err(ctx.unsupported("a constant divided by an activation")),
+            ("Div", false) => {
+                // c / x = c * (1 / x), the reciprocal by table.
+                let r = self.reciprocal(ctx, act, &node.output[0]);
+                self.push(
+                    ctx,
+                    Op::Scale { mul: c, add: vec![0.0; shape.iter().product()] },
+                    r,
+                    &node.output[0],
+                    shape,
+                );
+                return Ok(());
+            }
+            _ => return Err(ctx.unsupported(format!("{} with a constant operand", node.op_type))),
         };
         self.push(ctx, Op::Scale { mul, add }, act, &node.output[0], shape);
         Ok(())

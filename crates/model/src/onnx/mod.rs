@@ -17,6 +17,7 @@ mod attrs;
 mod conv;
 mod dense;
 mod elementwise;
+mod function;
 
 use attrs::{int_attr, ints, normalize_axis, reshape_target};
 
@@ -195,6 +196,9 @@ impl Importer {
             "Add" => self.add(&ctx, node)?,
             "Sub" | "Mul" | "Div" => self.arithmetic(&ctx, node)?,
             "BatchNormalization" => self.batch_norm(&ctx, node)?,
+            "Neg" => self.neg(&ctx, node)?,
+            "Pow" => self.pow(&ctx, node)?,
+            "Clip" => self.clip(&ctx, node)?,
             "Flatten" => {
                 let x = self.activation(&ctx, node, 0)?;
                 let shape = &self.values[x].shape;
@@ -211,7 +215,11 @@ impl Importer {
                 let shape = reshape_target(&ctx, &self.values[x].shape, &target)?;
                 self.push(&ctx, Op::Reshape { shape: shape.clone() }, x, out_name, shape);
             }
-            _ => return Err(ctx.unsupported(String::new())),
+            _ => {
+                if !self.function(&ctx, node)? {
+                    return Err(ctx.unsupported(String::new()));
+                }
+            }
         }
         Ok(())
     }
