@@ -212,6 +212,16 @@ impl<'a> ModelCircuit<'a> {
                     x.iter().zip(hints).map(|(&x, &y)| functions.apply(ctx, tag, x, y)).collect()
                 }
                 QuantOp::Reshape => x,
+                QuantOp::Rearrange { map } => {
+                    let mut all = Vec::new();
+                    for &v in &node.inputs {
+                        all.extend(cells[v].clone().ok_or_else(|| {
+                            Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
+                        })?);
+                    }
+                    let zero = ctx.load_zero();
+                    map.iter().map(|&i| if i < 0 { zero } else { all[i as usize] }).collect()
+                }
             };
             cells[node.output] = Some(y);
         }

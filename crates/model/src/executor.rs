@@ -180,6 +180,10 @@ fn run(
                 y
             }
             QuantOp::Reshape => x.clone(),
+            QuantOp::Rearrange { map } => {
+                let all: Vec<i64> = node.inputs.iter().flat_map(|&v| values[v].iter().copied()).collect();
+                map.iter().map(|&i| if i < 0 { 0 } else { all[i as usize] }).collect()
+            }
         };
         values[node.output] = y;
     }

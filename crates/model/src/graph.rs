@@ -67,6 +67,13 @@ pub enum Op {
         /// The function.
         function: crate::function::Function,
     },
+    /// Data movement (Transpose, Slice, Pad, Concat, Gather, Expand, Tile, Split, Resize,
+    /// Trilu, ...): output element `i` is element `map[i]` of the inputs laid end to end, or 0
+    /// where `map[i]` is `-1`. No arithmetic, so nothing to round.
+    Rearrange {
+        /// One source per output element.
+        map: Vec<i64>,
+    },
     /// Same data, new shape (Flatten, Reshape).
     Reshape {
         /// The output shape.
@@ -84,6 +91,7 @@ impl Op {
             Op::Binary { .. } => "Binary",
             Op::Relu => "Relu",
             Op::Function { .. } => "Function",
+            Op::Rearrange { .. } => "Rearrange",
             Op::Reshape { .. } => "Reshape",
         }
     }

@@ -82,6 +82,11 @@ pub enum QuantOp {
         /// [`QuantizedModel::calibrate`]).
         range: [i64; 2],
     },
+    /// `y[i] = inputs laid end to end [map[i]]`, or 0 where `map[i] = -1`.
+    Rearrange {
+        /// One source per output element.
+        map: Vec<i64>,
+    },
     /// Same values, new shape.
     Reshape,
 }
@@ -199,6 +204,7 @@ impl QuantizedModel {
                     out_scale: scales.input,
                     range: default_function_range(scales.input),
                 },
+                Op::Rearrange { map } => QuantOp::Rearrange { map: map.clone() },
                 Op::Reshape { .. } => QuantOp::Reshape,
             };
             nodes.push(QuantNode {
@@ -300,13 +306,21 @@ impl QuantizedModel {
                             == Some(self.values[node.output].shape.as_slice())
                 }
                 QuantOp::Relu | QuantOp::Reshape => numel_in == numel_out,
+                QuantOp::Rearrange { map } => {
+                    let total: usize = node.inputs.iter().map(|&v| self.values[v].numel()).sum();
+                    map.len() == numel_out && map.iter().all(|&i| i >= -1 && i < total as i64)
+                }
                 QuantOp::Function { range, .. } => {
                     numel_in == numel_out
                         && range[0] <= range[1]
                         && ((range[1] - range[0]) as u64) < MAX_TABLE_ROWS as u64
                 }
             };
-            let arity = if matches!(node.op, QuantOp::Binary { .. }) { 2 } else { 1 };
+            let arity = match node.op {
+                QuantOp::Binary { .. } => 2,
+                QuantOp::Rearrange { .. } => node.inputs.len().max(1),
+                _ => 1,
+            };
             if !ok || node.inputs.len() != arity {
                 return bad(format!("node `{}` ({}) has inconsistent shapes", node.name, node.op_type));
             }

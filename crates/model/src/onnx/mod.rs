@@ -18,6 +18,7 @@ mod conv;
 mod dense;
 mod elementwise;
 mod function;
+mod movement;
 
 use attrs::{int_attr, ints, normalize_axis, reshape_target};
 
@@ -158,7 +159,7 @@ impl Importer {
             ));
         }
         // Dropout's optional second output (the mask) is never used at inference.
-        if node.output.len() != 1 && node.op_type != "Dropout" {
+        if node.output.len() != 1 && !matches!(node.op_type.as_str(), "Dropout" | "Split") {
             return Err(ctx.unsupported(format!("{} outputs", node.output.len())));
         }
         let out_name = &node.output[0];
@@ -216,7 +217,7 @@ impl Importer {
                 self.push(&ctx, Op::Reshape { shape: shape.clone() }, x, out_name, shape);
             }
             _ => {
-                if !self.function(&ctx, node)? {
+                if !self.function(&ctx, node)? && !self.movement(&ctx, node)? {
                     return Err(ctx.unsupported(String::new()));
                 }
             }
