@@ -8,7 +8,8 @@ mod model_circuit;
 mod proving_circuit;
 
 pub use chips::{
-    affine, binary, relu, ConvLayer, FixedPointChip, FunctionChip, FunctionTables, LinearLayer, TableSpec,
+    affine, binary, max_or_min, reduce, relu, ConvLayer, FixedPointChip, FunctionChip, FunctionTables,
+    LinearLayer, TableSpec,
 };
 pub use error::{Error, Result};
 pub use field::{fe, pow2};

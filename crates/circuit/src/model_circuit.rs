@@ -1,11 +1,15 @@
 use halo2_base::gates::circuit::{builder::BaseCircuitBuilder, BaseCircuitParams, CircuitBuilderStage};
 use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
+use halo2_base::gates::{GateInstructions, RangeInstructions};
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::AssignedValue;
+use halo2_base::QuantumCell::Existing;
 use serde::{Deserialize, Serialize};
 use zkinfer_model::{QuantOp, QuantizedModel, Trace};
 
-use crate::chips::{affine, binary, relu, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec};
+use crate::chips::{
+    affine, binary, reduce, relu, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
+};
 use crate::field::{fe, from_be_u128};
 use crate::instances::{num_instances, public_instances};
 use crate::proving_circuit::{CircuitParams, ProvingCircuit};
@@ -212,6 +216,34 @@ impl<'a> ModelCircuit<'a> {
                     x.iter().zip(hints).map(|(&x, &y)| functions.apply(ctx, tag, x, y)).collect()
                 }
                 QuantOp::Reshape => x,
+                QuantOp::MatMul { shift } => {
+                    let other = cells[node.inputs[1]].clone().ok_or_else(|| {
+                        Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
+                    })?;
+                    let gate = chip.range().gate();
+                    model
+                        .matmul_terms(node)
+                        .iter()
+                        .zip(hints)
+                        .map(|(terms, &q)| {
+                            let a = terms.iter().map(|&(ia, _)| x[ia]);
+                            let b = terms.iter().map(|&(_, ib)| Existing(other[ib]));
+                            let acc = gate.inner_product(ctx, a, b);
+                            chip.rescale(ctx, acc, q, *shift)
+                        })
+                        .collect()
+                }
+                QuantOp::Reduce { reduction: kind, groups } => {
+                    let values = &trace.values[node.inputs[0]];
+                    groups
+                        .iter()
+                        .map(|g| {
+                            let cells: Vec<_> = g.iter().map(|&i| x[i]).collect();
+                            let vals: Vec<i64> = g.iter().map(|&i| values[i]).collect();
+                            reduce(ctx, &chip, *kind, &cells, &vals)
+                        })
+                        .collect()
+                }
                 QuantOp::Rearrange { map } => {
                     let mut all = Vec::new();
                     for &v in &node.inputs {

@@ -5,8 +5,8 @@ use halo2_base::gates::RangeChip;
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::utils::testing::base_test;
 use halo2_base::Context;
-use zkinfer_circuit::{binary, fe, relu, ConvLayer, FixedPointChip, LinearLayer};
-use zkinfer_model::{in_range, rescale, BinaryKind, VALUE_MAX, VALUE_MIN};
+use zkinfer_circuit::{binary, fe, max_or_min, reduce, relu, ConvLayer, FixedPointChip, LinearLayer};
+use zkinfer_model::{in_range, rescale, BinaryKind, ReduceKind, VALUE_MAX, VALUE_MIN};
 
 const K: u32 = 11;
 
@@ -198,7 +198,7 @@ fn binary_honest_passes() {
                 let fits = match op {
                     BinaryKind::Add => add_ok,
                     BinaryKind::Sub => sub_ok,
-                    BinaryKind::Mul => in_range(q),
+                    BinaryKind::Mul | BinaryKind::MulWide => in_range(q),
                 };
                 if fits {
                     binary(ctx, chip, op, x, y, 8, q);
@@ -219,5 +219,44 @@ fn binary_tampered_or_overflowing_fails() {
     check(false, |ctx, chip| {
         let (x, y) = (ctx.load_witness(fe(VALUE_MAX)), ctx.load_witness(fe(1)));
         binary(ctx, chip, BinaryKind::Add, x, y, 8, 0);
+    });
+}
+
+#[test]
+fn max_and_min_honest_pass() {
+    check(true, |ctx, chip| {
+        for (a, b) in [(3i64, 7i64), (-5, -9), (VALUE_MIN, VALUE_MAX), (4, 4)] {
+            let (x, y) = (ctx.load_witness(fe(a)), ctx.load_witness(fe(b)));
+            max_or_min(ctx, chip, true, x, y, a.max(b));
+            max_or_min(ctx, chip, false, x, y, a.min(b));
+        }
+    });
+}
+
+#[test]
+fn max_and_min_wrong_results_fail() {
+    // The other operand, a value above both, a value between them.
+    for (largest, hint) in [(true, 3i64), (true, 8), (true, 5), (false, 7), (false, 2), (false, 5)] {
+        check(false, |ctx, chip| {
+            let (x, y) = (ctx.load_witness(fe(3)), ctx.load_witness(fe(7)));
+            max_or_min(ctx, chip, largest, x, y, hint);
+        });
+    }
+}
+
+#[test]
+fn reduce_sum_and_max_over_groups() {
+    let values = [5i64, -2, 9, 0];
+    check(true, |ctx, chip| {
+        let cells: Vec<_> = values.iter().map(|&v| ctx.load_witness(fe(v))).collect();
+        let sum = reduce(ctx, chip, ReduceKind::Sum, &cells, &values);
+        assert_eq!(*sum.value(), fe(12));
+        let max = reduce(ctx, chip, ReduceKind::Max, &cells, &values);
+        assert_eq!(*max.value(), fe(9));
+    });
+    // A tampered running value (the executor's hint) breaks the max chain.
+    check(false, |ctx, chip| {
+        let cells: Vec<_> = values.iter().map(|&v| ctx.load_witness(fe(v))).collect();
+        reduce(ctx, chip, ReduceKind::Max, &cells, &[5, -2, 8, 0]);
     });
 }

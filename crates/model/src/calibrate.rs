@@ -18,8 +18,8 @@ pub fn default_function_range(scale: u32) -> [i64; 2] {
 impl QuantizedModel {
     /// Sets the lookup range of every function node from sample inputs (already quantized, one
     /// `Vec` per graph input): the smallest range covering every input the node sees, widened
-    /// on each side by half its width and at least by 1.0, so that inputs near the samples also
-    /// prove. Nodes the samples never reach keep their range.
+    /// on each side by half its width and at least by 1.0 (at most 256 steps at fine scales), so
+    /// that inputs near the samples also prove. Nodes the samples never reach keep their range.
     pub fn calibrate(&mut self, samples: &[Vec<Vec<i64>>]) -> Result<()> {
         let mut observed = vec![None; self.nodes.len()];
         for sample in samples {
@@ -29,7 +29,7 @@ impl QuantizedModel {
             let (QuantOp::Function { in_scale, range, .. }, Some([lo, hi])) = (&mut node.op, seen) else {
                 continue;
             };
-            let pad = ((hi - lo) / 2).max(1 << *in_scale);
+            let pad = ((hi - lo) / 2).max(1 << (*in_scale).min(8));
             let widened = [(lo - pad).max(VALUE_MIN), (hi + pad).min(VALUE_MAX)];
             let rows = (widened[1] - widened[0]) as u64 + 1;
             if rows > MAX_TABLE_ROWS as u64 {

@@ -138,7 +138,7 @@ fn run(
                         let r = match op {
                             BinaryKind::Add => u + v,
                             BinaryKind::Sub => u - v,
-                            BinaryKind::Mul => rescale(u * v, *shift),
+                            BinaryKind::Mul | BinaryKind::MulWide => rescale(u * v, *shift),
                         };
                         checked(r, node, i, out_scale)
                     })
@@ -180,6 +180,26 @@ fn run(
                 y
             }
             QuantOp::Reshape => x.clone(),
+            QuantOp::MatMul { shift } => {
+                let x2 = &values[node.inputs[1]];
+                model
+                    .matmul_terms(node)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, terms)| {
+                        let acc: i128 = terms.iter().map(|&(ia, ib)| x[ia] as i128 * x2[ib] as i128).sum();
+                        checked(rescale(acc, *shift), node, i, out_scale)
+                    })
+                    .collect::<Result<_>>()?
+            }
+            QuantOp::Reduce { reduction: kind, groups } => groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    let r = kind.apply(g.iter().map(|&j| x[j] as i128)).unwrap_or(0);
+                    checked(r, node, i, out_scale)
+                })
+                .collect::<Result<_>>()?,
             QuantOp::Rearrange { map } => {
                 let all: Vec<i64> = node.inputs.iter().flat_map(|&v| values[v].iter().copied()).collect();
                 map.iter().map(|&i| if i < 0 { 0 } else { all[i as usize] }).collect()

@@ -108,6 +108,11 @@ pub enum Function {
         /// The constant base.
         base: f32,
     },
+    /// `1 / sqrt(x + epsilon)` of a variance (`x >= 0`).
+    InverseStd {
+        /// Added before the square root (normalizations' epsilon).
+        epsilon: f32,
+    },
     /// `min(max(x, min), max)`.
     Clip {
         /// Lower bound.
@@ -158,6 +163,7 @@ impl Function {
             Pow { .. } => "Pow",
             Power { .. } => "Power",
             Clip { .. } => "Clip",
+            InverseStd { .. } => "InverseStd",
         }
     }
 
@@ -235,6 +241,10 @@ impl Function {
             Pow { exponent } => libm::pow(x, exponent as f64),
             Power { base } => libm::pow(base as f64, x),
             Clip { min, max } => x.clamp(min as f64, max as f64),
+            InverseStd { epsilon } if x >= 0.0 && x + epsilon as f64 > 0.0 => {
+                1.0 / libm::sqrt(x + epsilon as f64)
+            }
+            InverseStd { .. } => f64::NAN,
         }
     }
 

@@ -74,6 +74,15 @@ pub enum Op {
         /// One source per output element.
         map: Vec<i64>,
     },
+    /// `y[i] = sum`, `max` or `min` of the input elements `groups[i]` (flat indices).
+    Reduce {
+        /// Which reduction.
+        kind: ReduceKind,
+        /// One group of input indices per output element, none empty.
+        groups: Vec<Vec<usize>>,
+    },
+    /// Matrix product of two activations `[.., m, k] x [.., k, n]` (batch axes broadcast).
+    MatMul,
     /// Same data, new shape (Flatten, Reshape).
     Reshape {
         /// The output shape.
@@ -92,7 +101,32 @@ impl Op {
             Op::Relu => "Relu",
             Op::Function { .. } => "Function",
             Op::Rearrange { .. } => "Rearrange",
+            Op::Reduce { .. } => "Reduce",
+            Op::MatMul => "MatMul",
             Op::Reshape { .. } => "Reshape",
+        }
+    }
+}
+
+/// How [`Op::Reduce`] combines a group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReduceKind {
+    /// The sum (exact, no rescale).
+    Sum,
+    /// The largest element.
+    Max,
+    /// The smallest element.
+    Min,
+}
+
+impl ReduceKind {
+    /// The reduction of a group of integers (`None` for an empty group).
+    pub fn apply(self, xs: impl Iterator<Item = i128>) -> Option<i128> {
+        match self {
+            ReduceKind::Sum => Some(xs.sum()),
+            ReduceKind::Max => xs.max(),
+            ReduceKind::Min => xs.min(),
         }
     }
 }
@@ -107,6 +141,9 @@ pub enum BinaryKind {
     Sub,
     /// `a * b` (rescaled back to the activation scale).
     Mul,
+    /// `a * b` kept exactly, at the sum of the operand scales (squares summed into variances,
+    /// which would round to nothing at the activation scale).
+    MulWide,
 }
 
 /// One operation applied to activations.
@@ -161,4 +198,33 @@ impl Graph {
         ops.dedup();
         ops
     }
+}
+
+/// The output shape of a batched matrix product `[.., m, k] x [.., k, n]` (both at least 2-D,
+/// batch axes broadcast), or `None` when the shapes do not multiply.
+pub fn matmul_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
+    let (ra, rb) = (a.len(), b.len());
+    if ra < 2 || rb < 2 || a[ra - 1] != b[rb - 2] {
+        return None;
+    }
+    let mut shape = crate::fixed_point::broadcast_shape(&a[..ra - 2], &b[..rb - 2])?;
+    shape.extend([a[ra - 2], b[rb - 1]]);
+    Some(shape)
+}
+
+/// For each output element of `[.., m, k] x [.., k, n]`: the `k` pairs of flat operand indices
+/// it sums (one definition for the executor and the circuit).
+pub fn matmul_terms(a: &[usize], b: &[usize], out: &[usize]) -> Vec<Vec<(usize, usize)>> {
+    let (ra, rb, ro) = (a.len(), b.len(), out.len());
+    let (m, k, n) = (a[ra - 2], a[ra - 1], b[rb - 1]);
+    let total: usize = out.iter().product();
+    (0..total)
+        .map(|i| {
+            let (batch, r) = (i / (m * n), i % (m * n));
+            let (row, col) = (r / n, r % n);
+            let a_base = crate::fixed_point::broadcast_index(&out[..ro - 2], &a[..ra - 2], batch) * m * k;
+            let b_base = crate::fixed_point::broadcast_index(&out[..ro - 2], &b[..rb - 2], batch) * k * n;
+            (0..k).map(|j| (a_base + row * k + j, b_base + j * n + col)).collect()
+        })
+        .collect()
 }

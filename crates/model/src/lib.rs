@@ -28,7 +28,9 @@ pub use fixed_point::{
 };
 pub use float_reference::float_reference;
 pub use function::Function;
-pub use graph::{BinaryKind, FloatTensor, Graph, Node, Op, ValueId, ValueInfo};
+pub use graph::{
+    matmul_shape, matmul_terms, BinaryKind, FloatTensor, Graph, Node, Op, ReduceKind, ValueId, ValueInfo,
+};
 pub use input::InputData;
 pub use onnx::{load_onnx, onnx_op_types};
 pub use quantize::{QuantNode, QuantOp, QuantValue, QuantizedModel, Scales, QUANTIZED_FORMAT};

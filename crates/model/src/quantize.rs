@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibrate::{default_function_range, MAX_TABLE_ROWS};
 use crate::fixed_point::{quantize_bits, BIAS_BITS, VALUE_BITS};
-use crate::graph::{Graph, Op};
+use crate::graph::{BinaryKind, Graph, Op};
 use crate::{Error, Result};
 
 /// Fixed-point scales chosen for a model, in bits: a real `x` is represented by
@@ -87,6 +87,19 @@ pub enum QuantOp {
         /// One source per output element.
         map: Vec<i64>,
     },
+    /// `y[i] = kind` over the input elements `groups[i]` (no rescale: same scale in and out).
+    Reduce {
+        /// Sum, max or min.
+        reduction: crate::graph::ReduceKind,
+        /// Input indices per output element.
+        groups: Vec<Vec<usize>>,
+    },
+    /// `y = rescale(sum_j a[.., i, j] * b[.., j, n], shift)` of two activations; see
+    /// [`matmul_terms`](crate::graph::matmul_terms).
+    MatMul {
+        /// The activation scale, to bring products back to it.
+        shift: u32,
+    },
     /// Same values, new shape.
     Reshape,
 }
@@ -152,7 +165,7 @@ pub const QUANTIZED_FORMAT: &str = "zkinfer.quantized.v1";
 impl QuantizedModel {
     /// Quantizes a float graph at the given scales.
     pub fn from_graph(graph: &Graph, scales: Scales) -> Result<Self> {
-        let values = graph
+        let mut values: Vec<QuantValue> = graph
             .values
             .iter()
             .map(|v| QuantValue { name: v.name.clone(), shape: v.shape.clone(), scale: scales.input })
@@ -160,6 +173,12 @@ impl QuantizedModel {
         let mut nodes = Vec::with_capacity(graph.nodes.len());
         for node in &graph.nodes {
             let place = |what: &str, i: usize| format!("node `{}` ({}) {what}[{i}]", node.name, node.op_type);
+            // Every op keeps its input's scale, except functions (back to the activation
+            // scale) and products (see below).
+            let in_scale = values[node.inputs[0]].scale;
+            let other_scale = node.inputs.get(1).map_or(in_scale, |&v| values[v].scale);
+            let mut out_scale = in_scale;
+            let mixed = node.inputs.iter().any(|&v| values[v].scale != in_scale);
             let ints = |xs: &[f32], scale: u32, bits: u32, what: &str| {
                 xs.iter()
                     .enumerate()
@@ -174,7 +193,7 @@ impl QuantizedModel {
                     .collect::<Result<Vec<_>>>()
             };
             let weights = |w: &[f32]| ints(w, scales.param, VALUE_BITS, "weight");
-            let biases = |b: &[f32]| ints(b, scales.input + scales.param, BIAS_BITS, "bias");
+            let biases = |b: &[f32]| ints(b, in_scale + scales.param, BIAS_BITS, "bias");
             let op = match &node.op {
                 Op::Linear { weight, bias } => {
                     let (weight, bias) = (weights(&weight.data)?, biases(bias)?);
@@ -194,19 +213,58 @@ impl QuantizedModel {
                     shift: scales.param,
                 },
                 Op::Scale { mul, add } => {
-                    QuantOp::Scale { weight: weights(mul)?, bias: biases(add)?, shift: scales.param }
+                    // Small factors (a mean's 1/n) would lose most of their bits at the param
+                    // scale: give them as many extra bits as they have leading zeros.
+                    let largest = mul.iter().fold(0f32, |m, v| m.max(v.abs()));
+                    let extra =
+                        if largest > 0.0 { (-largest.log2().floor()).clamp(0.0, 16.0) as u32 } else { 0 };
+                    let shift = scales.param + extra;
+                    let weight = ints(mul, shift, VALUE_BITS, "weight")?;
+                    let bias = ints(add, in_scale + shift, BIAS_BITS, "bias")?;
+                    QuantOp::Scale { weight, bias, shift }
                 }
-                Op::Binary { kind } => QuantOp::Binary { op: *kind, shift: scales.input },
+                Op::Binary { kind: BinaryKind::MulWide } => {
+                    out_scale = in_scale + other_scale;
+                    QuantOp::Binary { op: BinaryKind::Mul, shift: 0 }
+                }
+                Op::Binary { kind: BinaryKind::Mul } => {
+                    let shift = in_scale.min(other_scale);
+                    out_scale = in_scale + other_scale - shift;
+                    QuantOp::Binary { op: BinaryKind::Mul, shift }
+                }
+                Op::Binary { kind } if mixed => {
+                    return Err(Error::Compiled(format!(
+                        "node `{}` ({}): {kind:?} of operands at scales 2^{in_scale} and 2^{other_scale}",
+                        node.name, node.op_type
+                    )))
+                }
+                Op::Binary { kind } => QuantOp::Binary { op: *kind, shift: 0 },
                 Op::Relu => QuantOp::Relu,
-                Op::Function { function } => QuantOp::Function {
-                    function: *function,
-                    in_scale: scales.input,
-                    out_scale: scales.input,
-                    range: default_function_range(scales.input),
-                },
+                Op::Function { function } => {
+                    out_scale = scales.input;
+                    QuantOp::Function {
+                        function: *function,
+                        in_scale,
+                        out_scale,
+                        range: default_function_range(in_scale),
+                    }
+                }
+                Op::Rearrange { .. } if mixed => {
+                    return Err(Error::Compiled(format!(
+                        "node `{}` ({}): joins tensors of different scales",
+                        node.name, node.op_type
+                    )))
+                }
                 Op::Rearrange { map } => QuantOp::Rearrange { map: map.clone() },
+                Op::Reduce { kind, groups } => QuantOp::Reduce { reduction: *kind, groups: groups.clone() },
+                Op::MatMul => {
+                    let shift = in_scale.min(other_scale);
+                    out_scale = in_scale + other_scale - shift;
+                    QuantOp::MatMul { shift }
+                }
                 Op::Reshape { .. } => QuantOp::Reshape,
             };
+            values[node.output].scale = out_scale;
             nodes.push(QuantNode {
                 name: node.name.clone(),
                 op_type: node.op_type.clone(),
@@ -240,6 +298,15 @@ impl QuantizedModel {
                 )
             })
             .collect()
+    }
+
+    /// For a two-activation MatMul node: the operand index pairs summed by each output.
+    pub fn matmul_terms(&self, node: &QuantNode) -> Vec<Vec<(usize, usize)>> {
+        crate::graph::matmul_terms(
+            &self.values[node.inputs[0]].shape,
+            &self.values[node.inputs[1]].shape,
+            &self.values[node.output].shape,
+        )
     }
 
     /// Total number of input values over all graph inputs.
@@ -306,6 +373,19 @@ impl QuantizedModel {
                             == Some(self.values[node.output].shape.as_slice())
                 }
                 QuantOp::Relu | QuantOp::Reshape => numel_in == numel_out,
+                QuantOp::MatMul { .. } => {
+                    node.inputs.len() == 2
+                        && crate::graph::matmul_shape(
+                            &self.values[node.inputs[0]].shape,
+                            &self.values[node.inputs[1]].shape,
+                        )
+                        .as_deref()
+                            == Some(self.values[node.output].shape.as_slice())
+                }
+                QuantOp::Reduce { groups, .. } => {
+                    groups.len() == numel_out
+                        && groups.iter().all(|g| !g.is_empty() && g.iter().all(|&i| i < numel_in))
+                }
                 QuantOp::Rearrange { map } => {
                     let total: usize = node.inputs.iter().map(|&v| self.values[v].numel()).sum();
                     map.len() == numel_out && map.iter().all(|&i| i >= -1 && i < total as i64)
@@ -317,7 +397,7 @@ impl QuantizedModel {
                 }
             };
             let arity = match node.op {
-                QuantOp::Binary { .. } => 2,
+                QuantOp::Binary { .. } | QuantOp::MatMul { .. } => 2,
                 QuantOp::Rearrange { .. } => node.inputs.len().max(1),
                 _ => 1,
             };

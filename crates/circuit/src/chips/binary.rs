@@ -27,7 +27,7 @@ pub fn binary(
             chip.check_value(ctx, y);
             y
         }
-        BinaryKind::Mul => {
+        BinaryKind::Mul | BinaryKind::MulWide => {
             let product = gate.mul(ctx, a, b);
             chip.rescale(ctx, product, q_hint, shift)
         }

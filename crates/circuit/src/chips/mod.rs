@@ -6,6 +6,7 @@ mod conv;
 mod fixed_point;
 mod function;
 mod linear;
+mod reduce;
 mod relu;
 
 pub use binary::binary;
@@ -13,4 +14,5 @@ pub use conv::ConvLayer;
 pub use fixed_point::FixedPointChip;
 pub use function::{FunctionChip, FunctionTables, TableSpec};
 pub use linear::{affine, LinearLayer};
+pub use reduce::{max_or_min, reduce};
 pub use relu::relu;

@@ -5,7 +5,7 @@ use tract_onnx::pb::NodeProto;
 use super::attrs::*;
 use super::{Importer, NodeCtx};
 use crate::conv::ConvGeometry;
-use crate::graph::{FloatTensor, Op};
+use crate::graph::{FloatTensor, Op, ValueId};
 use crate::Result;
 
 impl Importer {
@@ -74,13 +74,14 @@ impl Importer {
     }
 
     /// AveragePool / GlobalAveragePool as a depthwise convolution with weights 1/(KH*KW).
-    pub(super) fn average_pool(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
-        let x = self.activation(ctx, node, 0)?;
+    /// The window of a 2-D pooling node (AveragePool, MaxPool and their global forms) as a
+    /// depthwise convolution geometry.
+    pub(super) fn pool_geometry(&self, ctx: &NodeCtx, node: &NodeProto, x: ValueId) -> Result<ConvGeometry> {
         let in_shape = self.values[x].shape.clone();
         let &[n, c, h, w] = in_shape.as_slice() else {
             return Err(ctx.unsupported(format!("only 2-D pooling (input {in_shape:?})")));
         };
-        let global = node.op_type == "GlobalAveragePool";
+        let global = node.op_type.starts_with("Global");
         let kernel = match ints_attr(node, "kernel_shape") {
             _ if global => [h, w],
             Some(k) if k.len() == 2 && k.iter().all(|&v| v > 0) => [k[0] as usize, k[1] as usize],
@@ -102,27 +103,32 @@ impl Importer {
             }
             Some(v) => return Err(ctx.unsupported(format!("pads = {v:?}"))),
         };
-        if pads != [0; 4] && int_attr(node, "count_include_pad").unwrap_or(0) == 0 {
-            // The divisor would change at the borders.
-            return Err(ctx.unsupported("padding with count_include_pad = 0"));
-        }
         let strides = match ints_attr(node, "strides") {
             None => [1, 1],
             Some(v) if v.len() == 2 && v.iter().all(|&s| s > 0) => [v[0] as usize, v[1] as usize],
             Some(v) => return Err(ctx.unsupported(format!("strides = {v:?}"))),
         };
-        let geometry = ConvGeometry {
-            input: [n, c, h, w],
-            out_channels: c,
-            kernel,
-            strides,
-            pads,
-            dilations: [1, 1],
-            group: c,
+        let dilations = match ints_attr(node, "dilations") {
+            None => [1, 1],
+            Some(v) if v.len() == 2 && v.iter().all(|&s| s > 0) => [v[0] as usize, v[1] as usize],
+            Some(v) => return Err(ctx.unsupported(format!("dilations = {v:?}"))),
         };
+        let geometry =
+            ConvGeometry { input: [n, c, h, w], out_channels: c, kernel, strides, pads, dilations, group: c };
         if !geometry.is_consistent() {
             return Err(ctx.shape(format!("window {kernel:?} does not fit input {in_shape:?}")));
         }
+        Ok(geometry)
+    }
+
+    pub(super) fn average_pool(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        let x = self.activation(ctx, node, 0)?;
+        let geometry = self.pool_geometry(ctx, node, x)?;
+        if geometry.pads != [0; 4] && int_attr(node, "count_include_pad").unwrap_or(0) == 0 {
+            // The divisor would change at the borders.
+            return Err(ctx.unsupported("padding with count_include_pad = 0"));
+        }
+        let (c, kernel) = (geometry.out_channels, geometry.kernel);
         let taps = kernel[0] * kernel[1];
         let weight = FloatTensor {
             shape: vec![c, 1, kernel[0], kernel[1]],

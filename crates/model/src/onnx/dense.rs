@@ -34,6 +34,13 @@ impl Importer {
 
     pub(super) fn matmul(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
         let x = self.activation(ctx, node, 0)?;
+        if let Some((a, b)) = self.two_activations(node) {
+            let (sa, sb) = (self.values[a].shape.clone(), self.values[b].shape.clone());
+            let shape = crate::graph::matmul_shape(&sa, &sb)
+                .ok_or_else(|| ctx.shape(format!("{sa:?} x {sb:?} is not a (batched) matrix product")))?;
+            self.push_node(ctx, Op::MatMul, vec![a, b], &node.output[0], shape);
+            return Ok(());
+        }
         let w = floats(ctx, &self.constant(ctx, node, 1)?)?;
         if w.shape.len() != 2 {
             return Err(ctx.unsupported(format!("a {}-D constant right operand", w.shape.len())));

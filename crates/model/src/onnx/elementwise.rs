@@ -4,7 +4,9 @@ use tract_onnx::pb::NodeProto;
 
 use super::attrs::*;
 use super::{Importer, NodeCtx};
-use crate::fixed_point::broadcast_shape;
+use tract_onnx::prelude::{DatumType, Tensor};
+
+use crate::fixed_point::{broadcast_index, broadcast_shape};
 use crate::function::Function;
 use crate::graph::{BinaryKind, FloatTensor, Op, ValueId};
 use crate::Result;
@@ -142,5 +144,62 @@ impl Importer {
             (Ok(_), Ok(_)) => Err(ctx.unsupported("two activations")),
             (Err(e), Err(_)) => Err(e),
         }
+    }
+}
+
+/// A constant input as `f64` values, with its shape and stored type.
+pub(super) type ConstantValues = (Vec<usize>, Vec<f64>, DatumType);
+
+/// Constants of a node as `f64` with their shapes, when every input is a constant.
+pub(super) fn constant_inputs(
+    importer: &Importer,
+    ctx: &NodeCtx,
+    node: &NodeProto,
+) -> Result<Option<Vec<ConstantValues>>> {
+    let mut out = Vec::new();
+    for name in &node.input {
+        let Some(t) = importer.constants.get(name) else { return Ok(None) };
+        let cast = t
+            .cast_to::<f64>()
+            .map_err(|e| ctx.unsupported(format!("constant of type {:?}: {e}", t.datum_type())))?;
+        let data = cast.as_slice::<f64>().map_err(|e| ctx.unsupported(e.to_string()))?.to_vec();
+        out.push((t.shape().to_vec(), data, t.datum_type()));
+    }
+    Ok(Some(out))
+}
+
+/// A folded constant of `shape` holding `data`, stored as type `dt`.
+pub(super) fn folded(ctx: &NodeCtx, shape: &[usize], data: &[f64], dt: DatumType) -> Result<Tensor> {
+    Tensor::from_shape(shape, data)
+        .and_then(|t| t.cast_to_dt(dt).map(|c| c.into_owned()))
+        .map_err(|e| ctx.unsupported(format!("folding constants: {e}")))
+}
+
+impl Importer {
+    /// Add, Sub, Mul, Div or Pow of two constants, folded; returns whether it was.
+    pub(super) fn fold_binary(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<bool> {
+        let Some(inputs) = constant_inputs(self, ctx, node)? else { return Ok(false) };
+        let [(sa, a, dt), (sb, b, _)] = inputs.as_slice() else {
+            return Err(ctx.unsupported(format!("{} inputs", inputs.len())));
+        };
+        let shape = broadcast_shape(sa, sb)
+            .ok_or_else(|| ctx.shape(format!("{sa:?} and {sb:?} do not broadcast")))?;
+        let integer = !dt.is_float();
+        let data: Vec<f64> = (0..shape.iter().product())
+            .map(|i| {
+                let (x, y) = (a[broadcast_index(&shape, sa, i)], b[broadcast_index(&shape, sb, i)]);
+                match node.op_type.as_str() {
+                    "Add" => x + y,
+                    "Sub" => x - y,
+                    "Mul" => x * y,
+                    "Div" if integer => (x / y).trunc(),
+                    "Div" => x / y,
+                    _ => x.powf(y),
+                }
+            })
+            .collect();
+        let t = folded(ctx, &shape, &data, *dt)?;
+        self.constants.insert(node.output[0].clone(), t);
+        Ok(true)
     }
 }

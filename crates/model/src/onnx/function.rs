@@ -57,6 +57,14 @@ impl Importer {
         if matches!(function, Function::Celu { alpha: 0.0 }) {
             return Err(ctx.unsupported("alpha = 0"));
         }
+        if let Some(inputs) = super::elementwise::constant_inputs(self, ctx, node)? {
+            // A function of a constant is a constant.
+            let (shape, data, dt) = &inputs[0];
+            let data: Vec<f64> = data.iter().map(|&v| function.eval(v)).collect();
+            let t = super::elementwise::folded(ctx, shape, &data, *dt)?;
+            self.constants.insert(node.output[0].clone(), t);
+            return Ok(true);
+        }
         let x = self.activation(ctx, node, 0)?;
         self.push_function(ctx, function, x, &node.output[0]);
         Ok(true)

@@ -19,6 +19,7 @@ mod dense;
 mod elementwise;
 mod function;
 mod movement;
+mod reduce;
 
 use attrs::{int_attr, ints, normalize_axis, reshape_target};
 
@@ -69,6 +70,8 @@ struct Importer {
     /// How many nodes or graph outputs read each tensor name: a MatMul output read by more
     /// than its Add cannot absorb the Add into its bias.
     readers: HashMap<String, usize>,
+    /// The default-domain opset the file declares (op semantics changed between opsets).
+    opset: i64,
 }
 
 impl Importer {
@@ -81,6 +84,7 @@ impl Importer {
             by_name: HashMap::new(),
             nodes: Vec::new(),
             readers: HashMap::new(),
+            opset: 13,
         }
     }
 
@@ -88,6 +92,9 @@ impl Importer {
         let graph = proto.graph.as_ref().ok_or_else(|| malformed(&self.path, "the file holds no graph"))?;
         if graph.node.is_empty() {
             return Err(malformed(&self.path, "the graph has no nodes"));
+        }
+        if let Some(o) = proto.opset_import.iter().find(|o| o.domain.is_empty() || o.domain == "ai.onnx") {
+            self.opset = o.version;
         }
         for name in graph.node.iter().flat_map(|n| &n.input).chain(graph.output.iter().map(|o| &o.name)) {
             *self.readers.entry(name.clone()).or_default() += 1;
@@ -163,6 +170,11 @@ impl Importer {
             return Err(ctx.unsupported(format!("{} outputs", node.output.len())));
         }
         let out_name = &node.output[0];
+        if matches!(node.op_type.as_str(), "Add" | "Sub" | "Mul" | "Div" | "Pow")
+            && self.fold_binary(&ctx, node)?
+        {
+            return Ok(());
+        }
         match node.op_type.as_str() {
             "Constant" => {
                 let attr = node
@@ -217,7 +229,10 @@ impl Importer {
                 self.push(&ctx, Op::Reshape { shape: shape.clone() }, x, out_name, shape);
             }
             _ => {
-                if !self.function(&ctx, node)? && !self.movement(&ctx, node)? {
+                if !self.function(&ctx, node)?
+                    && !self.movement(&ctx, node)?
+                    && !self.reduce_family(&ctx, node)?
+                {
                     return Err(ctx.unsupported(String::new()));
                 }
             }
