@@ -154,6 +154,7 @@ fn conv_case(group: usize, tamper: i64) {
         pads: [1, 0, 0, 1],
         dilations: [1, 1],
         group,
+        spread: [1, 1],
     };
     assert!(geometry.is_consistent());
     let weight: Vec<i64> = (0..geometry.weight_len() as i64).map(|i| (i * 7 % 11) - 5).collect();

@@ -18,12 +18,26 @@ pub struct ConvGeometry {
     pub dilations: [usize; 2],
     /// Channel groups (`C` and `out_channels` are multiples of it).
     pub group: usize,
+    /// `[1, 1]` for Conv. For ConvTranspose `[stride_h, stride_w]`: the input is spread over
+    /// a grid with `spread - 1` zeros between neighbours (`(H - 1) * spread + 1` rows), which
+    /// `pads` then pad; taps on the zeros are absent.
+    #[serde(default = "no_spread", skip_serializing_if = "is_no_spread")]
+    pub spread: [usize; 2],
+}
+
+fn no_spread() -> [usize; 2] {
+    [1, 1]
+}
+
+fn is_no_spread(s: &[usize; 2]) -> bool {
+    *s == [1, 1]
 }
 
 impl ConvGeometry {
     /// `[N, out_channels, OH, OW]`, or `None` when the kernel does not fit the padded input.
     pub fn output(&self) -> Option<[usize; 4]> {
         let [n, _, h, w] = self.input;
+        let (h, w) = (self.spread_size(h, 0), self.spread_size(w, 1));
         let dim = |size: usize, pad: usize, k: usize, d: usize, s: usize| {
             let span = d * (k - 1) + 1;
             (size + pad >= span && s > 0).then(|| (size + pad - span) / s + 1)
@@ -31,6 +45,14 @@ impl ConvGeometry {
         let oh = dim(h, self.pads[0] + self.pads[2], self.kernel[0], self.dilations[0], self.strides[0])?;
         let ow = dim(w, self.pads[1] + self.pads[3], self.kernel[1], self.dilations[1], self.strides[1])?;
         Some([n, self.out_channels, oh, ow])
+    }
+
+    fn spread_size(&self, size: usize, axis: usize) -> usize {
+        if size == 0 {
+            0
+        } else {
+            (size - 1) * self.spread[axis] + 1
+        }
     }
 
     /// Number of weights: `out_channels * C / group * KH * KW`.
@@ -43,7 +65,13 @@ impl ConvGeometry {
         self.group > 0
             && self.input[1] % self.group == 0
             && self.out_channels % self.group == 0
-            && self.kernel.iter().chain(&self.dilations).chain(&self.strides).all(|&v| v > 0)
+            && self
+                .kernel
+                .iter()
+                .chain(&self.dilations)
+                .chain(&self.strides)
+                .chain(&self.spread)
+                .all(|&v| v > 0)
             && self.output().is_some()
     }
 
@@ -60,9 +88,11 @@ impl ConvGeometry {
             let ic = g * per_group_in + icg;
             for ky in 0..kh {
                 let y = (oh * self.strides[0] + ky * self.dilations[0]).checked_sub(self.pads[0]);
+                let y = y.filter(|&y| y % self.spread[0] == 0).map(|y| y / self.spread[0]);
                 let Some(y) = y.filter(|&y| y < h) else { continue };
                 for kx in 0..kw {
                     let x = (ow * self.strides[1] + kx * self.dilations[1]).checked_sub(self.pads[1]);
+                    let x = x.filter(|&x| x % self.spread[1] == 0).map(|x| x / self.spread[1]);
                     let Some(x) = x.filter(|&x| x < w) else { continue };
                     let input = ((n * c + ic) * h + y) * w + x;
                     let weight = ((oc * per_group_in + icg) * kh + ky) * kw + kx;

@@ -203,6 +203,7 @@ fn conv_geometry_shapes_and_padding_taps() {
         pads: [1, 1, 1, 1],
         dilations: [1, 1],
         group: 1,
+        spread: [1, 1],
     };
     assert_eq!(g.output(), Some([1, 4, 3, 3]));
     assert_eq!(g.weight_len(), 4 * 3 * 9);

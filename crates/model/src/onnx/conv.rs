@@ -58,6 +58,7 @@ impl Importer {
             pads,
             dilations: pair("dilations", 1)?,
             group: group as usize,
+            spread: [1, 1],
         };
         if !geometry.is_consistent() {
             return Err(
@@ -113,8 +114,16 @@ impl Importer {
             Some(v) if v.len() == 2 && v.iter().all(|&s| s > 0) => [v[0] as usize, v[1] as usize],
             Some(v) => return Err(ctx.unsupported(format!("dilations = {v:?}"))),
         };
-        let geometry =
-            ConvGeometry { input: [n, c, h, w], out_channels: c, kernel, strides, pads, dilations, group: c };
+        let geometry = ConvGeometry {
+            input: [n, c, h, w],
+            out_channels: c,
+            kernel,
+            strides,
+            pads,
+            dilations,
+            group: c,
+            spread: [1, 1],
+        };
         if !geometry.is_consistent() {
             return Err(ctx.shape(format!("window {kernel:?} does not fit input {in_shape:?}")));
         }

@@ -15,6 +15,7 @@ use crate::{Error, Result};
 
 mod attrs;
 mod conv;
+mod conv_transpose;
 mod dense;
 mod elementwise;
 mod function;
@@ -204,6 +205,7 @@ impl Importer {
             }
             "Gemm" => self.gemm(&ctx, node)?,
             "Conv" => self.conv(&ctx, node)?,
+            "ConvTranspose" => self.conv_transpose(&ctx, node)?,
             "AveragePool" | "GlobalAveragePool" => self.average_pool(&ctx, node)?,
             "MatMul" => self.matmul(&ctx, node)?,
             "Add" => self.add(&ctx, node)?,
