@@ -48,7 +48,7 @@ fn digest_inputs(protocol: &PlonkProtocol<G1Affine>) -> Vec<Fr> {
         .preprocessed
         .iter()
         .flat_map(|p| [p.x, p.y])
-        .flat_map(|c| fe_to_limbs::<Fq, Fr, LIMBS, BITS>(c))
+        .flat_map(fe_to_limbs::<Fq, Fr, LIMBS, BITS>)
         .collect();
     inputs.extend(protocol.transcript_initial_state);
     inputs.push(Fr::from(u64::from(protocol.domain.k as u32)));
