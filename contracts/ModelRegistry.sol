@@ -13,6 +13,11 @@ import {InstanceEncoding} from "./libraries/InstanceEncoding.sol";
 ///      verifier (and, if it cares, its registrant) off-chain.
 contract ModelRegistry is IModelRegistry {
     mapping(bytes32 modelId => ModelInfo info) private _models;
+    mapping(bytes32 modelId => uint256 digest) private _circuitDigests;
+    mapping(address verifier => AggregationVerifierInfo info) private _aggregationVerifiers;
+
+    /// @dev Bytes of the KZG accumulator (12 words) at the start of an aggregation proof.
+    uint256 private constant ACCUMULATOR_BYTES = 12 * 32;
 
     /// @inheritdoc IModelRegistry
     function registerModel(
@@ -72,6 +77,67 @@ contract ModelRegistry is IModelRegistry {
     /// @inheritdoc IModelRegistry
     function isRegistered(bytes32 modelId) external view returns (bool) {
         return _models[modelId].verifier != address(0);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function registerCircuitDigest(bytes32 modelId, uint256 digest) external {
+        ModelInfo storage info = _models[modelId];
+        if (info.verifier == address(0)) revert UnknownModel(modelId);
+        if (info.registrant != msg.sender) revert NotRegistrant(modelId, msg.sender);
+        if (digest == 0) revert ZeroCircuitDigest();
+        if (_circuitDigests[modelId] != 0) revert CircuitDigestAlreadySet(modelId);
+        _circuitDigests[modelId] = digest;
+        emit CircuitDigestRegistered(modelId, digest);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function circuitDigest(bytes32 modelId) external view returns (uint256) {
+        return _circuitDigests[modelId];
+    }
+
+    /// @inheritdoc IModelRegistry
+    function registerAggregationVerifier(address verifier, uint32 memberCount) external {
+        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
+        if (_aggregationVerifiers[verifier].memberCount != 0) revert AggregationVerifierAlreadyRegistered(verifier);
+        if (memberCount == 0) revert MemberCountMismatch(1, 0);
+        _aggregationVerifiers[verifier] = AggregationVerifierInfo({
+            memberCount: memberCount, registrant: msg.sender, registeredAtBlock: uint48(block.number)
+        });
+        emit AggregationVerifierRegistered(verifier, msg.sender, memberCount);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getAggregationVerifier(address verifier) external view returns (AggregationVerifierInfo memory) {
+        AggregationVerifierInfo memory info = _aggregationVerifiers[verifier];
+        if (info.memberCount == 0) revert UnknownAggregationVerifier(verifier);
+        return info;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function verifyInferenceBatch(
+        address aggregationVerifier,
+        bytes32[] calldata modelIds,
+        int256[][] calldata inputs,
+        int256[][] calldata outputs,
+        bytes calldata proof
+    ) external view returns (bool) {
+        uint256 members = _aggregationVerifiers[aggregationVerifier].memberCount;
+        if (members == 0) revert UnknownAggregationVerifier(aggregationVerifier);
+        if (aggregationVerifier.code.length == 0) revert VerifierHasNoCode(aggregationVerifier);
+        if (inputs.length != modelIds.length || outputs.length != modelIds.length) revert BatchArityMismatch();
+        if (modelIds.length != members) revert MemberCountMismatch(members, modelIds.length);
+        if (proof.length < ACCUMULATOR_BYTES) revert BatchProofTooShort(proof.length);
+        bytes memory values;
+        for (uint256 i = 0; i < members; ++i) {
+            bytes32 modelId = modelIds[i];
+            (, uint256[] memory instances) = _checkedInstances(modelId, inputs[i], outputs[i]);
+            uint256 digest = _circuitDigests[modelId];
+            if (digest == 0) revert NoCircuitDigest(modelId);
+            values = abi.encodePacked(values, digest, instances);
+        }
+        return _callVerifier(
+            aggregationVerifier, abi.encodePacked(proof[:ACCUMULATOR_BYTES], values, proof[ACCUMULATOR_BYTES:])
+        );
     }
 
     /// @dev Looks the model up, checks the shapes and encodes the public instances.

@@ -54,3 +54,34 @@ pub fn prove_demo() -> Proven {
     let proof = prove(&srs, &keys, &compiled.model, id, &trace).expect("proof");
     Proven { compiled, srs, keys, proof }
 }
+
+/// `n` proofs for aggregation (Poseidon transcript) of the demo model on the sample input with
+/// its first feature shifted by `0.05 * i` for member `i`, so that members differ.
+pub fn demo_snarks(n: usize) -> Vec<zkinfer_prover::SnarkFile> {
+    let dir = repo().join("models/risk_mlp");
+    let data = InputData::read(&dir.join("input.json")).expect("demo input");
+    let (compiled, _) = CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default())
+        .expect("demo model");
+    let id = compiled.id();
+    let layout = layout(&compiled.model, id).expect("layout");
+    let srs = dev_srs(layout.k(), &repo().join("target/test-srs")).expect("dev srs");
+    let (keys, _) =
+        load_or_keygen(&repo().join("target/test-keys/risk_mlp"), &srs, &compiled.model, id, &layout)
+            .expect("keys");
+    (0..n)
+        .map(|i| {
+            let mut d = data.clone();
+            d.values[0][0] += 0.05 * i as f32;
+            let trace = compiled.trace(&d).expect("the shifted input runs");
+            zkinfer_prover::prove_snark(&srs, &keys, &compiled.model, id, &trace).expect("snark")
+        })
+        .collect()
+}
+
+/// The dev SRS for aggregation circuits (k = 20), cached under `target/`.
+pub fn aggregation_srs() -> Srs {
+    dev_srs(AGGREGATION_K, &repo().join("target/test-srs")).expect("dev srs for aggregation")
+}
+
+/// Circuit size of the aggregation circuits in the tests.
+pub const AGGREGATION_K: u32 = 20;

@@ -23,6 +23,17 @@ interface IModelRegistryEvents {
         uint8 inputScale,
         uint8 outputScale
     );
+
+    /// @notice A model's circuit digest was recorded; aggregated proofs of it are now accepted.
+    /// @param modelId The model.
+    /// @param circuitDigest Poseidon hash of the model circuit's verifying key.
+    event CircuitDigestRegistered(bytes32 indexed modelId, uint256 circuitDigest);
+
+    /// @notice An aggregation verifier was registered; entries are permanent.
+    /// @param verifier The generated aggregation verifier contract.
+    /// @param registrant The account that registered it.
+    /// @param memberCount Number of inferences each of its proofs carries.
+    event AggregationVerifierRegistered(address indexed verifier, address indexed registrant, uint32 memberCount);
 }
 
 /// @title IModelRegistryErrors
@@ -60,6 +71,34 @@ interface IModelRegistryErrors {
     /// @param index Position of the value, counting inputs first and then outputs.
     /// @param value The offending value.
     error ValueOutOfRange(uint256 index, int256 value);
+
+    /// @notice Only the account that registered a model may record its circuit digest.
+    /// @param modelId The model.
+    /// @param caller The account that tried.
+    error NotRegistrant(bytes32 modelId, address caller);
+    /// @notice The model's circuit digest is recorded already; it never changes.
+    /// @param modelId The model.
+    error CircuitDigestAlreadySet(bytes32 modelId);
+    /// @notice The digest zero is reserved to mean "none".
+    error ZeroCircuitDigest();
+    /// @notice The model has no circuit digest, so it cannot be verified in a batch.
+    /// @param modelId The model.
+    error NoCircuitDigest(bytes32 modelId);
+    /// @notice The aggregation verifier is registered already; entries are never overwritten.
+    /// @param verifier The verifier.
+    error AggregationVerifierAlreadyRegistered(address verifier);
+    /// @notice No aggregation verifier is registered at this address.
+    /// @param verifier The address.
+    error UnknownAggregationVerifier(address verifier);
+    /// @notice A batch's member count is zero or differs from what the verifier checks.
+    /// @param expected The verifier's member count.
+    /// @param actual The number of model ids supplied.
+    error MemberCountMismatch(uint256 expected, uint256 actual);
+    /// @notice The per-member arrays (model ids, inputs, outputs) differ in length.
+    error BatchArityMismatch();
+    /// @notice The batch proof is shorter than the accumulator it must start with.
+    /// @param length The length supplied.
+    error BatchProofTooShort(uint256 length);
 }
 
 /// @title IModelRegistry
@@ -85,6 +124,16 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
         address registrant;
         uint48 registeredAtBlock;
         uint48 registeredAtTime;
+    }
+
+    /// @notice Everything recorded about an aggregation verifier.
+    /// @param memberCount Number of inferences each proof carries.
+    /// @param registrant The account that registered it.
+    /// @param registeredAtBlock Block number of the registration.
+    struct AggregationVerifierInfo {
+        uint32 memberCount;
+        address registrant;
+        uint48 registeredAtBlock;
     }
 
     /// @notice Registers a model. Anyone may register; an id can be registered only once.
@@ -126,4 +175,57 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
         external
         view
         returns (uint256[] memory);
+
+    /// @notice Records the circuit digest of a model (the Poseidon hash of its circuit's
+    ///         verifying key, as zkinfer's leaf aggregation circuit computes it), once. Only the
+    ///         model's registrant may call it.
+    /// @dev An aggregation verifier takes the member circuits' verifying keys as witnesses, so
+    ///      one verifier serves every model of the same circuit configuration; the digest is
+    ///      what ties an aggregated member to the circuit registered for its model id.
+    ///      Reverts `UnknownModel`, `NotRegistrant`, `ZeroCircuitDigest`, `CircuitDigestAlreadySet`.
+    /// @param modelId The model.
+    /// @param circuitDigest The digest (a BN254 scalar field element).
+    function registerCircuitDigest(bytes32 modelId, uint256 circuitDigest) external;
+
+    /// @notice The circuit digest recorded for a model (zero if none).
+    /// @param modelId The model.
+    /// @return The digest.
+    function circuitDigest(bytes32 modelId) external view returns (uint256);
+
+    /// @notice Registers a generated aggregation verifier for batches of `memberCount`
+    ///         inferences. Anyone may register; an address can be registered only once.
+    /// @dev Reverts `VerifierHasNoCode`, `AggregationVerifierAlreadyRegistered`,
+    ///      `MemberCountMismatch` (for zero members).
+    /// @param verifier The aggregation verifier contract.
+    /// @param memberCount Number of inferences each of its proofs carries.
+    function registerAggregationVerifier(address verifier, uint32 memberCount) external;
+
+    /// @notice Returns the entry for an aggregation verifier.
+    /// @dev Reverts `UnknownAggregationVerifier`.
+    /// @param verifier The verifier.
+    /// @return The registered entry.
+    function getAggregationVerifier(address verifier) external view returns (AggregationVerifierInfo memory);
+
+    /// @notice Verifies one aggregated proof of many inferences: for each member `i`, that
+    ///         model `modelIds[i]` on `inputs[i]` gave `outputs[i]`.
+    /// @dev Every model must be registered with a circuit digest; lengths are checked per
+    ///      member as in `verifyInference`, and values are packed by `InstanceEncoding`. The
+    ///      verifier receives the 12 accumulator words (the start of `proof`), then per member
+    ///      its circuit digest and encoded instances, then the rest of `proof`.
+    ///      Reverts `UnknownAggregationVerifier`, `VerifierHasNoCode`, `BatchArityMismatch`,
+    ///      `MemberCountMismatch`, `BatchProofTooShort`, `UnknownModel`, `NoCircuitDigest`,
+    ///      `InputLengthMismatch`, `OutputLengthMismatch`, `ValueOutOfRange`.
+    /// @param aggregationVerifier A registered aggregation verifier.
+    /// @param modelIds Each member's model.
+    /// @param inputs Each member's inputs as fixed-point integers.
+    /// @param outputs Each member's outputs as fixed-point integers.
+    /// @param proof The accumulator (12 words) followed by the aggregation proof.
+    /// @return True if the proof verifies for exactly these members.
+    function verifyInferenceBatch(
+        address aggregationVerifier,
+        bytes32[] calldata modelIds,
+        int256[][] calldata inputs,
+        int256[][] calldata outputs,
+        bytes calldata proof
+    ) external view returns (bool);
 }

@@ -269,7 +269,10 @@ impl Chain {
 }
 
 /// Waits (bounded) for a transaction and requires that it succeeded.
-async fn confirm(action: &str, pending: PendingTransactionBuilder<Ethereum>) -> Result<TransactionReceipt> {
+pub(crate) async fn confirm(
+    action: &str,
+    pending: PendingTransactionBuilder<Ethereum>,
+) -> Result<TransactionReceipt> {
     let receipt = pending
         .with_timeout(Some(RECEIPT_TIMEOUT))
         .get_receipt()
@@ -281,6 +284,6 @@ async fn confirm(action: &str, pending: PendingTransactionBuilder<Ethereum>) -> 
     Ok(receipt)
 }
 
-fn ints(values: &[i64]) -> Vec<I256> {
+pub(crate) fn ints(values: &[i64]) -> Vec<I256> {
     values.iter().map(|&v| I256::try_from(v).expect("every i64 fits an int256")).collect()
 }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod batch;
 mod client;
 mod contracts;
 mod deployments;
@@ -7,6 +8,7 @@ mod error;
 mod node;
 
 pub use alloy::primitives::{Address, B256, U256};
+pub use batch::BatchMember;
 pub use client::{Chain, Deployed, ModelEntry, TxInfo, VERIFY_GAS_LIMIT};
 pub use contracts::{
     compile, describe_revert, sources, ContractSet, ModelRegistry, RiskOracle, OPTIMIZER_RUNS,

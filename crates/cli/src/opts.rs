@@ -33,6 +33,9 @@ pub(crate) enum Command {
     Deploy(DeployArgs),
     /// Verify `proof.json` through the deployed registry and let the consumer act on it.
     VerifyOnchain(VerifyOnchainArgs),
+    /// Aggregate inference proofs (`prove --for-aggregation`) or aggregation proofs into one
+    /// proof; with the EVM transcript also generate and check its Solidity verifier.
+    Aggregate(AggregateArgs),
     /// Run the whole pipeline on the bundled model against a local chain.
     Demo(DemoArgs),
     /// Make the insecure dev SRS for k, or inspect an SRS file.
@@ -89,6 +92,9 @@ pub(crate) struct ProveArgs {
     /// Input data (EZKL format).
     #[arg(long)]
     pub(crate) input: PathBuf,
+    /// Also write `snark.json`: the proof with the Poseidon transcript, for `zkinfer aggregate`.
+    #[arg(long)]
+    pub(crate) for_aggregation: bool,
     #[command(flatten)]
     pub(crate) dir: DirArgs,
     #[command(flatten)]
@@ -214,4 +220,24 @@ pub(crate) struct ConformanceArgs {
     pub(crate) tolerance: f64,
     #[command(flatten)]
     pub(crate) scales: ScaleArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AggregateArgs {
+    /// Member proofs: `snark.json` files (`prove --for-aggregation`) or, for a tree level,
+    /// `aggregation.json` files made with `--transcript poseidon`. In order.
+    #[arg(long = "member", required = true, num_args = 1..)]
+    pub(crate) members: Vec<PathBuf>,
+    /// Output directory: `aggregation.json`, `keys/` (reused when the batch shape matches),
+    /// and with the EVM transcript `AggregationVerifier.sol` and `verifier.json`.
+    #[arg(long, default_value = "zkinfer-agg")]
+    pub(crate) out: PathBuf,
+    /// log2 of the aggregation circuit's rows; columns are chosen to fit.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) k: u32,
+    /// `evm` (Keccak, for the chain) or `poseidon` (to be aggregated again).
+    #[arg(long, default_value = "evm", value_parser = ["evm", "poseidon"])]
+    pub(crate) transcript: String,
+    #[command(flatten)]
+    pub(crate) srs: SrsSelect,
 }

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 pub(crate) const COMPILED: &str = "compiled.json";
 pub(crate) const PROOF: &str = "proof.json";
+pub(crate) const SNARK: &str = "snark.json";
+pub(crate) const AGGREGATION: &str = "aggregation.json";
 pub(crate) const FIDELITY: &str = "fidelity.json";
 pub(crate) const VERIFIER_JSON: &str = "verifier.json";
 pub(crate) const KEYS_DIR: &str = "keys";

@@ -10,4 +10,6 @@ pub use calldata::encode_calldata;
 pub use error::{Error, Result};
 pub use evm_check::{evm_verify, EvmCheck};
 pub use solc::{CompiledContract, Solc};
-pub use verifier::{compile_verifier, verifier_solidity, VerifierArtifact, EIP170_LIMIT};
+pub use verifier::{
+    aggregation_verifier_solidity, compile_verifier, verifier_solidity, VerifierArtifact, EIP170_LIMIT,
+};

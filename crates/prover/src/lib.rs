@@ -2,8 +2,10 @@
 
 mod artifacts;
 mod error;
+mod fast_setup;
 mod keys;
 mod prove;
+mod snark;
 mod srs;
 
 pub use artifacts::{fr_from_hex, fr_to_hex, read_json, write_json, ProofFile, PROOF_FORMAT};
@@ -12,4 +14,5 @@ pub use keys::{
     keygen, layout, load_or_keygen, read_vk, save_keys, shape_trace, srs_fingerprint, CircuitSettings, Keys,
 };
 pub use prove::{prove, verify};
+pub use snark::{protocol, prove_snark, verify_snark, SnarkFile, SNARK_FORMAT};
 pub use srs::{dev_srs, load_srs, Srs, SrsOrigin};

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use halo2_base::halo2_proofs::halo2curves::bn256::{Bn256, Fr, G2Affine};
 use halo2_base::halo2_proofs::halo2curves::group::ff::Field;
+
+use crate::fast_setup::dev_params;
 use halo2_base::halo2_proofs::poly::commitment::Params;
 use halo2_base::halo2_proofs::poly::kzg::commitment::ParamsKZG;
 use halo2_base::halo2_proofs::SerdeFormat;
@@ -14,7 +16,7 @@ use crate::{Error, Result};
 
 /// Seed of the insecure development SRS. Its toxic waste is public knowledge: anyone can forge
 /// proofs against it. Tests and demos only.
-const DEV_SEED: [u8; 32] = *b"zkinfer insecure dev srs v1 seed";
+pub(crate) const DEV_SEED: [u8; 32] = *b"zkinfer insecure dev srs v1 seed";
 
 /// Where an SRS came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,14 +54,19 @@ impl Srs {
     }
 }
 
-/// `[s]G2` of the dev SRS: the fingerprint that identifies it wherever it is loaded from.
-fn dev_s_g2() -> G2Affine {
-    let s = Fr::random(ChaCha20Rng::from_seed(DEV_SEED));
-    (G2Affine::generator() * s).into()
+/// The dev SRS's secret `s`, drawn exactly as `ParamsKZG::setup` draws it from its rng (one
+/// `Fr::random` call), so that [`dev_params`] and `setup` with [`DEV_SEED`] agree.
+pub(crate) fn dev_secret() -> Fr {
+    Fr::random(ChaCha20Rng::from_seed(DEV_SEED))
 }
 
-/// The dev SRS for `2^k` rows, from `cache_dir` or generated there (about 1 s at k=12,
-/// minutes at k=20). Files are written in halo2's raw format, the format of the ceremony files.
+/// `[s]G2` of the dev SRS: the fingerprint that identifies it wherever it is loaded from.
+fn dev_s_g2() -> G2Affine {
+    (G2Affine::generator() * dev_secret()).into()
+}
+
+/// The dev SRS for `2^k` rows, from `cache_dir` or generated there (see [`dev_params`] for
+/// the cost). Files are written in halo2's raw format, the format of the ceremony files.
 pub fn dev_srs(k: u32, cache_dir: &Path) -> Result<Srs> {
     let path = cache_dir.join(format!("kzg_bn254_{k}.dev.srs"));
     if path.exists() {
@@ -68,7 +75,7 @@ pub fn dev_srs(k: u32, cache_dir: &Path) -> Result<Srs> {
             return Ok(srs);
         }
     }
-    let params = ParamsKZG::<Bn256>::setup(k, ChaCha20Rng::from_seed(DEV_SEED));
+    let params = dev_params(k);
     std::fs::create_dir_all(cache_dir).map_err(Error::io(cache_dir))?;
     // Write then rename, so that parallel runs never read a half-written file.
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));

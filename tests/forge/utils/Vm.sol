@@ -28,6 +28,8 @@ interface Vm {
 
     // Environment manipulation
     function prank(address msgSender) external;
+    function startPrank(address msgSender) external;
+    function stopPrank() external;
     function roll(uint256 newHeight) external;
     function etch(address target, bytes calldata newRuntimeBytecode) external;
     function warp(uint256 newTimestamp) external;

@@ -1,5 +1,6 @@
 //! One module per subcommand; the pipeline functions here are shared with `demo`.
 
+mod aggregate;
 mod compile;
 mod conformance;
 mod create_evm_verifier;
@@ -24,6 +25,7 @@ pub(crate) fn run(opts: Opts) -> anyhow::Result<()> {
         Command::CreateEvmVerifier(args) => args.run(&mut rep)?,
         Command::Deploy(args) => args.run(&mut rep)?,
         Command::VerifyOnchain(args) => args.run(&mut rep)?,
+        Command::Aggregate(args) => args.run(&mut rep)?,
         Command::Demo(args) => args.run(&mut rep)?,
         Command::Srs(args) => args.run(&mut rep)?,
         Command::Conformance(args) => args.run(&mut rep)?,

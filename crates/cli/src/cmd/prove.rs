@@ -15,6 +15,15 @@ impl ProveArgs {
         let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
+        if self.for_aggregation {
+            let data = InputData::read(&self.input)?;
+            let trace = compiled.trace(&data)?;
+            let snark = rep.step("prove (SHPLONK, Poseidon transcript, for aggregation)", || {
+                zkinfer_prover::prove_snark(&srs, &keys, &compiled.model, compiled.id(), &trace)
+            })?;
+            write_json(&dir.join(paths::SNARK), &snark)?;
+            rep.line(format!("written    {}", dir.join(paths::SNARK).display()));
+        }
         rep.line(format!("outputs    {:?} (scale 2^{})", proof.outputs, proof.output_scale));
         rep.line(format!("max error  {:.5} vs float", fidelity.max_abs_error));
         rep.line(format!("written    {}", dir.join(paths::PROOF).display()));

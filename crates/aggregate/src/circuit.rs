@@ -1,0 +1,108 @@
+use halo2_base::gates::circuit::builder::BaseCircuitBuilder;
+use halo2_base::gates::circuit::CircuitBuilderStage;
+use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
+use halo2_base::gates::GateChip;
+use halo2_base::halo2_proofs::halo2curves::bn256::{Bn256, Fq, Fr, G1Affine};
+use halo2_base::halo2_proofs::poly::kzg::commitment::ParamsKZG;
+use halo2_base::poseidon::hasher::spec::OptimizedPoseidonSpec;
+use halo2_base::poseidon::hasher::PoseidonHasher;
+use halo2_base::{AssignedValue, Context};
+use serde::{Deserialize, Serialize};
+use snark_verifier_sdk::halo2::aggregation::{
+    AggregationCircuit, AggregationConfigParams, VerifierUniversality,
+};
+use snark_verifier_sdk::snark_verifier::util::arithmetic::fe_to_limbs;
+use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
+use snark_verifier_sdk::{Snark, BITS, LIMBS, SHPLONK};
+
+/// Number of public values holding the KZG accumulator at the start of every aggregation
+/// proof (two G1 points, 3 limbs of 88 bits per coordinate).
+pub const ACCUMULATOR_WORDS: usize = 4 * LIMBS;
+
+/// What an aggregation circuit verifies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Level {
+    /// Inference proofs. Their verifying keys are witnesses (one circuit for every model of
+    /// the same circuit configuration), so each member's circuit digest is made public.
+    Leaf,
+    /// Aggregation proofs of one fixed aggregation circuit (a tree level above the leaves).
+    /// Their verifying key is a constant; their public values minus the accumulator are
+    /// passed through unchanged.
+    Node,
+}
+
+/// Poseidon (t=3, rate 2, 8 full and 57 partial rounds) as the snark-verifier transcript uses it.
+fn hasher(ctx: &mut Context<Fr>, gate: &GateChip<Fr>) -> PoseidonHasher<Fr, 3, 2> {
+    let mut hasher = PoseidonHasher::new(OptimizedPoseidonSpec::new::<8, 57, 0>());
+    hasher.initialize_consts(ctx, gate);
+    hasher
+}
+
+/// The values a member's circuit digest hashes, in the order the aggregation circuit loads
+/// them: every preprocessed commitment (fixed columns, selectors, permutation) as x and y in
+/// three 88-bit limbs each, the transcript's initial state (a hash of the whole verifying key,
+/// gates included), and log2 of the circuit's rows.
+fn digest_inputs(protocol: &PlonkProtocol<G1Affine>) -> Vec<Fr> {
+    let mut inputs: Vec<Fr> = protocol
+        .preprocessed
+        .iter()
+        .flat_map(|p| [p.x, p.y])
+        .flat_map(fe_to_limbs::<Fq, Fr, LIMBS, BITS>)
+        .collect();
+    inputs.extend(protocol.transcript_initial_state);
+    inputs.push(Fr::from(u64::from(protocol.domain.k as u32)));
+    inputs
+}
+
+/// The circuit digest of a member circuit: the Poseidon hash of its verifying key, as the
+/// leaf aggregation circuit computes and exposes it. The registry stores it per model for
+/// aggregated verification.
+pub fn circuit_digest(protocol: &PlonkProtocol<G1Affine>) -> Fr {
+    let mut builder = BaseCircuitBuilder::<Fr>::new(false);
+    let gate = GateChip::default();
+    let ctx = builder.main(0);
+    let cells = ctx.assign_witnesses(digest_inputs(protocol));
+    let hasher = hasher(ctx, &gate);
+    *hasher.hash_fix_len_array(ctx, &gate, &cells).value()
+}
+
+/// Builds the aggregation circuit of `snarks` at `level` and sets its public values:
+/// the accumulator, then per member (leaf) its circuit digest and public values, or (node) the
+/// member's public values without its accumulator.
+pub(crate) fn build(
+    stage: CircuitBuilderStage,
+    config: AggregationConfigParams,
+    params: &ParamsKZG<Bn256>,
+    snarks: Vec<Snark>,
+    level: Level,
+    break_points: Option<MultiPhaseThreadBreakPoints>,
+) -> AggregationCircuit {
+    let universality = match level {
+        Level::Leaf => VerifierUniversality::PreprocessedAsWitness,
+        Level::Node => VerifierUniversality::None,
+    };
+    let mut circuit = AggregationCircuit::new::<SHPLONK>(stage, config, params, snarks, universality);
+    match level {
+        Level::Node => circuit.expose_previous_instances(true),
+        Level::Leaf => {
+            let preprocessed = circuit.preprocessed().clone();
+            let previous = circuit.previous_instances().clone();
+            let gate = GateChip::default();
+            let ctx = circuit.builder.main(0);
+            let hasher = hasher(ctx, &gate);
+            let mut public: Vec<AssignedValue<Fr>> = Vec::new();
+            for (pre, prev) in preprocessed.iter().zip(previous) {
+                let mut inputs = pre.preprocessed.clone();
+                inputs.push(pre.k);
+                public.push(hasher.hash_fix_len_array(ctx, &gate, &inputs));
+                public.extend(prev);
+            }
+            circuit.builder.assigned_instances[0].extend(public);
+        }
+    }
+    if let Some(bp) = break_points {
+        circuit.set_break_points(bp);
+    }
+    circuit
+}

@@ -1,0 +1,167 @@
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
+
+use halo2_base::gates::circuit::builder::BaseCircuitBuilder;
+use halo2_base::gates::circuit::CircuitBuilderStage;
+use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
+use halo2_base::halo2_proofs::halo2curves::bn256::{Fr, G1Affine};
+use halo2_base::halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
+use halo2_base::halo2_proofs::poly::commitment::Params;
+use halo2_base::halo2_proofs::SerdeFormat;
+use serde::{Deserialize, Serialize};
+use sha3::{Digest, Keccak256};
+use snark_verifier_sdk::halo2::aggregation::AggregationConfigParams;
+use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
+use snark_verifier_sdk::Snark;
+use zkinfer_prover::{read_json, srs_fingerprint, write_json, Srs};
+
+use crate::circuit::{build, Level};
+use crate::{Error, Result};
+
+/// Rows kept free for halo2's blinding factors.
+const UNUSABLE_ROWS: usize = 20;
+
+/// What aggregation keygen fixed, saved as `settings.json` beside `pk.bin` and `vk.bin`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AggregationSettings {
+    /// Leaf (inference proofs) or node (aggregation proofs).
+    pub level: Level,
+    /// Circuit size, advice/lookup/fixed columns and lookup bits.
+    pub config: AggregationConfigParams,
+    /// Where the advice columns were cut at keygen; the prover must cut the same way.
+    pub break_points: MultiPhaseThreadBreakPoints,
+    /// Per member slot, a hash of the member circuit's shape (everything the aggregation
+    /// circuit fixes about it): keys are reused only for batches of the same shapes.
+    pub member_shapes: Vec<String>,
+    /// Public values of an aggregation proof.
+    pub num_instances: usize,
+    /// `[s]G2` of the SRS the keys were made with.
+    pub srs_fingerprint: String,
+}
+
+/// Aggregation proving key and its settings.
+#[derive(Debug)]
+pub struct AggregationKeys {
+    /// The proving key (holds the verifying key).
+    pub pk: ProvingKey<G1Affine>,
+    /// What keygen fixed.
+    pub settings: AggregationSettings,
+}
+
+impl AggregationKeys {
+    /// The verifying key.
+    pub fn vk(&self) -> &VerifyingKey<G1Affine> {
+        self.pk.get_vk()
+    }
+}
+
+/// The shape of a member circuit as a leaf aggregation circuit sees it: its protocol without
+/// the verifying-key commitments (those are witnesses there). At a node the inner
+/// aggregation circuit's key is a constant, so the whole protocol counts.
+pub fn member_shape(protocol: &PlonkProtocol<G1Affine>, level: Level) -> String {
+    let mut shape = protocol.clone();
+    if level == Level::Leaf {
+        shape.preprocessed.clear();
+        shape.transcript_initial_state = None;
+    }
+    let json = serde_json::to_vec(&shape).unwrap_or_default();
+    hex::encode(Keccak256::digest(json))
+}
+
+const SETTINGS: &str = "settings.json";
+const PK: &str = "pk.bin";
+const VK: &str = "vk.bin";
+
+/// Loads the aggregation keys in `dir` when they fit this batch (level, member shapes, k and
+/// SRS); otherwise generates them from `snarks` and saves them. Returns whether they came
+/// from the cache.
+pub fn load_or_keygen(
+    dir: &Path,
+    srs: &Srs,
+    snarks: &[Snark],
+    level: Level,
+    k: u32,
+) -> Result<(AggregationKeys, bool)> {
+    let shapes: Vec<String> = snarks.iter().map(|s| member_shape(&s.protocol, level)).collect();
+    if let Ok(settings) = read_json::<AggregationSettings>(&dir.join(SETTINGS)) {
+        let same = settings.level == level
+            && settings.member_shapes == shapes
+            && settings.config.degree == k
+            && settings.srs_fingerprint == srs_fingerprint(srs);
+        if same {
+            if let Ok(pk) = read_pk(&dir.join(PK), settings.config) {
+                return Ok((AggregationKeys { pk, settings }, true));
+            }
+        }
+    }
+    let keys = keygen(srs, snarks, level, k, shapes)?;
+    save(dir, &keys)?;
+    Ok((keys, false))
+}
+
+fn keygen(
+    srs: &Srs,
+    snarks: &[Snark],
+    level: Level,
+    k: u32,
+    member_shapes: Vec<String>,
+) -> Result<AggregationKeys> {
+    if srs.params.k() != k {
+        return Err(Error::Batch(format!("the SRS has k={}, aggregation needs k={k}", srs.params.k())));
+    }
+    let config = AggregationConfigParams { degree: k, lookup_bits: k as usize - 1, ..Default::default() };
+    let mut circuit = build(CircuitBuilderStage::Keygen, config, &srs.params, snarks.to_vec(), level, None);
+    let config = circuit.calculate_params(Some(UNUSABLE_ROWS));
+    let halo2 = |step| {
+        move |e: halo2_base::halo2_proofs::plonk::Error| Error::Halo2 { step, reason: format!("{e:?}") }
+    };
+    let vk = keygen_vk(&srs.params, &circuit.builder).map_err(halo2("keygen_vk"))?;
+    let pk = keygen_pk(&srs.params, vk, &circuit.builder).map_err(halo2("keygen_pk"))?;
+    let settings = AggregationSettings {
+        level,
+        config,
+        break_points: circuit.break_points(),
+        member_shapes,
+        num_instances: circuit.builder.assigned_instances[0].len(),
+        srs_fingerprint: srs_fingerprint(srs),
+    };
+    Ok(AggregationKeys { pk, settings })
+}
+
+/// Writes `settings.json`, `pk.bin` and `vk.bin` into `dir`.
+pub fn save(dir: &Path, keys: &AggregationKeys) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    let write = |name: &str, f: &dyn Fn(&mut BufWriter<File>) -> std::io::Result<()>| {
+        let path = dir.join(name);
+        let mut w = BufWriter::new(File::create(&path).map_err(Error::io(&path))?);
+        f(&mut w).and_then(|_| w.flush()).map_err(Error::io(&path))
+    };
+    write(PK, &|w| keys.pk.write(w, SerdeFormat::RawBytes))?;
+    write(VK, &|w| keys.vk().write(w, SerdeFormat::RawBytes))?;
+    Ok(write_json(&dir.join(SETTINGS), &keys.settings)?)
+}
+
+/// Reads `settings.json` and `vk.bin` of an aggregation key directory.
+pub fn read_vk(dir: &Path) -> Result<(VerifyingKey<G1Affine>, AggregationSettings)> {
+    let settings: AggregationSettings = read_json(&dir.join(SETTINGS))?;
+    let path = dir.join(VK);
+    let mut r = BufReader::new(File::open(&path).map_err(Error::io(&path))?);
+    let vk = VerifyingKey::read::<_, BaseCircuitBuilder<Fr>>(
+        &mut r,
+        SerdeFormat::RawBytes,
+        settings.config.into(),
+    )
+    .map_err(|e| Error::Artifact {
+        path: path.clone(),
+        reason: format!("not an aggregation verifying key: {e}"),
+    })?;
+    Ok((vk, settings))
+}
+
+fn read_pk(path: &Path, config: AggregationConfigParams) -> Result<ProvingKey<G1Affine>> {
+    let mut r = BufReader::new(File::open(path).map_err(Error::io(path))?);
+    ProvingKey::read::<_, BaseCircuitBuilder<Fr>>(&mut r, SerdeFormat::RawBytes, config.into())
+        .map_err(|e| Error::Artifact { path: path.to_owned(), reason: e.to_string() })
+}

@@ -1,0 +1,199 @@
+//! Recursive aggregation end to end: demo-model proofs aggregated into one EVM proof (k=20,
+//! dev SRS), its generated verifier in revm and behind the registry on anvil, a two-level
+//! tree, and the tampered cases. One shared set-up (SRS, member proofs, leaf keys) serves every
+//! test, so keygen runs once per circuit.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::path::PathBuf;
+use std::sync::{LazyLock, Mutex};
+
+use zkinfer_aggregate::{aggregate, verify_file, AggregationProof, Error, Member, Transcript};
+use zkinfer_chain::{compile, BatchMember, Chain, LocalNode, ModelEntry, B256};
+use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::Fr;
+use zkinfer_evm::{aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, EIP170_LIMIT};
+use zkinfer_prover::{SnarkFile, Srs};
+use zkinfer_tests::{aggregation_srs, demo_snarks, repo};
+
+struct Setup {
+    srs: Srs,
+    snarks: Vec<SnarkFile>,
+}
+
+static SETUP: LazyLock<Setup> = LazyLock::new(|| Setup { srs: aggregation_srs(), snarks: demo_snarks(2) });
+
+fn keys_dir(name: &str) -> PathBuf {
+    repo().join("target/test-keys").join(name)
+}
+
+fn members() -> Vec<Member> {
+    SETUP.snarks.iter().map(Member::inference).collect()
+}
+
+/// One aggregation at a time: the tests share key directories (keygen runs once, later
+/// aggregations load the keys) and two provers would only fight over 2 cores.
+static PROVER: Mutex<()> = Mutex::new(());
+
+fn aggregate_one(keys: &str, members: &[Member], transcript: Transcript) -> zkinfer_aggregate::Aggregated {
+    let _turn = PROVER.lock().unwrap_or_else(|e| e.into_inner());
+    aggregate(&SETUP.srs, &keys_dir(keys), members, transcript).unwrap()
+}
+
+/// The leaf aggregation of both members with the EVM transcript (proven once).
+static LEAF_EVM: LazyLock<AggregationProof> =
+    LazyLock::new(|| aggregate_one("agg-leaf-2", &members(), Transcript::Evm).proof);
+
+#[test]
+fn tampered_member_is_refused_before_proving() {
+    let mut bad = members();
+    let mut proof = bad[1].snark.proof.clone();
+    let at = proof.len() / 2;
+    proof[at] ^= 1;
+    bad[1].snark.proof = proof;
+    let err = aggregate(&SETUP.srs, &keys_dir("agg-never"), &bad, Transcript::Evm).unwrap_err();
+    assert!(matches!(err, Error::Member { index: 1, .. }), "{err}");
+    assert!(err.to_string().contains("member 1"), "{err}");
+
+    // A member claiming other outputs than its proof carries.
+    let mut lying = members();
+    lying[0].inferences[0].outputs[0] += 1;
+    let err = aggregate(&SETUP.srs, &keys_dir("agg-never"), &lying, Transcript::Evm).unwrap_err();
+    assert!(matches!(err, Error::Member { index: 0, .. }), "{err}");
+    assert!(!keys_dir("agg-never").exists(), "nothing may be generated for a refused batch");
+}
+
+#[test]
+fn batch_verifies_natively_and_in_revm() {
+    let agg = &*LEAF_EVM;
+    assert_eq!(agg.members.len(), 2);
+    let (vk, settings) = zkinfer_aggregate::read_vk(&keys_dir("agg-leaf-2")).unwrap();
+    verify_file(&SETUP.srs.params, &vk, agg).unwrap();
+    let instances = agg.instance_values().unwrap();
+    assert_eq!(instances.len(), settings.num_instances);
+
+    // Natively: a flipped proof byte and a changed member value are rejected.
+    let mut flipped = agg.clone();
+    flipped.proof.replace_range(10..11, if &agg.proof[10..11] == "0" { "1" } else { "0" });
+    assert!(verify_file(&SETUP.srs.params, &vk, &flipped).is_err());
+    let mut changed = agg.clone();
+    let last = changed.instances.len() - 1;
+    changed.instances[last] = zkinfer_prover::fr_to_hex(&(instances[last] + Fr::from(1u64)));
+    assert!(verify_file(&SETUP.srs.params, &vk, &changed).is_err());
+
+    let solc = Solc::find().unwrap();
+    let n = instances.len();
+    let source = aggregation_verifier_solidity(&SETUP.srs.params, &vk, n, "AggregationVerifier");
+    let verifier = compile_verifier(&solc, &source, "AggregationVerifier", n).unwrap();
+    assert!(verifier.runtime_size > 0 && verifier.runtime_size <= EIP170_LIMIT, "{}", verifier.runtime_size);
+    let check = evm_verify(&verifier.creation_code(), &instances, &agg.proof_bytes().unwrap()).unwrap();
+    eprintln!("aggregation of 2: verifier {} bytes runtime, revm gas {}", verifier.runtime_size, check.gas);
+    on_anvil(agg, &verifier.creation_code());
+}
+
+/// The batch behind the registry on a real chain, and every tampered submission rejected.
+fn on_anvil(agg: &AggregationProof, creation_code: &[u8]) {
+    let solc = Solc::find().unwrap();
+    let contracts = compile(&solc).unwrap();
+    let node = LocalNode::start().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let chain = Chain::connect(&node.endpoint(), &node.dev_key(0).unwrap()).await.unwrap();
+        let registry =
+            chain.deploy("ModelRegistry", contracts.registry.bytecode.clone()).await.unwrap().address;
+        let verifier = chain.deploy("AggregationVerifier", creation_code.to_vec()).await.unwrap();
+        assert!(verifier.code_size > 0);
+        let m = &agg.members[0];
+        let id: B256 = m.model_id.parse().unwrap();
+        let entry = ModelEntry {
+            model_id: id,
+            input_count: m.inputs.len() as u32,
+            output_count: m.outputs.len() as u32,
+            input_scale: m.input_scale as u8,
+            output_scale: m.output_scale as u8,
+        };
+        // The single-proof verifier is irrelevant to batches; any contract with code will do.
+        chain.register_model(registry, verifier.address, &entry).await.unwrap();
+        let members: Vec<BatchMember> = agg
+            .members
+            .iter()
+            .map(|m| BatchMember {
+                model_id: m.model_id.parse().unwrap(),
+                inputs: m.inputs.clone(),
+                outputs: m.outputs.clone(),
+            })
+            .collect();
+        let proof = agg.batch_proof_bytes().unwrap();
+        chain.register_aggregation_verifier(registry, verifier.address, 2).await.unwrap();
+        // No digest yet: batches of this model are refused.
+        let err =
+            chain.verify_inference_batch(registry, verifier.address, &members, &proof).await.unwrap_err();
+        assert!(err.to_string().contains("NoCircuitDigest"), "{err}");
+        chain.register_circuit_digest(registry, id, m.circuit_digest.parse().unwrap()).await.unwrap();
+
+        assert!(chain.verify_inference_batch(registry, verifier.address, &members, &proof).await.unwrap());
+        let tx = chain.verify_inference_batch_tx(registry, verifier.address, &members, &proof).await.unwrap();
+        eprintln!("verifyInferenceBatch of 2: {} gas", tx.gas_used);
+
+        for at in [0, 12 * 32 + 1, proof.len() / 2, proof.len() - 1] {
+            let mut b = proof.clone();
+            b[at] ^= 1;
+            assert!(
+                !chain.verify_inference_batch(registry, verifier.address, &members, &b).await.unwrap(),
+                "byte {at}"
+            );
+        }
+        for i in 0..members.len() {
+            let mut x = members.clone();
+            x[i].inputs[0] += 1;
+            assert!(
+                !chain.verify_inference_batch(registry, verifier.address, &x, &proof).await.unwrap(),
+                "input of {i}"
+            );
+            let mut y = members.clone();
+            y[i].outputs[2] -= 1;
+            assert!(
+                !chain.verify_inference_batch(registry, verifier.address, &y, &proof).await.unwrap(),
+                "output of {i}"
+            );
+        }
+        // A member model that is not registered.
+        let mut unknown = members.clone();
+        unknown[1].model_id = B256::repeat_byte(9);
+        let err =
+            chain.verify_inference_batch(registry, verifier.address, &unknown, &proof).await.unwrap_err();
+        assert!(err.to_string().contains("UnknownModel"), "{err}");
+        // Another registered model (with the same digest) in place of the proven one: the model
+        // id is a public value of the member, so the proof fails.
+        let other = B256::repeat_byte(0x42);
+        chain
+            .register_model(registry, verifier.address, &ModelEntry { model_id: other, ..entry })
+            .await
+            .unwrap();
+        chain.register_circuit_digest(registry, other, m.circuit_digest.parse().unwrap()).await.unwrap();
+        let mut swapped = members.clone();
+        swapped[0].model_id = other;
+        assert!(!chain.verify_inference_batch(registry, verifier.address, &swapped, &proof).await.unwrap());
+    });
+}
+
+#[test]
+fn two_level_tree_verifies() {
+    // Level 1 with the Poseidon transcript (same keys as the EVM leaf), level 2 on top.
+    let leaf =
+        aggregate(&SETUP.srs, &keys_dir("agg-leaf-2"), &members(), Transcript::Poseidon).unwrap().proof;
+    let node_members = vec![Member::aggregation(&leaf).unwrap()];
+    let root = aggregate_one("agg-node-1", &node_members, Transcript::Evm);
+    assert_eq!(root.proof.depth, 2);
+    verify_file(&SETUP.srs.params, root.keys.vk(), &root.proof).unwrap();
+    // The root exposes the same member values as a flat aggregation of the same members.
+    assert_eq!(root.proof.members, leaf.members);
+    assert_eq!(root.proof.instances[12..], leaf.instances[12..]);
+
+    let instances = root.proof.instance_values().unwrap();
+    let n = instances.len();
+    let source = aggregation_verifier_solidity(&SETUP.srs.params, root.keys.vk(), n, "TreeVerifier");
+    let verifier = compile_verifier(&Solc::find().unwrap(), &source, "TreeVerifier", n).unwrap();
+    evm_verify(&verifier.creation_code(), &instances, &root.proof.proof_bytes().unwrap()).unwrap();
+
+    // An EVM-transcript proof cannot be a tree member.
+    assert!(Member::aggregation(&LEAF_EVM).is_err());
+}
