@@ -133,3 +133,33 @@ fn hex_round_trip() {
     assert_eq!(fr_from_hex("0x12"), None);
     assert_eq!(fr_from_hex(&format!("0x{}", "ff".repeat(32))), None);
 }
+
+/// A model with lookup-table functions (gelu without approximation: Erf, Div, Mul, Add) proves,
+/// its keys reload from disk (the table columns are part of the configuration), and a proof
+/// for other outputs or a flipped byte fails.
+#[test]
+fn function_tables_prove_and_reject_tampering() {
+    let dir = repo().join("../shared/conformance/onnx/1l_gelu_noappx");
+    let data = InputData::read(&dir.join("input.json")).unwrap();
+    let (compiled, _) =
+        CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).unwrap();
+    assert!(compiled.model.nodes.iter().any(|n| matches!(n.op, QuantOp::Function { .. })));
+    let trace = compiled.trace(&data).unwrap();
+    let id = compiled.id();
+    let layout = layout(&compiled.model, id).unwrap();
+    assert!(layout.function_lookup_columns > 0 && layout.table_rows > 1);
+    let srs = dev_srs(layout.k(), &cache()).unwrap();
+    let keys_dir = tempfile::tempdir().unwrap();
+    let (keys, _) = load_or_keygen(keys_dir.path(), &srs, &compiled.model, id, &layout).unwrap();
+    let proof = prove(&srs, &keys, &compiled.model, id, &trace).unwrap();
+    let (instances, bytes) = (proof.instance_values().unwrap(), proof.proof_bytes().unwrap());
+    let (vk, _) = read_vk(keys_dir.path()).unwrap();
+    verify(&srs.params, &vk, &instances, &bytes).unwrap();
+
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 3] ^= 1;
+    assert!(verify(&srs.params, &vk, &instances, &flipped).is_err());
+    let mut other = instances.clone();
+    *other.last_mut().unwrap() += Fr::one();
+    assert!(verify(&srs.params, &vk, &other, &bytes).is_err(), "changed output word accepted");
+}
