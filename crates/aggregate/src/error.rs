@@ -1,17 +1,6 @@
-use std::path::PathBuf;
-
 /// Errors of aggregation.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A file could not be read or written.
-    #[error("{path}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
     /// A member proof that does not verify or does not fit; nothing is aggregated.
     #[error("member {index} ({what}): {reason}")]
     Member {
@@ -25,14 +14,6 @@ pub enum Error {
     /// The batch as a whole cannot be aggregated (empty, too large, mixed levels).
     #[error("batch: {0}")]
     Batch(String),
-    /// Saved keys or settings that cannot be used.
-    #[error("{path}: {reason}")]
-    Artifact {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
     /// halo2 rejected keygen or proving.
     #[error("halo2 {step} failed: {reason}")]
     Halo2 {
@@ -47,13 +28,6 @@ pub enum Error {
     /// The prover stage failed.
     #[error(transparent)]
     Prover(#[from] zkinfer_prover::Error),
-}
-
-impl Error {
-    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
-        let path = path.into();
-        move |source| Self::Io { path, source }
-    }
 }
 
 /// Result alias with this crate's [`Error`].

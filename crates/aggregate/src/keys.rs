@@ -1,5 +1,3 @@
-use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
 use halo2_base::gates::circuit::builder::BaseCircuitBuilder;
@@ -8,19 +6,16 @@ use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
 use halo2_base::halo2_proofs::halo2curves::bn256::{Fr, G1Affine};
 use halo2_base::halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
 use halo2_base::halo2_proofs::poly::commitment::Params;
-use halo2_base::halo2_proofs::SerdeFormat;
 use serde::{Deserialize, Serialize};
 use sha3::{Digest, Keccak256};
 use snark_verifier_sdk::halo2::aggregation::AggregationConfigParams;
 use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
 use snark_verifier_sdk::Snark;
-use zkinfer_prover::{read_json, srs_fingerprint, write_json, Srs};
+use zkinfer_circuit::UNUSABLE_ROWS;
+use zkinfer_prover::{read_key_pk, read_key_settings, read_key_vk, srs_fingerprint, write_key_dir, Srs};
 
 use crate::circuit::{build, Level};
 use crate::{Error, Result};
-
-/// Rows kept free for halo2's blinding factors.
-const UNUSABLE_ROWS: usize = 20;
 
 /// What aggregation keygen fixed, saved as `settings.json` beside `pk.bin` and `vk.bin`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -70,10 +65,6 @@ pub fn member_shape(protocol: &PlonkProtocol<G1Affine>, level: Level) -> String 
     hex::encode(Keccak256::digest(json))
 }
 
-const SETTINGS: &str = "settings.json";
-const PK: &str = "pk.bin";
-const VK: &str = "vk.bin";
-
 /// Loads the aggregation keys in `dir` when they fit this batch (level, member shapes, k and
 /// SRS); otherwise generates them from `snarks` and saves them. Returns whether they came
 /// from the cache.
@@ -85,13 +76,13 @@ pub fn load_or_keygen(
     k: u32,
 ) -> Result<(AggregationKeys, bool)> {
     let shapes: Vec<String> = snarks.iter().map(|s| member_shape(&s.protocol, level)).collect();
-    if let Ok(settings) = read_json::<AggregationSettings>(&dir.join(SETTINGS)) {
+    if let Ok(settings) = read_key_settings::<AggregationSettings>(dir) {
         let same = settings.level == level
             && settings.member_shapes == shapes
             && settings.config.degree == k
             && settings.srs_fingerprint == srs_fingerprint(srs);
         if same {
-            if let Ok(pk) = read_pk(&dir.join(PK), settings.config) {
+            if let Ok(pk) = read_key_pk::<BaseCircuitBuilder<Fr>>(dir, settings.config.into()) {
                 return Ok((AggregationKeys { pk, settings }, true));
             }
         }
@@ -132,36 +123,13 @@ fn keygen(
 
 /// Writes `settings.json`, `pk.bin` and `vk.bin` into `dir`.
 pub fn save(dir: &Path, keys: &AggregationKeys) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-    let write = |name: &str, f: &dyn Fn(&mut BufWriter<File>) -> std::io::Result<()>| {
-        let path = dir.join(name);
-        let mut w = BufWriter::new(File::create(&path).map_err(Error::io(&path))?);
-        f(&mut w).and_then(|_| w.flush()).map_err(Error::io(&path))
-    };
-    write(PK, &|w| keys.pk.write(w, SerdeFormat::RawBytes))?;
-    write(VK, &|w| keys.vk().write(w, SerdeFormat::RawBytes))?;
-    Ok(write_json(&dir.join(SETTINGS), &keys.settings)?)
+    Ok(write_key_dir(dir, &keys.pk, &keys.settings)?)
 }
 
 /// Reads `settings.json` and `vk.bin` of an aggregation key directory.
 pub fn read_vk(dir: &Path) -> Result<(VerifyingKey<G1Affine>, AggregationSettings)> {
-    let settings: AggregationSettings = read_json(&dir.join(SETTINGS))?;
-    let path = dir.join(VK);
-    let mut r = BufReader::new(File::open(&path).map_err(Error::io(&path))?);
-    let vk = VerifyingKey::read::<_, BaseCircuitBuilder<Fr>>(
-        &mut r,
-        SerdeFormat::RawBytes,
-        settings.config.into(),
-    )
-    .map_err(|e| Error::Artifact {
-        path: path.clone(),
-        reason: format!("not an aggregation verifying key: {e}"),
-    })?;
+    let settings: AggregationSettings = read_key_settings(dir)?;
+    let vk =
+        read_key_vk::<BaseCircuitBuilder<Fr>>(dir, settings.config.into(), "an aggregation verifying key")?;
     Ok((vk, settings))
-}
-
-fn read_pk(path: &Path, config: AggregationConfigParams) -> Result<ProvingKey<G1Affine>> {
-    let mut r = BufReader::new(File::open(path).map_err(Error::io(path))?);
-    ProvingKey::read::<_, BaseCircuitBuilder<Fr>>(&mut r, SerdeFormat::RawBytes, config.into())
-        .map_err(|e| Error::Artifact { path: path.to_owned(), reason: e.to_string() })
 }

@@ -176,9 +176,12 @@ impl<'a> ModelCircuit<'a> {
         let input_words = chip.pack(ctx, &input_cells);
 
         for node in &model.nodes {
-            let x = cells[node.inputs[0]].clone().ok_or_else(|| {
-                Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
-            })?;
+            let operand = |v: usize| {
+                cells[v].clone().ok_or_else(|| {
+                    Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
+                })
+            };
+            let x = operand(node.inputs[0])?;
             let hints = &trace.values[node.output];
             let y = match &node.op {
                 QuantOp::Linear { in_features, out_features, weight, bias, shift } => LinearLayer {
@@ -196,9 +199,7 @@ impl<'a> ModelCircuit<'a> {
                     .map(|i| affine(ctx, &chip, [(x[i], weight[i])], bias[i], *shift, hints[i]))
                     .collect(),
                 QuantOp::Binary { op, shift } => {
-                    let other = cells[node.inputs[1]].clone().ok_or_else(|| {
-                        Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
-                    })?;
+                    let other = operand(node.inputs[1])?;
                     model
                         .operand_indices(node)
                         .into_iter()
@@ -217,9 +218,7 @@ impl<'a> ModelCircuit<'a> {
                 }
                 QuantOp::Reshape => x,
                 QuantOp::MatMul { shift } => {
-                    let other = cells[node.inputs[1]].clone().ok_or_else(|| {
-                        Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
-                    })?;
+                    let other = operand(node.inputs[1])?;
                     let gate = chip.range().gate();
                     model
                         .matmul_terms(node)
@@ -247,9 +246,7 @@ impl<'a> ModelCircuit<'a> {
                 QuantOp::Rearrange { map } => {
                     let mut all = Vec::new();
                     for &v in &node.inputs {
-                        all.extend(cells[v].clone().ok_or_else(|| {
-                            Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
-                        })?);
+                        all.extend(operand(v)?);
                     }
                     let zero = ctx.load_zero();
                     map.iter().map(|&i| if i < 0 { zero } else { all[i as usize] }).collect()

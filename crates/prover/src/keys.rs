@@ -4,8 +4,9 @@ use std::path::Path;
 
 use halo2_base::gates::circuit::CircuitBuilderStage;
 use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
+use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
-use halo2_base::halo2_proofs::plonk::{keygen_pk, keygen_vk, ProvingKey, VerifyingKey};
+use halo2_base::halo2_proofs::plonk::{keygen_pk, keygen_vk, Circuit, ProvingKey, VerifyingKey};
 use halo2_base::halo2_proofs::SerdeFormat;
 use serde::{Deserialize, Serialize};
 use zkinfer_circuit::{Layout, ModelCircuit, ProvingCircuit};
@@ -98,12 +99,12 @@ pub fn load_or_keygen(
     model_id: [u8; 32],
     layout: &Layout,
 ) -> Result<(Keys, bool)> {
-    if let Ok(settings) = read_json::<CircuitSettings>(&dir.join(SETTINGS)) {
+    if let Ok(settings) = read_key_settings::<CircuitSettings>(dir) {
         let same = settings.model_id == id_hex(&model_id)
             && settings.srs_fingerprint == srs_fingerprint(srs)
             && serde_json::to_value(&settings.layout).ok() == serde_json::to_value(layout).ok();
         if same {
-            if let Ok(pk) = read_pk(&dir.join(PK), layout) {
+            if let Ok(pk) = read_key_pk::<ProvingCircuit>(dir, layout.circuit_params()) {
                 return Ok((Keys { pk, settings }, true));
             }
         }
@@ -115,36 +116,56 @@ pub fn load_or_keygen(
 
 /// Writes `settings.json`, `pk.bin` and `vk.bin`.
 pub fn save_keys(dir: &Path, keys: &Keys) -> Result<()> {
+    write_key_dir(dir, &keys.pk, &keys.settings)
+}
+
+/// Writes a key directory of any circuit: `pk.bin` and `vk.bin` (halo2's raw format) and the
+/// settings keygen fixed as `settings.json`.
+pub fn write_key_dir(dir: &Path, pk: &ProvingKey<G1Affine>, settings: &impl Serialize) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let write = |name: &str, f: &dyn Fn(&mut BufWriter<File>) -> std::io::Result<()>| {
         let path = dir.join(name);
         let mut w = BufWriter::new(File::create(&path).map_err(Error::io(&path))?);
         f(&mut w).and_then(|_| w.flush()).map_err(Error::io(&path))
     };
-    write(PK, &|w| keys.pk.write(w, SerdeFormat::RawBytes))?;
-    write(VK, &|w| keys.vk().write(w, SerdeFormat::RawBytes))?;
-    write_json(&dir.join(SETTINGS), &keys.settings)
+    write(PK, &|w| pk.write(w, SerdeFormat::RawBytes))?;
+    write(VK, &|w| pk.get_vk().write(w, SerdeFormat::RawBytes))?;
+    write_json(&dir.join(SETTINGS), settings)
+}
+
+/// Reads the `settings.json` of a key directory.
+pub fn read_key_settings<T: serde::de::DeserializeOwned>(dir: &Path) -> Result<T> {
+    read_json(&dir.join(SETTINGS))
+}
+
+/// Reads the `vk.bin` of a key directory for circuit `C` configured with `params`; `what`
+/// names the expected key in the error.
+pub fn read_key_vk<C: Circuit<Fr>>(
+    dir: &Path,
+    params: C::Params,
+    what: &str,
+) -> Result<VerifyingKey<G1Affine>> {
+    let path = dir.join(VK);
+    let mut r = BufReader::new(File::open(&path).map_err(Error::io(&path))?);
+    VerifyingKey::read::<_, C>(&mut r, SerdeFormat::RawBytes, params)
+        .map_err(|e| Error::Artifact { path: path.clone(), reason: format!("not {what}: {e}") })
+}
+
+/// Reads the `pk.bin` of a key directory for circuit `C` configured with `params`.
+pub fn read_key_pk<C: Circuit<Fr>>(dir: &Path, params: C::Params) -> Result<ProvingKey<G1Affine>> {
+    let path = dir.join(PK);
+    let mut r = BufReader::new(File::open(&path).map_err(Error::io(&path))?);
+    ProvingKey::read::<_, C>(&mut r, SerdeFormat::RawBytes, params)
+        .map_err(|e| Error::Artifact { path: path.clone(), reason: e.to_string() })
 }
 
 /// Reads `settings.json` and `vk.bin` from a key directory.
 pub fn read_vk(dir: &Path) -> Result<(VerifyingKey<G1Affine>, CircuitSettings)> {
-    let settings: CircuitSettings = read_json(&dir.join(SETTINGS))?;
-    let path = dir.join(VK);
-    let mut r = BufReader::new(File::open(&path).map_err(Error::io(&path))?);
-    let vk = VerifyingKey::read::<_, ProvingCircuit>(
-        &mut r,
-        SerdeFormat::RawBytes,
+    let settings: CircuitSettings = read_key_settings(dir)?;
+    let vk = read_key_vk::<ProvingCircuit>(
+        dir,
         settings.layout.circuit_params(),
-    )
-    .map_err(|e| Error::Artifact {
-        path: path.clone(),
-        reason: format!("not a verifying key for this circuit: {e}"),
-    })?;
+        "a verifying key for this circuit",
+    )?;
     Ok((vk, settings))
-}
-
-fn read_pk(path: &Path, layout: &Layout) -> Result<ProvingKey<G1Affine>> {
-    let mut r = BufReader::new(File::open(path).map_err(Error::io(path))?);
-    ProvingKey::read::<_, ProvingCircuit>(&mut r, SerdeFormat::RawBytes, layout.circuit_params())
-        .map_err(|e| Error::Artifact { path: path.to_owned(), reason: e.to_string() })
 }

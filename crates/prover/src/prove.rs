@@ -8,7 +8,7 @@ use halo2_base::halo2_proofs::poly::kzg::strategy::SingleStrategy;
 use halo2_base::halo2_proofs::transcript::{TranscriptReadBuffer, TranscriptWriterBuffer};
 use rand::rngs::OsRng;
 use snark_verifier_sdk::snark_verifier::system::halo2::transcript::evm::EvmTranscript;
-use zkinfer_circuit::ModelCircuit;
+use zkinfer_circuit::{ModelCircuit, ProvingCircuit};
 use zkinfer_model::{id_hex, QuantizedModel, Trace};
 
 use crate::artifacts::{fr_to_hex, ProofFile, PROOF_FORMAT};
@@ -26,13 +26,7 @@ pub fn prove(
     model_id: [u8; 32],
     trace: &Trace,
 ) -> Result<ProofFile> {
-    let circuit = ModelCircuit::new(model, model_id);
-    let (builder, instances) = circuit.builder(
-        CircuitBuilderStage::Prover,
-        &keys.settings.layout,
-        Some(keys.settings.break_points.clone()),
-        trace,
-    )?;
+    let (builder, instances) = prover_circuit(keys, model, model_id, trace)?;
     let mut transcript = TranscriptWriterBuffer::<_, G1Affine, _>::init(Vec::new());
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, EvmTranscript<_, _, _, _>, _>(
         &srs.params,
@@ -55,6 +49,22 @@ pub fn prove(
         instances: instances.iter().map(fr_to_hex).collect(),
         proof: format!("0x{}", hex::encode(&proof)),
     })
+}
+
+/// The model circuit of `trace` for the prover stage, cut as at keygen, with its public values
+/// (shared by both transcripts' provers).
+pub(crate) fn prover_circuit(
+    keys: &Keys,
+    model: &QuantizedModel,
+    model_id: [u8; 32],
+    trace: &Trace,
+) -> Result<(ProvingCircuit, Vec<Fr>)> {
+    Ok(ModelCircuit::new(model, model_id).builder(
+        CircuitBuilderStage::Prover,
+        &keys.settings.layout,
+        Some(keys.settings.break_points.clone()),
+        trace,
+    )?)
 }
 
 /// Verifies a proof natively against a verifying key and public values.

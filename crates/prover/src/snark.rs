@@ -1,4 +1,3 @@
-use halo2_base::gates::circuit::CircuitBuilderStage;
 use halo2_base::halo2_proofs::halo2curves::bn256::Bn256;
 use halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use halo2_base::halo2_proofs::plonk::{create_proof, VerifyingKey};
@@ -13,10 +12,10 @@ use snark_verifier_sdk::snark_verifier::system::halo2::{compile, Config};
 use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
 use snark_verifier_sdk::snark_verifier::verifier::SnarkVerifier;
 use snark_verifier_sdk::{NativeLoader, PlonkVerifier, Snark, SHPLONK};
-use zkinfer_circuit::ModelCircuit;
 use zkinfer_model::{id_hex, QuantizedModel, Trace};
 
 use crate::keys::Keys;
+use crate::prove::prover_circuit;
 use crate::srs::Srs;
 use crate::{Error, Result};
 
@@ -72,13 +71,7 @@ pub fn prove_snark(
     model_id: [u8; 32],
     trace: &Trace,
 ) -> Result<SnarkFile> {
-    let circuit = ModelCircuit::new(model, model_id);
-    let (builder, instances) = circuit.builder(
-        CircuitBuilderStage::Prover,
-        &keys.settings.layout,
-        Some(keys.settings.break_points.clone()),
-        trace,
-    )?;
+    let (builder, instances) = prover_circuit(keys, model, model_id, trace)?;
     let mut transcript =
         PoseidonTranscript::<NativeLoader, Vec<u8>>::from_spec(vec![], POSEIDON_SPEC.clone());
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(

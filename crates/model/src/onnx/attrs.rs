@@ -16,6 +16,10 @@ pub(super) fn ints_attr(node: &NodeProto, name: &str) -> Option<Vec<i64>> {
     node.attribute.iter().find(|a| a.name == name).map(|a| a.ints.clone())
 }
 
+pub(super) fn string_attr(node: &NodeProto, name: &str) -> Option<String> {
+    node.attribute.iter().find(|a| a.name == name).map(|a| String::from_utf8_lossy(&a.s).into_owned())
+}
+
 pub(super) fn float_attr(node: &NodeProto, name: &str) -> Option<f32> {
     node.attribute.iter().find(|a| a.name == name).map(|a| a.f)
 }

@@ -11,11 +11,7 @@ use crate::Result;
 impl Importer {
     /// Conv over NCHW with constant weights (and bias); 2-D, explicit pads only.
     pub(super) fn conv(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
-        let auto_pad = node
-            .attribute
-            .iter()
-            .find(|a| a.name == "auto_pad")
-            .map(|a| String::from_utf8_lossy(&a.s).into_owned());
+        let auto_pad = string_attr(node, "auto_pad");
         if auto_pad.as_deref().is_some_and(|p| p != "NOTSET") {
             return Err(ctx.unsupported(format!("auto_pad = {}", auto_pad.unwrap_or_default())));
         }
@@ -88,11 +84,7 @@ impl Importer {
             Some(k) if k.len() == 2 && k.iter().all(|&v| v > 0) => [k[0] as usize, k[1] as usize],
             other => return Err(ctx.unsupported(format!("kernel_shape = {other:?}"))),
         };
-        let auto_pad = node
-            .attribute
-            .iter()
-            .find(|a| a.name == "auto_pad")
-            .map(|a| String::from_utf8_lossy(&a.s).into_owned());
+        let auto_pad = string_attr(node, "auto_pad");
         if auto_pad.as_deref().is_some_and(|p| p != "NOTSET") || int_attr(node, "ceil_mode").unwrap_or(0) != 0
         {
             return Err(ctx.unsupported("auto_pad or ceil_mode"));

@@ -12,11 +12,7 @@ use crate::Result;
 impl Importer {
     /// ConvTranspose over NCHW with constant weights `[C, OC, KH, KW]`, group 1.
     pub(super) fn conv_transpose(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
-        let auto_pad = node
-            .attribute
-            .iter()
-            .find(|a| a.name == "auto_pad")
-            .map(|a| String::from_utf8_lossy(&a.s).into_owned());
+        let auto_pad = string_attr(node, "auto_pad");
         if auto_pad.as_deref().is_some_and(|p| p != "NOTSET") || ints_attr(node, "output_shape").is_some() {
             return Err(ctx.unsupported("auto_pad or output_shape"));
         }

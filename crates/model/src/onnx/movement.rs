@@ -202,11 +202,7 @@ impl Importer {
             "Pad" => {
                 let x = self.operand(ctx, node, 0)?;
                 let shape = self.operand_shape(&x);
-                let mode = node
-                    .attribute
-                    .iter()
-                    .find(|a| a.name == "mode")
-                    .map(|a| String::from_utf8_lossy(&a.s).into_owned());
+                let mode = string_attr(node, "mode");
                 if mode.as_deref().is_some_and(|m| m != "constant") {
                     return Err(ctx.unsupported(format!("mode `{}`", mode.unwrap_or_default())));
                 }
@@ -485,10 +481,7 @@ impl Importer {
 
     /// Resize with `nearest` interpolation (any coordinate mode and nearest rounding).
     fn resize(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
-        let attr_s = |name: &str| {
-            node.attribute.iter().find(|a| a.name == name).map(|a| String::from_utf8_lossy(&a.s).into_owned())
-        };
-        let mode = attr_s("mode").unwrap_or_else(|| "nearest".into());
+        let mode = string_attr(node, "mode").unwrap_or_else(|| "nearest".into());
         if mode != "nearest" {
             return Err(ctx.unsupported(format!("mode `{mode}` (only nearest)")));
         }
@@ -507,8 +500,9 @@ impl Importer {
         if scales.len() != shape.len() {
             return Err(ctx.shape(format!("{} scales for rank {}", scales.len(), shape.len())));
         }
-        let coord = attr_s("coordinate_transformation_mode").unwrap_or_else(|| "half_pixel".into());
-        let nearest = attr_s("nearest_mode").unwrap_or_else(|| "round_prefer_floor".into());
+        let coord =
+            string_attr(node, "coordinate_transformation_mode").unwrap_or_else(|| "half_pixel".into());
+        let nearest = string_attr(node, "nearest_mode").unwrap_or_else(|| "round_prefer_floor".into());
         let out_shape: Vec<usize> =
             shape.iter().zip(&scales).map(|(&d, &s)| (d as f32 * s).floor() as usize).collect();
         let st = strides(&shape);
