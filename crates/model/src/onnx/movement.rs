@@ -165,6 +165,12 @@ impl Importer {
                 let axes = self.ints_input_or_attr(ctx, node, 3, "axes")?;
                 let steps = self.ints_input_or_attr(ctx, node, 4, "steps")?;
                 let axes = axes.unwrap_or_else(|| (0..starts.len() as i64).collect());
+                let steps_ok = steps.as_ref().is_none_or(|s| s.len() == axes.len());
+                if starts.len() != axes.len() || ends.len() != axes.len() || !steps_ok {
+                    return Err(ctx.shape(format!(
+                        "starts {starts:?}, ends {ends:?}, axes {axes:?} and steps {steps:?} differ in length"
+                    )));
+                }
                 let (mut start, mut step) = (vec![0i64; shape.len()], vec![1i64; shape.len()]);
                 let mut out_shape = shape.clone();
                 for (j, &a) in axes.iter().enumerate() {
@@ -250,6 +256,9 @@ impl Importer {
                 let operands: Vec<Operand> =
                     (0..node.input.len()).map(|i| self.operand(ctx, node, i)).collect::<Result<_>>()?;
                 let shapes: Vec<Vec<usize>> = operands.iter().map(|o| self.operand_shape(o)).collect();
+                if shapes.is_empty() {
+                    return Err(ctx.unsupported("no inputs"));
+                }
                 let rank = shapes.first().map_or(0, Vec::len);
                 let axis = axis_of(ctx, int_attr(node, "axis").unwrap_or(0), rank)?;
                 let mut out_shape = shapes[0].clone();
