@@ -225,7 +225,7 @@ library ChessBoard {
                 if (kind == KNIGHT) {
                     ++knights;
                 } else if (kind == BISHOP) {
-                    bishopSquareColours |= 1 << (((sq >> 3) ^ sq) & 1);
+                    bishopSquareColours |= uint256(1) << (((sq >> 3) ^ sq) & 1);
                 } else {
                     return false;
                 }

@@ -13,6 +13,11 @@ import {IChessErrors} from "./interfaces/IChessErrors.sol";
 ///      `InvalidFen(offset)` at the first byte it cannot use (`offset` = length of the string
 ///      when it ends too early).
 library ChessFen {
+    /// @dev ASCII codes of "0", "1" and "a".
+    uint256 private constant ZERO = 0x30;
+    uint256 private constant RANK_ONE = 0x31;
+    uint256 private constant FILE_A = 0x61;
+
     /// @notice Parses `fen` into a board and a state word.
     function parse(string memory fen) internal pure returns (uint256 board, uint256 state) {
         bytes memory f = bytes(fen);
@@ -56,7 +61,7 @@ library ChessFen {
                 --rank;
                 file = 0;
             } else if (c >= "1" && c <= "8") {
-                file += uint8(c) - uint8(bytes1("0"));
+                file += uint8(c) - ZERO;
                 if (file > 8) revert IChessErrors.InvalidFen(i);
             } else {
                 uint256 piece = _pieceCode(c);
@@ -65,8 +70,8 @@ library ChessFen {
                 board = ChessBoard.setPiece(board, sq, piece);
                 if (piece & 7 == ChessBoard.KING) {
                     uint256 colour = piece >> 3;
-                    if (kingsSeen & (1 << colour) != 0) revert IChessErrors.InvalidFen(i);
-                    kingsSeen |= 1 << colour;
+                    if (kingsSeen & (uint256(1) << colour) != 0) revert IChessErrors.InvalidFen(i);
+                    kingsSeen |= uint256(1) << colour;
                     kings |= sq << (colour << 3);
                 }
                 ++file;
@@ -84,7 +89,7 @@ library ChessFen {
         for (; i < f.length && f[i] != " "; ++i) {
             while (next < 4 && order[next] != f[i]) ++next;
             if (next == 4) revert IChessErrors.InvalidFen(i);
-            rights |= 1 << next;
+            rights |= uint256(1) << next;
             ++next;
         }
         if (i == start) revert IChessErrors.InvalidFen(i);
@@ -99,7 +104,7 @@ library ChessFen {
         bytes1 rankChar = f[i + 1];
         if (fileChar < "a" || fileChar > "h") revert IChessErrors.InvalidFen(i);
         if (rankChar != "3" && rankChar != "6") revert IChessErrors.InvalidFen(i + 1);
-        uint256 sq = (uint8(rankChar) - uint8(bytes1("1"))) * 8 + uint8(fileChar) - uint8(bytes1("a"));
+        uint256 sq = (uint8(rankChar) - RANK_ONE) * 8 + uint8(fileChar) - FILE_A;
         return (sq, i + 2);
     }
 
@@ -108,7 +113,7 @@ library ChessFen {
         uint256 start = i;
         for (; i < f.length && f[i] >= "0" && f[i] <= "9"; ++i) {
             if (i - start == 5) revert IChessErrors.InvalidFen(i);
-            value = value * 10 + uint8(f[i]) - uint8(bytes1("0"));
+            value = value * 10 + uint8(f[i]) - ZERO;
         }
         if (i == start) revert IChessErrors.InvalidFen(i);
         return (value, i);

@@ -29,10 +29,10 @@ library ChessMoveGen {
     uint256 private constant ALL_DIRECTIONS = 0x2F31514F30503F41;
     /// @dev Knight steps +14, +18, +31, +33, -14, -18, -31, -33 (each + 64).
     uint256 private constant KNIGHT_STEPS = 0x1F212E32615F524E;
-    /// @dev Bit set of piece types that attack along ranks and files.
-    uint256 private constant ROOK_LIKE = (1 << ChessBoard.ROOK) | (1 << ChessBoard.QUEEN);
-    /// @dev Bit set of piece types that attack along diagonals.
-    uint256 private constant BISHOP_LIKE = (1 << ChessBoard.BISHOP) | (1 << ChessBoard.QUEEN);
+    /// @dev Bit set of piece types that attack along ranks and files: bits ROOK (4), QUEEN (5).
+    uint256 private constant ROOK_LIKE = 0x30;
+    /// @dev Bit set of piece types that attack along diagonals: bits BISHOP (3), QUEEN (5).
+    uint256 private constant BISHOP_LIKE = 0x28;
 
     /// @notice Room reserved in memory for one move list. No legal chess position has more than
     ///         218 legal moves.
@@ -193,7 +193,7 @@ library ChessMoveGen {
                         if (piece & 8 != us) break;
                         shield = (t + (t & 7)) >> 1;
                     } else {
-                        if ((sliders >> (piece ^ us ^ 8)) & 1 != 0) pinned |= 1 << shield;
+                        if ((sliders >> (piece ^ us ^ 8)) & 1 != 0) pinned |= uint256(1) << shield;
                         break;
                     }
                 }
