@@ -33,6 +33,7 @@ interface Vm {
     function roll(uint256 newHeight) external;
     function etch(address target, bytes calldata newRuntimeBytecode) external;
     function warp(uint256 newTimestamp) external;
+    function deal(address account, uint256 newBalance) external;
     function assume(bool condition) external pure;
     function skip(bool skipTest, string calldata reason) external;
     function label(address account, string calldata newLabel) external;

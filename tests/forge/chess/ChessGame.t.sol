@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.19;
+
+import {ChessGameFixture} from "./utils/ChessGameFixture.sol";
+import {ChessGame} from "../../../contracts/chess/ChessGame.sol";
+import {ChessBoard} from "../../../contracts/chess/ChessBoard.sol";
+import {GameEnding} from "../../../contracts/chess/ChessRules.sol";
+import {IChessGameErrors} from "../../../contracts/chess/interfaces/IChessGameErrors.sol";
+import {IChessGameEvents, GamePhase, GameResult} from "../../../contracts/chess/interfaces/IChessGameEvents.sol";
+import {IModelRegistryErrors} from "../../../contracts/interfaces/IModelRegistry.sol";
+
+/// @dev Refuses refunds, to test the failed-refund path.
+contract RefundRefuser {
+    function voteOn(ChessGame game, uint256 round, uint256 move) external payable {
+        game.vote{value: msg.value}(round, move);
+    }
+
+    function claim(ChessGame game, uint256 round) external {
+        game.claimStake(round);
+    }
+}
+
+/// @notice The World's rounds (votes, deadlines, finalization, stakes), the AI's proven moves
+///         and their rejections, and whole games to their endings. The World plays White
+///         unless a test says otherwise.
+contract ChessGameTest is ChessGameFixture, IChessGameEvents {
+    function setUp() public {
+        vm.warp(1_000_000);
+        deployGame(0);
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    function test_Create_WorldWhiteOpensTheFirstRound() public view {
+        (uint256 board, uint256 state) = game.position();
+        assertEq(board, ChessBoard.START_BOARD, "board");
+        assertEq(state, ChessBoard.START_STATE, "state");
+        assertEq(uint256(game.phase()), uint256(GamePhase.WorldToMove), "phase");
+        assertEq(game.currentRound(), 1, "round");
+        assertEq(game.deadline(), 1_000_000 + ROUND, "deadline");
+        assertEq(game.ply(), 0, "ply");
+        assertEq(game.legalMoves().length, 20, "moves");
+    }
+
+    function test_Create_WorldBlackStartsWithTheAi() public {
+        deployGame(1);
+        assertEq(uint256(game.phase()), uint256(GamePhase.AiToMove), "phase");
+        assertEq(game.currentRound(), 0, "no round yet");
+        assertEq(game.deadline(), block.timestamp + AI_TIME, "AI deadline");
+        playAi("e2e4");
+        assertEq(uint256(game.phase()), uint256(GamePhase.WorldToMove), "phase after the AI");
+        assertEq(game.currentRound(), 1, "first round");
+    }
+
+    function test_RevertWhen_ConfigurationIsInvalid() public {
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidSide.selector, 2));
+        new ChessGame(registry, MODEL_ID, 2, ROUND, AI_TIME, MIN_STAKE);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidDuration.selector, 0));
+        new ChessGame(registry, MODEL_ID, 0, 0, AI_TIME, MIN_STAKE);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidDuration.selector, 2 ** 32 + 1));
+        new ChessGame(registry, MODEL_ID, 0, ROUND, 2 ** 32 + 1, MIN_STAKE);
+        vm.expectRevert(IChessGameErrors.ZeroMinimumStake.selector);
+        new ChessGame(registry, MODEL_ID, 0, ROUND, AI_TIME, 0);
+    }
+
+    // ---------------------------------------------------------------- votes
+
+    function test_Vote_RecordsSupportStakeAndLeader() public {
+        vm.expectEmit(true, true, true, true, address(game));
+        emit Voted(1, ALICE, move("e2e4"), 1 ether, 1 ether);
+        vm.prank(ALICE);
+        game.vote{value: 1 ether}(1, move("e2e4"));
+        vm.prank(BOB);
+        game.vote{value: 2 ether}(1, move("d2d4"));
+        vm.prank(ALICE);
+        game.vote{value: 0.5 ether}(1, move("d2d4"));
+
+        assertEq(game.support(1, move("e2e4")), 1 ether, "e4 support");
+        assertEq(game.support(1, move("d2d4")), 2.5 ether, "d4 support");
+        assertEq(game.stakeOf(1, ALICE), 1.5 ether, "alice stake");
+        assertEq(game.stakeOf(1, BOB), 2 ether, "bob stake");
+        (uint256 total, uint256 leading, uint256 leadingSupport, bool finalized) = game.roundTally(1);
+        assertEq(total, 3.5 ether, "total");
+        assertEq(leading, move("d2d4"), "leader");
+        assertEq(leadingSupport, 2.5 ether, "leader support");
+        assertFalse(finalized, "finalized");
+        assertEq(address(game).balance, 3.5 ether, "escrow");
+    }
+
+    function test_Vote_TieGoesToTheLowestMoveCode() public {
+        // g1f3 (6 << 9 | ...) is below g2g3 (14 << 9 | ...), whatever the voting order.
+        vm.prank(ALICE);
+        game.vote{value: 1 ether}(1, move("g2g3"));
+        vm.prank(BOB);
+        game.vote{value: 1 ether}(1, move("g1f3"));
+        (, uint256 leading,,) = game.roundTally(1);
+        assertEq(leading, move("g1f3"), "lower code wins the tie");
+        // Resignation never wins a tie.
+        vm.prank(CAROL);
+        game.vote{value: 1 ether}(1, game.RESIGN());
+        (, leading,,) = game.roundTally(1);
+        assertEq(leading, move("g1f3"), "resign loses the tie");
+    }
+
+    function test_RevertWhen_VotingForAnIllegalMove() public {
+        uint256[4] memory illegal = [move("e2e5"), move("e7e5"), move("e1e2"), uint256(0)];
+        for (uint256 i = 0; i < illegal.length; ++i) {
+            vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.IllegalMove.selector, illegal[i]));
+            vm.prank(ALICE);
+            game.vote{value: MIN_STAKE}(1, illegal[i]);
+        }
+    }
+
+    function test_RevertWhen_VotingAtOrAfterTheDeadline() public {
+        vm.warp(game.deadline() - 1);
+        vm.prank(ALICE);
+        game.vote{value: MIN_STAKE}(1, move("e2e4"));
+        vm.warp(game.deadline());
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.VotingClosed.selector, 1, game.deadline()));
+        vm.prank(BOB);
+        game.vote{value: MIN_STAKE}(1, move("e2e4"));
+    }
+
+    function test_RevertWhen_VotingInAnotherRound() public {
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.WrongRound.selector, 2, 1));
+        vm.prank(ALICE);
+        game.vote{value: MIN_STAKE}(2, move("e2e4"));
+    }
+
+    function test_RevertWhen_StakeIsBelowTheMinimum() public {
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.StakeTooLow.selector, MIN_STAKE - 1, MIN_STAKE));
+        vm.prank(ALICE);
+        game.vote{value: MIN_STAKE - 1}(1, move("e2e4"));
+    }
+
+    function test_RevertWhen_VotingOnTheAisTurn() public {
+        playWorld("e2e4");
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.WrongPhase.selector, GamePhase.AiToMove));
+        vm.prank(ALICE);
+        game.vote{value: MIN_STAKE}(1, move("d2d4"));
+    }
+
+    // ---------------------------------------------------------------- finalization
+
+    function test_Finalize_PlaysTheMostSupportedMove() public {
+        vm.prank(ALICE);
+        game.vote{value: 1 ether}(1, move("e2e4"));
+        vm.prank(BOB);
+        game.vote{value: 3 ether}(1, move("d2d4"));
+        vm.warp(game.deadline());
+
+        vm.expectEmit(true, true, true, true, address(game));
+        emit RoundFinalized(1, move("d2d4"), 3 ether, 4 ether);
+        vm.prank(CAROL);
+        game.finalizeRound(1);
+
+        (uint256 board, uint256 state) = game.position();
+        assertEq(ChessBoard.pieceAt(board, 27), ChessBoard.PAWN, "pawn on d4");
+        assertEq(ChessBoard.pieceAt(board, 11), 0, "d2 empty");
+        assertEq(ChessBoard.sideToMove(state), 1, "black to move");
+        assertEq(game.ply(), 1, "ply");
+        assertEq(uint256(game.phase()), uint256(GamePhase.AiToMove), "AI to move");
+        assertEq(game.deadline(), block.timestamp + AI_TIME, "AI deadline");
+        (,,, bool finalized) = game.roundTally(1);
+        assertTrue(finalized, "finalized");
+    }
+
+    function test_RevertWhen_FinalizingBeforeTheDeadline() public {
+        vm.prank(ALICE);
+        game.vote{value: MIN_STAKE}(1, move("e2e4"));
+        vm.warp(game.deadline() - 1);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.RoundStillOpen.selector, 1, game.deadline()));
+        game.finalizeRound(1);
+    }
+
+    function test_RevertWhen_FinalizingTwice() public {
+        playWorld("e2e4");
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.RoundAlreadyFinalized.selector, 1));
+        game.finalizeRound(1);
+    }
+
+    function test_RevertWhen_FinalizingAnotherRound() public {
+        vm.warp(game.deadline());
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.WrongRound.selector, 2, 1));
+        game.finalizeRound(2);
+    }
+
+    function test_Finalize_WithoutVotesExtendsTheRound() public {
+        vm.warp(game.deadline() + 5);
+        vm.expectEmit(true, true, true, true, address(game));
+        emit RoundExtended(1, block.timestamp + ROUND);
+        game.finalizeRound(1);
+        assertEq(game.currentRound(), 1, "same round");
+        assertEq(game.deadline(), block.timestamp + ROUND, "new deadline");
+        assertEq(uint256(game.phase()), uint256(GamePhase.WorldToMove), "still the World's turn");
+        playWorld("e2e4");
+        assertEq(game.ply(), 1, "then played");
+    }
+
+    function test_Finalize_ResignationEndsTheGame() public {
+        uint256 resign = game.RESIGN();
+        vm.prank(ALICE);
+        game.vote{value: 2 ether}(1, resign);
+        vm.prank(BOB);
+        game.vote{value: 1 ether}(1, move("e2e4"));
+        vm.warp(game.deadline());
+        vm.expectEmit(true, true, true, true, address(game));
+        emit GameEnded(GameEnding.Resignation, GameResult.AiWon);
+        game.finalizeRound(1);
+        assertEq(uint256(game.phase()), uint256(GamePhase.Over), "over");
+        (GameEnding ending, GameResult result) = game.outcome();
+        assertEq(uint256(ending), uint256(GameEnding.Resignation), "ending");
+        assertEq(uint256(result), uint256(GameResult.AiWon), "result");
+        assertEq(game.ply(), 0, "no move played");
+        // Stakes come back after a resignation too.
+        vm.prank(BOB);
+        game.claimStake(1);
+        assertEq(BOB.balance, 100 ether, "bob refunded");
+    }
+
+    // ---------------------------------------------------------------- stakes
+
+    function test_ClaimStake_RefundsInFullAfterFinalization() public {
+        vm.prank(ALICE);
+        game.vote{value: 1 ether}(1, move("e2e4"));
+        vm.prank(BOB);
+        game.vote{value: 2 ether}(1, move("d2d4"));
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.StakeLocked.selector, 1));
+        vm.prank(ALICE);
+        game.claimStake(1);
+
+        vm.warp(game.deadline());
+        game.finalizeRound(1);
+        vm.expectEmit(true, true, true, true, address(game));
+        emit StakeClaimed(1, ALICE, 1 ether);
+        vm.prank(ALICE);
+        game.claimStake(1);
+        vm.prank(BOB);
+        game.claimStake(1);
+        assertEq(ALICE.balance, 100 ether, "alice (lost the vote) refunded");
+        assertEq(BOB.balance, 100 ether, "bob (won the vote) refunded");
+        assertEq(address(game).balance, 0, "nothing kept");
+
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.NothingToClaim.selector, 1, ALICE));
+        vm.prank(ALICE);
+        game.claimStake(1);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.NothingToClaim.selector, 1, CAROL));
+        vm.prank(CAROL);
+        game.claimStake(1);
+    }
+
+    function test_RevertWhen_RefundIsRefused() public {
+        RefundRefuser refuser = new RefundRefuser();
+        refuser.voteOn{value: 1 ether}(game, 1, move("e2e4"));
+        vm.warp(game.deadline());
+        game.finalizeRound(1);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.RefundFailed.selector, address(refuser), 1 ether));
+        refuser.claim(game, 1);
+        assertEq(game.stakeOf(1, address(refuser)), 1 ether, "still claimable");
+    }
+
+    // ---------------------------------------------------------------- AI moves
+
+    function test_AiMove_AcceptedWithTheExactProof() public {
+        playWorld("e2e4");
+        allowAiMove("c7c5");
+        (, uint256 before) = game.position();
+        vm.expectEmit(true, true, true, false, address(game));
+        emit MovePlayed(1, move("c7c5"), true, 0, 0);
+        vm.prank(PROVER);
+        game.submitAiMove(1, move("c7c5"), PROOF);
+
+        (uint256 board, uint256 state) = game.position();
+        assertEq(ChessBoard.pieceAt(board, 34), ChessBoard.BLACK | ChessBoard.PAWN, "pawn on c5");
+        assertEq(ChessBoard.epSquare(state), 42, "ep target c6");
+        assertTrue(state != before, "state moved on");
+        assertEq(game.ply(), 2, "ply");
+        assertEq(uint256(game.phase()), uint256(GamePhase.WorldToMove), "World to move");
+        assertEq(game.currentRound(), 2, "round 2 open");
+    }
+
+    function test_RevertWhen_AiProofIsTampered() public {
+        playWorld("e2e4");
+        allowAiMove("c7c5");
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, MODEL_ID, move("c7c5")));
+        game.submitAiMove(1, move("c7c5"), hex"c4e55c4e55c4e55c4e54");
+        assertEq(game.ply(), 1, "nothing played");
+    }
+
+    function test_RevertWhen_AiClaimsAnotherMoveThanProven() public {
+        playWorld("e2e4");
+        allowAiMove("c7c5");
+        // e7e5 is legal, but the proof is for c7c5.
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, MODEL_ID, move("e7e5")));
+        game.submitAiMove(1, move("e7e5"), PROOF);
+    }
+
+    function test_RevertWhen_AiMoveIsIllegal() public {
+        playWorld("e2e4");
+        uint256[3] memory illegal = [move("c7c4"), move("e2e4"), move("e8e7")];
+        for (uint256 i = 0; i < illegal.length; ++i) {
+            vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.IllegalMove.selector, illegal[i]));
+            game.submitAiMove(1, illegal[i], PROOF);
+        }
+    }
+
+    function test_RevertWhen_AiMoveIsForAStaleBoard() public {
+        playWorld("e2e4");
+        // A proof of d7d6 for the position at ply 1 exists, but c7c5 is played instead.
+        allowAiMove("d7d6");
+        playAi("c7c5");
+        playWorld("g1f3");
+        // The expected ply guards against a submission for an earlier position ...
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.StaleBoard.selector, 1, 3));
+        game.submitAiMove(1, move("d7d6"), PROOF);
+        // ... and the old proof does not verify for the current position, although d7d6 is
+        // legal in both: the inputs (board, ply, legal moves) differ.
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, MODEL_ID, move("d7d6")));
+        game.submitAiMove(3, move("d7d6"), PROOF);
+        assertEq(game.ply(), 3, "nothing played");
+    }
+
+    function test_RevertWhen_AiMoveIsForAnotherModel() public {
+        // A game pinned to a model id nobody registered: the registry refuses.
+        bytes32 unknown = keccak256("zkinfer/chess-policy/unregistered");
+        ChessGame orphan = new ChessGame(registry, unknown, 1, ROUND, AI_TIME, MIN_STAKE);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, unknown));
+        orphan.submitAiMove(0, move("e2e4"), PROOF);
+
+        // A game pinned to another registered model: the proof for MODEL_ID does not verify.
+        bytes32 other = keccak256("zkinfer/chess-policy/other");
+        registry.registerModel(other, address(verifier), 290, 1, 0, 0);
+        ChessGame otherGame = new ChessGame(registry, other, 1, ROUND, AI_TIME, MIN_STAKE);
+        deployGame(1);
+        allowAiMove("e2e4");
+        game.submitAiMove(0, move("e2e4"), PROOF);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, other, move("e2e4")));
+        otherGame.submitAiMove(0, move("e2e4"), PROOF);
+    }
+
+    function test_RevertWhen_AiMovesOnTheWorldsTurn() public {
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.WrongPhase.selector, GamePhase.WorldToMove));
+        game.submitAiMove(0, move("e2e4"), PROOF);
+    }
+
+    function test_AiTimeout_WorldWinsWhenTheAiDoesNotMove() public {
+        playWorld("e2e4");
+        vm.warp(game.deadline() - 1);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiTimeNotUp.selector, game.deadline()));
+        game.claimAiTimeout();
+        vm.warp(game.deadline());
+        vm.expectEmit(true, true, true, true, address(game));
+        emit GameEnded(GameEnding.AiTimeout, GameResult.WorldWon);
+        game.claimAiTimeout();
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.WrongPhase.selector, GamePhase.Over));
+        game.submitAiMove(1, move("e7e5"), PROOF);
+    }
+
+    // ---------------------------------------------------------------- whole games
+
+    function test_Game_WorldMatesTheAi() public {
+        // Scholar's mate.
+        playWorld("e2e4");
+        playAi("e7e5");
+        playWorld("f1c4");
+        playAi("b8c6");
+        playWorld("d1h5");
+        playAi("g8f6");
+        vm.prank(ALICE);
+        game.vote{value: MIN_STAKE}(4, move("h5f7"));
+        vm.warp(game.deadline());
+        vm.expectEmit(true, true, true, true, address(game));
+        emit GameEnded(GameEnding.Checkmate, GameResult.WorldWon);
+        game.finalizeRound(4);
+        assertEq(uint256(game.phase()), uint256(GamePhase.Over), "over");
+        assertEq(game.ply(), 7, "ply");
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.WrongPhase.selector, GamePhase.Over));
+        vm.prank(ALICE);
+        game.vote{value: MIN_STAKE}(4, move("a2a3"));
+    }
+
+    function test_Game_AiMatesTheWorld() public {
+        // Fool's mate.
+        playWorld("f2f3");
+        playAi("e7e5");
+        playWorld("g2g4");
+        allowAiMove("d8h4");
+        vm.expectEmit(true, true, true, true, address(game));
+        emit GameEnded(GameEnding.Checkmate, GameResult.AiWon);
+        game.submitAiMove(3, move("d8h4"), PROOF);
+        (GameEnding ending, GameResult result) = game.outcome();
+        assertEq(uint256(ending), uint256(GameEnding.Checkmate), "ending");
+        assertEq(uint256(result), uint256(GameResult.AiWon), "result");
+        assertEq(game.currentRound(), 2, "no round after the mate");
+    }
+}
