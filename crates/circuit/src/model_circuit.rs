@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use zkinfer_model::{QuantOp, QuantizedModel, Trace};
 
 use crate::chips::{
-    affine, binary, reduce, relu, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
+    affine, arg_extreme, binary, compare, gather, indicator, logic, reduce, relu, select_where, top_k,
+    ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
 };
 use crate::field::{fe, from_be_u128};
 use crate::instances::{num_instances, public_instances};
@@ -181,8 +182,16 @@ impl<'a> ModelCircuit<'a> {
                     Error::TraceMismatch(format!("node `{}` reads a value computed later", node.name))
                 })
             };
-            let x = operand(node.inputs[0])?;
+            let x = match node.inputs.first() {
+                Some(&v) => operand(v)?,
+                None => Vec::new(),
+            };
             let hints = &trace.values[node.output];
+            // The cells and integer values of one group of the first input's elements.
+            let group = |g: &[usize]| -> (Vec<AssignedValue<Fr>>, Vec<i64>) {
+                let values = &trace.values[node.inputs[0]];
+                (g.iter().map(|&i| x[i]).collect(), g.iter().map(|&i| values[i]).collect())
+            };
             let y = match &node.op {
                 QuantOp::Linear { in_features, out_features, weight, bias, shift } => LinearLayer {
                     in_features: *in_features,
@@ -232,17 +241,13 @@ impl<'a> ModelCircuit<'a> {
                         })
                         .collect()
                 }
-                QuantOp::Reduce { reduction: kind, groups } => {
-                    let values = &trace.values[node.inputs[0]];
-                    groups
-                        .iter()
-                        .map(|g| {
-                            let cells: Vec<_> = g.iter().map(|&i| x[i]).collect();
-                            let vals: Vec<i64> = g.iter().map(|&i| values[i]).collect();
-                            reduce(ctx, &chip, *kind, &cells, &vals)
-                        })
-                        .collect()
-                }
+                QuantOp::Reduce { reduction: kind, groups } => groups
+                    .iter()
+                    .map(|g| {
+                        let (cells, vals) = group(g);
+                        reduce(ctx, &chip, *kind, &cells, &vals)
+                    })
+                    .collect(),
                 QuantOp::Rearrange { map } => {
                     let mut all = Vec::new();
                     for &v in &node.inputs {
@@ -250,6 +255,65 @@ impl<'a> ModelCircuit<'a> {
                     }
                     let zero = ctx.load_zero();
                     map.iter().map(|&i| if i < 0 { zero } else { all[i as usize] }).collect()
+                }
+                QuantOp::Constant { values } => values.iter().map(|&v| ctx.load_constant(fe(v))).collect(),
+                QuantOp::Compare { compare: kind } => {
+                    let other = operand(node.inputs[1])?;
+                    let pairs = model.broadcast_operands(node);
+                    pairs.iter().map(|ix| compare(ctx, &chip, *kind, x[ix[0]], other[ix[1]])).collect()
+                }
+                QuantOp::Logic { logic: kind } => {
+                    let other = match node.inputs.get(1) {
+                        Some(&v) => Some(operand(v)?),
+                        None => None,
+                    };
+                    let pairs = model.broadcast_operands(node);
+                    pairs
+                        .iter()
+                        .map(|ix| {
+                            let b = other.as_ref().map(|o| o[ix[1]]);
+                            logic(ctx, &chip, *kind, x[ix[0]], b)
+                        })
+                        .collect()
+                }
+                QuantOp::Where => {
+                    let (a, b) = (operand(node.inputs[1])?, operand(node.inputs[2])?);
+                    let triples = model.broadcast_operands(node);
+                    triples.iter().map(|ix| select_where(ctx, &chip, x[ix[0]], a[ix[1]], b[ix[2]])).collect()
+                }
+                QuantOp::ArgMax { groups, largest, last } => groups
+                    .iter()
+                    .map(|g| {
+                        let (cells, vals) = group(g);
+                        arg_extreme(ctx, &chip, &cells, &vals, *largest, *last)
+                    })
+                    .collect(),
+                QuantOp::TopK { groups, slots, largest } => {
+                    let k = slots.iter().map(|&(_, r)| r + 1).max().unwrap_or(0);
+                    let sorted: Vec<Vec<_>> = groups
+                        .iter()
+                        .map(|g| {
+                            let (cells, vals) = group(g);
+                            top_k(ctx, &chip, &cells, &vals, k, *largest)
+                        })
+                        .collect();
+                    slots.iter().map(|&(g, r)| sorted[g][r]).collect()
+                }
+                QuantOp::Gather { index_of, candidates } => {
+                    let indices = operand(node.inputs[1])?;
+                    // Outputs picked by the same index over the same number of candidates share
+                    // one indicator.
+                    let mut indicators = std::collections::HashMap::new();
+                    let mut y = Vec::with_capacity(index_of.len());
+                    for (&at, c) in index_of.iter().zip(candidates) {
+                        let ind = indicators
+                            .entry((at, c.len()))
+                            .or_insert_with(|| indicator(ctx, &chip, indices[at], c.len()))
+                            .clone();
+                        let cells: Vec<_> = c.iter().map(|&i| x[i]).collect();
+                        y.push(gather(ctx, &chip, &cells, &ind));
+                    }
+                    y
                 }
             };
             cells[node.output] = Some(y);

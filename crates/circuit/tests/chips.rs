@@ -1,22 +1,12 @@
 //! Every chip: the honest witness satisfies the circuit, a tampered one does not.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use halo2_base::gates::RangeChip;
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
-use halo2_base::utils::testing::base_test;
-use halo2_base::Context;
-use zkinfer_circuit::{binary, fe, max_or_min, reduce, relu, ConvLayer, FixedPointChip, LinearLayer};
+use zkinfer_circuit::{binary, fe, max_or_min, reduce, relu, ConvLayer, LinearLayer};
 use zkinfer_model::{in_range, rescale, BinaryKind, ReduceKind, VALUE_MAX, VALUE_MIN};
 
-const K: u32 = 11;
-
-fn check(honest: bool, f: impl FnOnce(&mut Context<Fr>, &FixedPointChip)) {
-    base_test()
-        .k(K)
-        .lookup_bits(K as usize - 1)
-        .expect_satisfied(honest)
-        .run(|ctx, range: &RangeChip<Fr>| f(ctx, &FixedPointChip::new(range.clone())));
-}
+mod common;
+use common::check;
 
 #[test]
 fn value_range_accepts_the_edges() {

@@ -119,6 +119,14 @@ pub enum Error {
         /// Rows the widened range needs.
         rows: u64,
     },
+    /// A computed value an op cannot take: an index outside its axis, a flag that is not 0 or 1.
+    #[error("{place}: {reason}")]
+    InvalidValue {
+        /// Node, op and element.
+        place: String,
+        /// What is wrong with the value.
+        reason: String,
+    },
     /// The float reference run through tract failed.
     #[error("float reference (tract) failed: {0}")]
     FloatReference(String),

@@ -1,3 +1,4 @@
+use crate::discrete::{arg_extreme, sorted_extremes};
 use crate::fixed_point::{in_range, quantize, rescale, VALUE_BITS};
 use crate::graph::{BinaryKind, FloatTensor};
 use crate::quantize::{QuantOp, QuantizedModel};
@@ -90,8 +91,9 @@ fn run(
         }
         values[id] = data.clone();
     }
+    let no_input = Vec::new();
     for (index, node) in model.nodes.iter().enumerate() {
-        let x = &values[node.inputs[0]];
+        let x = node.inputs.first().map_or(&no_input, |&v| &values[v]);
         let out_scale = model.values[node.output].scale;
         let y: Vec<i64> = match &node.op {
             QuantOp::Linear { in_features, out_features, weight, bias, shift } => {
@@ -204,10 +206,75 @@ fn run(
                 let all: Vec<i64> = node.inputs.iter().flat_map(|&v| values[v].iter().copied()).collect();
                 map.iter().map(|&i| if i < 0 { 0 } else { all[i as usize] }).collect()
             }
+            QuantOp::Constant { values } => values.clone(),
+            QuantOp::Compare { compare: kind } => {
+                let b = &values[node.inputs[1]];
+                let pairs = model.broadcast_operands(node);
+                pairs.iter().map(|ix| kind.holds(x[ix[0]], b[ix[1]]) as i64).collect()
+            }
+            QuantOp::Logic { logic: kind } => {
+                let operands: Vec<&Vec<i64>> = node.inputs.iter().map(|&v| &values[v]).collect();
+                let mut y = Vec::new();
+                for (i, ix) in model.broadcast_operands(node).iter().enumerate() {
+                    let a = operands[0][ix[0]];
+                    let b = ix.get(1).map_or(0, |&j| operands[1][j]);
+                    y.push(kind.apply(a, b).ok_or_else(|| not_a_flag(node, i, a, b))?);
+                }
+                y
+            }
+            QuantOp::Where => {
+                let (a, b) = (&values[node.inputs[1]], &values[node.inputs[2]]);
+                let mut y = Vec::new();
+                for (i, ix) in model.broadcast_operands(node).iter().enumerate() {
+                    y.push(match x[ix[0]] {
+                        1 => a[ix[1]],
+                        0 => b[ix[2]],
+                        c => return Err(not_a_flag(node, i, c, 0)),
+                    });
+                }
+                y
+            }
+            QuantOp::ArgMax { groups, largest, last } => groups
+                .iter()
+                .map(|g| {
+                    let xs: Vec<i64> = g.iter().map(|&j| x[j]).collect();
+                    arg_extreme(&xs, *largest, *last) as i64
+                })
+                .collect(),
+            QuantOp::TopK { groups, slots, largest } => {
+                let sorted: Vec<Vec<i64>> = groups
+                    .iter()
+                    .map(|g| sorted_extremes(&g.iter().map(|&j| x[j]).collect::<Vec<_>>(), *largest))
+                    .collect();
+                slots.iter().map(|&(g, r)| sorted[g][r]).collect()
+            }
+            QuantOp::Gather { index_of, candidates } => {
+                let indices = &values[node.inputs[1]];
+                let mut y = Vec::with_capacity(index_of.len());
+                for (i, (&at, c)) in index_of.iter().zip(candidates).enumerate() {
+                    let k = indices[at];
+                    if k < 0 || k as usize >= c.len() {
+                        return Err(Error::InvalidValue {
+                            place: format!("node `{}` ({}) output[{i}]", node.name, node.op_type),
+                            reason: format!("index {k} is outside [0, {})", c.len()),
+                        });
+                    }
+                    y.push(x[c[k as usize]]);
+                }
+                y
+            }
         };
         values[node.output] = y;
     }
     Ok(Trace { values })
+}
+
+/// The error for a logic or Where operand that is not 0 or 1.
+fn not_a_flag(node: &crate::quantize::QuantNode, index: usize, a: i64, b: i64) -> Error {
+    Error::InvalidValue {
+        place: format!("node `{}` ({}) output[{index}]", node.name, node.op_type),
+        reason: format!("operands {a} and {b}: a boolean must be 0 or 1"),
+    }
 }
 
 /// A rescaled accumulator as a value, or the error naming the node and output element.

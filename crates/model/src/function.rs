@@ -43,6 +43,8 @@ pub enum Function {
     Ceil,
     /// Round half to even (ONNX `Round`).
     Round,
+    /// Toward zero (ONNX `Cast` of a float to an integer type).
+    Trunc,
     /// `sin(x)`.
     Sin,
     /// `cos(x)`.
@@ -142,6 +144,7 @@ impl Function {
             Floor => "Floor",
             Ceil => "Ceil",
             Round => "Round",
+            Trunc => "Trunc",
             Sin => "Sin",
             Cos => "Cos",
             Tan => "Tan",
@@ -198,6 +201,7 @@ impl Function {
             Floor => libm::floor(x),
             Ceil => libm::ceil(x),
             Round => libm::rint(x),
+            Trunc => libm::trunc(x),
             Sin => libm::sin(x),
             Cos => libm::cos(x),
             Tan => libm::tan(x),

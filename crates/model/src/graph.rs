@@ -26,6 +26,10 @@ pub struct ValueInfo {
     pub name: String,
     /// Static shape (symbolic batch dimensions resolved to 1 or to the input data's shape).
     pub shape: Vec<usize>,
+    /// Whether the ONNX type is an integer or boolean type (graph inputs): such inputs are
+    /// exact integers, kept at scale 2^0.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub integer: bool,
 }
 
 /// A float operation of the IR. Constants (weights, biases, target shapes) are folded into the op.
@@ -88,6 +92,52 @@ pub enum Op {
         /// The output shape.
         shape: Vec<usize>,
     },
+    /// A constant tensor used where an op needs an activation (no inputs). Its values are
+    /// circuit constants, part of the verifying key and of the model commitment.
+    Constant {
+        /// The values.
+        tensor: FloatTensor,
+    },
+    /// `y = 1` when `a kind b` holds, else `0` (numpy broadcasting); an exact integer.
+    Compare {
+        /// Which comparison.
+        kind: CompareKind,
+    },
+    /// Boolean logic on 0/1 values (one input for Not, two otherwise, broadcast).
+    Logic {
+        /// Which operation.
+        kind: LogicKind,
+    },
+    /// `y = condition ? a : b` elementwise (inputs: condition, a, b; broadcast).
+    Where,
+    /// The position of the largest (or smallest) element of each group, first or last on ties.
+    ArgMax {
+        /// One group of input indices per output element, in axis order, none empty.
+        groups: Vec<Vec<usize>>,
+        /// Largest (ArgMax) or smallest (ArgMin).
+        largest: bool,
+        /// The last position on ties (ONNX `select_last_index`), else the first.
+        last: bool,
+    },
+    /// The `k` largest (or smallest) elements of each group, sorted.
+    TopK {
+        /// The input indices of each group, in axis order.
+        groups: Vec<Vec<usize>>,
+        /// Per output element: `(group, rank)`, rank 0 the largest (or smallest).
+        slots: Vec<(usize, usize)>,
+        /// Largest or smallest first.
+        largest: bool,
+    },
+    /// Gather with computed indices (inputs: data, indices): output `i` is
+    /// `data[candidates[i][indices[index_of[i]]]]`; an index outside the candidates is an error.
+    Gather {
+        /// Per output element: which element of the indices tensor picks it.
+        index_of: Vec<usize>,
+        /// Per output element: the data elements indices 0, 1, ... select.
+        candidates: Vec<Vec<usize>>,
+    },
+    /// ONNX Cast to an integer type: truncation toward zero (nothing to do on integers).
+    Truncate,
 }
 
 impl Op {
@@ -104,6 +154,14 @@ impl Op {
             Op::Reduce { .. } => "Reduce",
             Op::MatMul => "MatMul",
             Op::Reshape { .. } => "Reshape",
+            Op::Constant { .. } => "Constant",
+            Op::Compare { .. } => "Compare",
+            Op::Logic { .. } => "Logic",
+            Op::Where => "Where",
+            Op::ArgMax { .. } => "ArgMax",
+            Op::TopK { .. } => "TopK",
+            Op::Gather { .. } => "Gather",
+            Op::Truncate => "Truncate",
         }
     }
 }
@@ -128,6 +186,67 @@ impl ReduceKind {
             ReduceKind::Max => xs.max(),
             ReduceKind::Min => xs.min(),
         }
+    }
+}
+
+/// A comparison of two values at the same scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompareKind {
+    /// `a < b`.
+    Less,
+    /// `a <= b`.
+    LessOrEqual,
+    /// `a > b`.
+    Greater,
+    /// `a >= b`.
+    GreaterOrEqual,
+    /// `a == b`.
+    Equal,
+    /// `a != b` (a Cast to bool).
+    NotEqual,
+}
+
+impl CompareKind {
+    /// Whether `a kind b` holds.
+    pub fn holds<T: PartialOrd>(self, a: T, b: T) -> bool {
+        match self {
+            CompareKind::Less => a < b,
+            CompareKind::LessOrEqual => a <= b,
+            CompareKind::Greater => a > b,
+            CompareKind::GreaterOrEqual => a >= b,
+            CompareKind::Equal => a == b,
+            CompareKind::NotEqual => a != b,
+        }
+    }
+}
+
+/// Boolean logic on values that must be 0 or 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogicKind {
+    /// `1 - a`.
+    Not,
+    /// `a * b`.
+    And,
+    /// `a + b - a * b`.
+    Or,
+    /// `a + b - 2 a b`.
+    Xor,
+}
+
+impl LogicKind {
+    /// The result on 0/1 operands (`b` ignored by Not), or `None` when one is not 0 or 1.
+    pub fn apply(self, a: i64, b: i64) -> Option<i64> {
+        let bit = |v: i64| matches!(v, 0 | 1).then_some(v);
+        let a = bit(a)?;
+        let b = if self == LogicKind::Not { 0 } else { bit(b)? };
+        Some(match self {
+            LogicKind::Not => 1 - a,
+            LogicKind::And => a & b,
+            LogicKind::Or => a | b,
+            LogicKind::Xor => a ^ b,
+        })
     }
 }
 

@@ -64,6 +64,10 @@ impl InputData {
     /// Checks the data against the model's input shapes and returns one tensor per input.
     pub fn to_tensors(&self, names: &[String], shapes: &[Vec<usize>]) -> Result<Vec<FloatTensor>> {
         let err = |reason: String| Error::InputData { path: self.source.clone(), reason };
+        // A model without inputs (a constant) takes `[[]]` as EZKL writes it.
+        if shapes.is_empty() && self.values.iter().all(Vec::is_empty) {
+            return Ok(Vec::new());
+        }
         if self.values.len() != shapes.len() {
             return Err(err(format!(
                 "the model has {} input(s) ({}), the file gives {}",

@@ -4,6 +4,7 @@ mod calibrate;
 mod commitment;
 mod compiled;
 mod conv;
+mod discrete;
 mod error;
 mod executor;
 mod fidelity;
@@ -12,13 +13,16 @@ mod float_reference;
 mod function;
 mod graph;
 mod input;
+mod lower;
 mod onnx;
 mod quantize;
+mod validate;
 
 pub use calibrate::{default_function_range, MAX_TABLE_ROWS};
 pub use commitment::{id_hex, model_id, MODEL_ID_DOMAIN};
 pub use compiled::{CompiledModel, COMPILED_FORMAT};
 pub use conv::ConvGeometry;
+pub use discrete::{arg_extreme, sorted_extremes};
 pub use error::{Error, Result};
 pub use executor::{execute, quantize_inputs, Trace};
 pub use fidelity::Fidelity;
@@ -29,7 +33,8 @@ pub use fixed_point::{
 pub use float_reference::float_reference;
 pub use function::Function;
 pub use graph::{
-    matmul_shape, matmul_terms, BinaryKind, FloatTensor, Graph, Node, Op, ReduceKind, ValueId, ValueInfo,
+    matmul_shape, matmul_terms, BinaryKind, CompareKind, FloatTensor, Graph, LogicKind, Node, Op, ReduceKind,
+    ValueId, ValueInfo,
 };
 pub use input::InputData;
 pub use onnx::{load_onnx, onnx_op_types};

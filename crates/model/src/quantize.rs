@@ -1,10 +1,5 @@
 use serde::{Deserialize, Serialize};
 
-use crate::calibrate::{default_function_range, MAX_TABLE_ROWS};
-use crate::fixed_point::{quantize_bits, BIAS_BITS, VALUE_BITS};
-use crate::graph::{BinaryKind, Graph, Op};
-use crate::{Error, Result};
-
 /// Fixed-point scales chosen for a model, in bits: a real `x` is represented by
 /// `round(x * 2^scale)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +97,48 @@ pub enum QuantOp {
     },
     /// Same values, new shape.
     Reshape,
+    /// Constant values (no inputs), circuit constants.
+    Constant {
+        /// The values at the output's scale.
+        values: Vec<i64>,
+    },
+    /// `y = 1` when `a kind b`, else 0 (operands at the same scale, broadcast).
+    Compare {
+        /// Which comparison.
+        compare: crate::graph::CompareKind,
+    },
+    /// Boolean logic; every operand must be 0 or 1.
+    Logic {
+        /// Not, And, Or or Xor.
+        logic: crate::graph::LogicKind,
+    },
+    /// `y = c ? a : b` (inputs c, a, b; `c` must be 0 or 1; `a`, `b` at the output's scale).
+    Where,
+    /// Position of the largest (smallest) element of each group.
+    ArgMax {
+        /// Input indices per output element, in axis order.
+        groups: Vec<Vec<usize>>,
+        /// Largest or smallest.
+        largest: bool,
+        /// Last position on ties instead of the first.
+        last: bool,
+    },
+    /// The `k` largest (smallest) elements of each group, sorted.
+    TopK {
+        /// Input indices of each group.
+        groups: Vec<Vec<usize>>,
+        /// Per output element `(group, rank)`.
+        slots: Vec<(usize, usize)>,
+        /// Largest or smallest first.
+        largest: bool,
+    },
+    /// `y[i] = data[candidates[i][indices[index_of[i]]]]` (inputs data, indices at scale 2^0).
+    Gather {
+        /// Per output element, the element of the indices tensor that picks it.
+        index_of: Vec<usize>,
+        /// Per output element, the data elements the index values 0, 1, ... select.
+        candidates: Vec<Vec<usize>>,
+    },
 }
 
 /// A quantized node.
@@ -163,126 +200,18 @@ pub struct QuantizedModel {
 pub const QUANTIZED_FORMAT: &str = "zkinfer.quantized.v1";
 
 impl QuantizedModel {
-    /// Quantizes a float graph at the given scales.
-    pub fn from_graph(graph: &Graph, scales: Scales) -> Result<Self> {
-        let mut values: Vec<QuantValue> = graph
-            .values
-            .iter()
-            .map(|v| QuantValue { name: v.name.clone(), shape: v.shape.clone(), scale: scales.input })
-            .collect();
-        let mut nodes = Vec::with_capacity(graph.nodes.len());
-        for node in &graph.nodes {
-            let place = |what: &str, i: usize| format!("node `{}` ({}) {what}[{i}]", node.name, node.op_type);
-            // Every op keeps its input's scale, except functions (back to the activation
-            // scale) and products (see below).
-            let in_scale = values[node.inputs[0]].scale;
-            let other_scale = node.inputs.get(1).map_or(in_scale, |&v| values[v].scale);
-            let mut out_scale = in_scale;
-            let mixed = node.inputs.iter().any(|&v| values[v].scale != in_scale);
-            let ints = |xs: &[f32], scale: u32, bits: u32, what: &str| {
-                xs.iter()
-                    .enumerate()
-                    .map(|(i, &x)| {
-                        quantize_bits(x, scale, bits).ok_or_else(|| Error::OutOfRange {
-                            place: place(what, i),
-                            value: x.to_string(),
-                            bits,
-                            scale,
-                        })
-                    })
-                    .collect::<Result<Vec<_>>>()
-            };
-            let weights = |w: &[f32]| ints(w, scales.param, VALUE_BITS, "weight");
-            let biases = |b: &[f32]| ints(b, in_scale + scales.param, BIAS_BITS, "bias");
-            let op = match &node.op {
-                Op::Linear { weight, bias } => {
-                    let (weight, bias) = (weights(&weight.data)?, biases(bias)?);
-                    let out_features = bias.len();
-                    QuantOp::Linear {
-                        in_features: weight.len() / out_features.max(1),
-                        out_features,
-                        weight,
-                        bias,
-                        shift: scales.param,
-                    }
-                }
-                Op::Conv { geometry, weight, bias } => QuantOp::Conv {
-                    geometry: geometry.clone(),
-                    weight: weights(&weight.data)?,
-                    bias: biases(bias)?,
-                    shift: scales.param,
-                },
-                Op::Scale { mul, add } => {
-                    // Small factors (a mean's 1/n) would lose most of their bits at the param
-                    // scale: give them as many extra bits as they have leading zeros.
-                    let largest = mul.iter().fold(0f32, |m, v| m.max(v.abs()));
-                    let extra =
-                        if largest > 0.0 { (-largest.log2().floor()).clamp(0.0, 16.0) as u32 } else { 0 };
-                    let shift = scales.param + extra;
-                    let weight = ints(mul, shift, VALUE_BITS, "weight")?;
-                    let bias = ints(add, in_scale + shift, BIAS_BITS, "bias")?;
-                    QuantOp::Scale { weight, bias, shift }
-                }
-                Op::Binary { kind: BinaryKind::MulWide } => {
-                    out_scale = in_scale + other_scale;
-                    QuantOp::Binary { op: BinaryKind::Mul, shift: 0 }
-                }
-                Op::Binary { kind: BinaryKind::Mul } => {
-                    let shift = in_scale.min(other_scale);
-                    out_scale = in_scale + other_scale - shift;
-                    QuantOp::Binary { op: BinaryKind::Mul, shift }
-                }
-                Op::Binary { kind } if mixed => {
-                    return Err(Error::Compiled(format!(
-                        "node `{}` ({}): {kind:?} of operands at scales 2^{in_scale} and 2^{other_scale}",
-                        node.name, node.op_type
-                    )))
-                }
-                Op::Binary { kind } => QuantOp::Binary { op: *kind, shift: 0 },
-                Op::Relu => QuantOp::Relu,
-                Op::Function { function } => {
-                    out_scale = scales.input;
-                    QuantOp::Function {
-                        function: *function,
-                        in_scale,
-                        out_scale,
-                        range: default_function_range(in_scale),
-                    }
-                }
-                Op::Rearrange { .. } if mixed => {
-                    return Err(Error::Compiled(format!(
-                        "node `{}` ({}): joins tensors of different scales",
-                        node.name, node.op_type
-                    )))
-                }
-                Op::Rearrange { map } => QuantOp::Rearrange { map: map.clone() },
-                Op::Reduce { kind, groups } => QuantOp::Reduce { reduction: *kind, groups: groups.clone() },
-                Op::MatMul => {
-                    let shift = in_scale.min(other_scale);
-                    out_scale = in_scale + other_scale - shift;
-                    QuantOp::MatMul { shift }
-                }
-                Op::Reshape { .. } => QuantOp::Reshape,
-            };
-            values[node.output].scale = out_scale;
-            nodes.push(QuantNode {
-                name: node.name.clone(),
-                op_type: node.op_type.clone(),
-                op,
-                inputs: node.inputs.clone(),
-                output: node.output,
-            });
-        }
-        Ok(Self {
-            format: QUANTIZED_FORMAT.into(),
-            name: graph.name.clone(),
-            value_bits: VALUE_BITS,
-            scales,
-            values,
-            inputs: graph.inputs.clone(),
-            outputs: graph.outputs.clone(),
-            nodes,
-        })
+    /// For an elementwise node: the flat index into each input behind each output element
+    /// (numpy broadcasting), shared by the executor and the circuit.
+    pub fn broadcast_operands(&self, node: &QuantNode) -> Vec<Vec<usize>> {
+        let out = &self.values[node.output].shape;
+        (0..self.values[node.output].numel())
+            .map(|i| {
+                node.inputs
+                    .iter()
+                    .map(|&v| crate::fixed_point::broadcast_index(out, &self.values[v].shape, i))
+                    .collect()
+            })
+            .collect()
     }
 
     /// For a two-input node: the flat indices of both operands behind each output element
@@ -319,92 +248,13 @@ impl QuantizedModel {
         self.outputs.iter().map(|&v| self.values[v].numel()).sum()
     }
 
-    /// Scale of the (first) output.
-    pub fn output_scale(&self) -> u32 {
-        self.outputs.first().map_or(self.scales.input, |&v| self.values[v].scale)
+    /// Scale of the real-valued inputs (integer and boolean inputs are at 2^0).
+    pub fn input_scale(&self) -> u32 {
+        self.inputs.iter().map(|&v| self.values[v].scale).max().unwrap_or(self.scales.input)
     }
 
-    /// Checks the internal consistency of a model read from a file.
-    pub fn validate(&self) -> Result<()> {
-        let bad = |m: String| Err(Error::Compiled(m));
-        if self.format != QUANTIZED_FORMAT {
-            return bad(format!("format `{}`, this build reads `{QUANTIZED_FORMAT}`", self.format));
-        }
-        if self.value_bits != VALUE_BITS {
-            return bad(format!("value_bits {} (this build uses {VALUE_BITS})", self.value_bits));
-        }
-        let n = self.values.len();
-        let ids = self
-            .inputs
-            .iter()
-            .chain(&self.outputs)
-            .chain(self.nodes.iter().flat_map(|n| n.inputs.iter().chain([&n.output])));
-        if let Some(id) = ids.into_iter().find(|&&id| id >= n) {
-            return bad(format!("value id {id} out of range ({n} values)"));
-        }
-        for node in &self.nodes {
-            let numel_in = self.values[node.inputs[0]].numel();
-            let numel_out = self.values[node.output].numel();
-            let ok = match &node.op {
-                QuantOp::Linear { in_features, out_features, weight, bias, .. } => {
-                    weight.len() == in_features * out_features
-                        && bias.len() == *out_features
-                        && *in_features > 0
-                        && numel_in % in_features == 0
-                        && numel_out == numel_in / in_features * out_features
-                }
-                QuantOp::Conv { geometry, weight, bias, .. } => {
-                    geometry.is_consistent()
-                        && weight.len() == geometry.weight_len()
-                        && bias.len() == geometry.out_channels
-                        && numel_in == geometry.input.iter().product::<usize>()
-                        && Some(numel_out) == geometry.output().map(|o| o.iter().product())
-                }
-                QuantOp::Scale { weight, bias, .. } => {
-                    weight.len() == numel_in && bias.len() == numel_in && numel_in == numel_out
-                }
-                QuantOp::Binary { .. } => {
-                    node.inputs.len() == 2
-                        && crate::fixed_point::broadcast_shape(
-                            &self.values[node.inputs[0]].shape,
-                            &self.values[node.inputs[1]].shape,
-                        )
-                        .as_deref()
-                            == Some(self.values[node.output].shape.as_slice())
-                }
-                QuantOp::Relu | QuantOp::Reshape => numel_in == numel_out,
-                QuantOp::MatMul { .. } => {
-                    node.inputs.len() == 2
-                        && crate::graph::matmul_shape(
-                            &self.values[node.inputs[0]].shape,
-                            &self.values[node.inputs[1]].shape,
-                        )
-                        .as_deref()
-                            == Some(self.values[node.output].shape.as_slice())
-                }
-                QuantOp::Reduce { groups, .. } => {
-                    groups.len() == numel_out
-                        && groups.iter().all(|g| !g.is_empty() && g.iter().all(|&i| i < numel_in))
-                }
-                QuantOp::Rearrange { map } => {
-                    let total: usize = node.inputs.iter().map(|&v| self.values[v].numel()).sum();
-                    map.len() == numel_out && map.iter().all(|&i| i >= -1 && i < total as i64)
-                }
-                QuantOp::Function { range, .. } => {
-                    numel_in == numel_out
-                        && range[0] <= range[1]
-                        && ((range[1] - range[0]) as u64) < MAX_TABLE_ROWS as u64
-                }
-            };
-            let arity = match node.op {
-                QuantOp::Binary { .. } | QuantOp::MatMul { .. } => 2,
-                QuantOp::Rearrange { .. } => node.inputs.len().max(1),
-                _ => 1,
-            };
-            if !ok || node.inputs.len() != arity {
-                return bad(format!("node `{}` ({}) has inconsistent shapes", node.name, node.op_type));
-            }
-        }
-        Ok(())
+    /// Scale of the (first) output (every output shares it).
+    pub fn output_scale(&self) -> u32 {
+        self.outputs.first().map_or(self.scales.input, |&v| self.values[v].scale)
     }
 }

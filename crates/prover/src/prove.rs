@@ -44,7 +44,7 @@ pub fn prove(
         model_id: id_hex(&model_id),
         inputs: trace.inputs(model),
         outputs: trace.outputs(model),
-        input_scale: model.scales.input,
+        input_scale: model.input_scale(),
         output_scale: model.output_scale(),
         instances: instances.iter().map(fr_to_hex).collect(),
         proof: format!("0x{}", hex::encode(&proof)),

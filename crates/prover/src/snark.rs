@@ -91,7 +91,7 @@ pub fn prove_snark(
         model_id: id_hex(&model_id),
         inputs: trace.inputs(model),
         outputs: trace.outputs(model),
-        input_scale: model.scales.input,
+        input_scale: model.input_scale(),
         output_scale: model.output_scale(),
         snark,
     })

@@ -2,17 +2,21 @@
 //! arithmetic ([`FixedPointChip`]), then the ML ops built on it.
 
 mod binary;
+mod compare;
 mod conv;
 mod fixed_point;
 mod function;
 mod linear;
 mod reduce;
 mod relu;
+mod select;
 
 pub use binary::binary;
+pub use compare::{compare, logic, select_where};
 pub use conv::ConvLayer;
 pub use fixed_point::FixedPointChip;
 pub use function::{FunctionChip, FunctionTables, TableSpec};
 pub use linear::{affine, LinearLayer};
 pub use reduce::{max_or_min, reduce};
 pub use relu::relu;
+pub use select::{arg_extreme, gather, indicator, top_k};

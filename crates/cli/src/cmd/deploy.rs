@@ -46,7 +46,7 @@ pub(crate) fn model_entry(compiled: &CompiledModel) -> anyhow::Result<ModelEntry
         model_id: B256::from(compiled.id()),
         input_count: m.input_len().try_into()?,
         output_count: m.output_len().try_into()?,
-        input_scale: m.scales.input.try_into()?,
+        input_scale: m.input_scale().try_into()?,
         output_scale: m.output_scale().try_into()?,
     })
 }

@@ -19,7 +19,9 @@ mod conv_transpose;
 mod dense;
 mod elementwise;
 mod function;
+mod logic;
 mod movement;
+mod recurrent;
 mod reduce;
 
 use attrs::{int_attr, ints, normalize_axis, reshape_target};
@@ -73,6 +75,8 @@ struct Importer {
     readers: HashMap<String, usize>,
     /// The default-domain opset the file declares (op semantics changed between opsets).
     opset: i64,
+    /// Constants turned into values (see `materialize`), by name.
+    materialized: HashMap<String, ValueId>,
 }
 
 impl Importer {
@@ -86,6 +90,7 @@ impl Importer {
             nodes: Vec::new(),
             readers: HashMap::new(),
             opset: 13,
+            materialized: HashMap::new(),
         }
     }
 
@@ -114,19 +119,30 @@ impl Importer {
                 Some((data, given)) => resolve_shape(data, &input.name, &declared, given)?,
                 None => declared.iter().map(|d| d.unwrap_or(1)).collect(),
             };
-            inputs.push(self.add_value(&input.name, shape));
-        }
-        if inputs.is_empty() {
-            return Err(malformed(&self.path, "the graph has no (non-constant) inputs"));
+            let id = self.add_value(&input.name, shape);
+            self.values[id].integer = integer_type(input);
+            inputs.push(id);
         }
         for (index, node) in graph.node.iter().enumerate() {
             self.import_node(index, node)?;
         }
         let mut outputs = Vec::new();
         for output in &graph.output {
-            let id = *self.by_name.get(&output.name).ok_or_else(|| {
-                malformed(&self.path, format!("graph output `{}` is never computed", output.name))
-            })?;
+            let id = match (self.by_name.get(&output.name), self.constants.get(&output.name)) {
+                (Some(&id), _) => id,
+                // A constant output (arange): a constant value of the circuit.
+                (None, Some(t)) => {
+                    let t = t.clone();
+                    let ctx = NodeCtx { name: output.name.clone(), op_type: "Constant".into() };
+                    self.materialize(&ctx, &t, &output.name)?
+                }
+                (None, None) => {
+                    return Err(malformed(
+                        &self.path,
+                        format!("graph output `{}` is never computed", output.name),
+                    ))
+                }
+            };
             outputs.push(id);
         }
         Ok(Graph { name: self.name, values: self.values, inputs, nodes: self.nodes, outputs })
@@ -150,7 +166,7 @@ impl Importer {
 
     fn add_value(&mut self, name: &str, shape: Vec<usize>) -> ValueId {
         let id = self.values.len();
-        self.values.push(ValueInfo { name: name.to_owned(), shape });
+        self.values.push(ValueInfo { name: name.to_owned(), shape, integer: false });
         self.by_name.insert(name.to_owned(), id);
         id
     }
@@ -167,7 +183,10 @@ impl Importer {
             ));
         }
         // Dropout's optional second output (the mask) is never used at inference.
-        if node.output.len() != 1 && !matches!(node.op_type.as_str(), "Dropout" | "Split") {
+        // TopK's indices output is checked to be unused by its importer; recurrent ops name
+        // all their outputs.
+        let multi = matches!(node.op_type.as_str(), "Dropout" | "Split" | "TopK" | "RNN" | "GRU" | "LSTM");
+        if node.output.len() != 1 && !multi {
             return Err(ctx.unsupported(format!("{} outputs", node.output.len())));
         }
         let out_name = &node.output[0];
@@ -231,9 +250,11 @@ impl Importer {
                 self.push(&ctx, Op::Reshape { shape: shape.clone() }, x, out_name, shape);
             }
             _ => {
-                if !self.function(&ctx, node)?
+                if !self.logic(&ctx, node)?
+                    && !self.function(&ctx, node)?
                     && !self.movement(&ctx, node)?
                     && !self.reduce_family(&ctx, node)?
+                    && !self.recurrent(&ctx, node)?
                 {
                     return Err(ctx.unsupported(String::new()));
                 }
@@ -294,6 +315,15 @@ impl NodeCtx {
     fn shape(&self, reason: String) -> Error {
         Error::Shape { node: self.name.clone(), op_type: self.op_type.clone(), reason }
     }
+}
+
+/// Whether a graph input is declared with an integer or boolean element type.
+fn integer_type(input: &pb::ValueInfoProto) -> bool {
+    let Some(type_proto::Value::TensorType(t)) = input.r#type.as_ref().and_then(|t| t.value.as_ref()) else {
+        return false;
+    };
+    // ONNX TensorProto.DataType: 2-7 and 12-13 are integers, 9 is bool.
+    matches!(t.elem_type, 2..=7 | 9 | 12 | 13)
 }
 
 fn declared_shape(input: &pb::ValueInfoProto) -> Vec<Option<usize>> {

@@ -16,7 +16,7 @@ enum Operand {
 }
 
 /// Row-major strides of `shape`.
-fn strides(shape: &[usize]) -> Vec<usize> {
+pub(super) fn strides(shape: &[usize]) -> Vec<usize> {
     let mut s = vec![1; shape.len()];
     for i in (0..shape.len().saturating_sub(1)).rev() {
         s[i] = s[i + 1] * shape[i + 1];
@@ -25,12 +25,12 @@ fn strides(shape: &[usize]) -> Vec<usize> {
 }
 
 /// Flat index of a multi-index.
-fn flat(index: &[usize], strides: &[usize]) -> usize {
+pub(super) fn flat(index: &[usize], strides: &[usize]) -> usize {
     index.iter().zip(strides).map(|(i, s)| i * s).sum()
 }
 
 /// The map of an output of `shape`: `src(multi-index)` gives the flat source, `None` a zero.
-fn map_of(shape: &[usize], src: impl Fn(&[usize]) -> Option<usize>) -> Vec<i64> {
+pub(super) fn map_of(shape: &[usize], src: impl Fn(&[usize]) -> Option<usize>) -> Vec<i64> {
     let n: usize = shape.iter().product();
     let mut index = vec![0; shape.len()];
     let mut map = Vec::with_capacity(n);
@@ -48,7 +48,7 @@ fn map_of(shape: &[usize], src: impl Fn(&[usize]) -> Option<usize>) -> Vec<i64> 
 }
 
 /// A possibly negative axis of a rank-`rank` tensor.
-fn axis_of(ctx: &NodeCtx, axis: i64, rank: usize) -> Result<usize> {
+pub(super) fn axis_of(ctx: &NodeCtx, axis: i64, rank: usize) -> Result<usize> {
     let a = if axis < 0 { axis + rank as i64 } else { axis };
     if a < 0 || a as usize >= rank {
         return Err(ctx.shape(format!("axis {axis} is out of range for rank {rank}")));
@@ -118,10 +118,16 @@ impl Importer {
             self.constants.insert(out.to_owned(), folded);
             return Ok(());
         }
-        if acts.len() != operands.len() {
-            return Err(ctx.unsupported("constants mixed with activations"));
+        // Constants joined with activations (Concat of a learned token, say) become constant
+        // values of the circuit.
+        let mut inputs = Vec::with_capacity(operands.len());
+        for (k, o) in operands.iter().enumerate() {
+            inputs.push(match o {
+                Operand::Act(v) => *v,
+                Operand::Const(t) => self.materialize(ctx, t, &format!("{out}/constant{k}"))?,
+            });
         }
-        self.push_node(ctx, Op::Rearrange { map }, acts, out, shape);
+        self.push_node(ctx, Op::Rearrange { map }, inputs, out, shape);
         Ok(())
     }
 
@@ -478,9 +484,7 @@ impl Importer {
                     Operand::Act(v) if matches!(to, 1 | 10 | 11 | 16) => {
                         self.by_name.insert(out, v);
                     }
-                    Operand::Act(_) => {
-                        return Err(ctx.unsupported(format!("cast of an activation to ONNX type {to}")))
-                    }
+                    Operand::Act(v) => self.cast_activation(ctx, v, to, &out)?,
                 }
             }
             _ => return Ok(false),

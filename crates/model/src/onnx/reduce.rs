@@ -37,12 +37,12 @@ fn out_index(shape: &[usize], out_shape: &[usize], i: usize) -> usize {
 }
 
 impl Importer {
-    fn value_shape(&self, v: ValueId) -> Vec<usize> {
+    pub(super) fn value_shape(&self, v: ValueId) -> Vec<usize> {
         self.values[v].shape.clone()
     }
 
     /// Pushes `op` on `inputs` as the value `name` and returns it.
-    fn emit_op(
+    pub(super) fn emit_op(
         &mut self,
         ctx: &NodeCtx,
         op: Op,
@@ -66,18 +66,24 @@ impl Importer {
         self.emit_op(ctx, Op::Reduce { kind, groups }, vec![x], name, shape)
     }
 
-    fn affine_to(&mut self, ctx: &NodeCtx, x: ValueId, mul: f32, add: f32, name: &str) -> ValueId {
+    pub(super) fn affine_to(&mut self, ctx: &NodeCtx, x: ValueId, mul: f32, add: f32, name: &str) -> ValueId {
         let shape = self.value_shape(x);
         let n = shape.iter().product();
         self.emit_op(ctx, Op::Scale { mul: vec![mul; n], add: vec![add; n] }, vec![x], name, shape)
     }
 
-    fn function_to(&mut self, ctx: &NodeCtx, function: Function, x: ValueId, name: &str) -> ValueId {
+    pub(super) fn function_to(
+        &mut self,
+        ctx: &NodeCtx,
+        function: Function,
+        x: ValueId,
+        name: &str,
+    ) -> ValueId {
         let shape = self.value_shape(x);
         self.emit_op(ctx, Op::Function { function }, vec![x], name, shape)
     }
 
-    fn binary_to(
+    pub(super) fn binary_to(
         &mut self,
         ctx: &NodeCtx,
         kind: BinaryKind,
@@ -128,6 +134,38 @@ impl Importer {
         }
     }
 
+    /// ReduceSum/Mean/Max/Min of a constant, folded.
+    fn fold_reduce(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<bool> {
+        let t = self.constant(ctx, node, 0)?;
+        let dt = t.datum_type();
+        let shape = t.shape().to_vec();
+        let cast =
+            t.cast_to::<f64>().map_err(|e| ctx.unsupported(format!("constant of type {dt:?}: {e}")))?;
+        let data = cast.as_slice::<f64>().map_err(|e| ctx.unsupported(e.to_string()))?;
+        let axes = self.reduce_axes(ctx, node, shape.len())?;
+        let (kept, groups) = reduction(&shape, &axes);
+        let folded: Vec<f64> = groups
+            .iter()
+            .map(|g| {
+                let xs = g.iter().map(|&i| data[i]);
+                match node.op_type.as_str() {
+                    "ReduceMax" => xs.fold(f64::NEG_INFINITY, f64::max),
+                    "ReduceMin" => xs.fold(f64::INFINITY, f64::min),
+                    "ReduceMean" => xs.sum::<f64>() / g.len().max(1) as f64,
+                    _ => xs.sum(),
+                }
+            })
+            .collect();
+        let out_shape: Vec<usize> = if int_attr(node, "keepdims").unwrap_or(1) != 0 {
+            kept
+        } else {
+            shape.iter().enumerate().filter(|(a, _)| !axes.contains(a)).map(|(_, &d)| d).collect()
+        };
+        let t = super::elementwise::folded(ctx, &out_shape, &folded, dt)?;
+        self.constants.insert(node.output[0].clone(), t);
+        Ok(true)
+    }
+
     /// ReduceSum/Mean/Max/Min/L1/L2/SumSquare/LogSumExp, MaxPool, Softmax, LogSoftmax,
     /// InstanceNormalization, LayerNormalization and PRelu; returns whether `node` was one.
     pub(super) fn reduce_family(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<bool> {
@@ -137,6 +175,11 @@ impl Importer {
         match op {
             "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin" | "ReduceL1" | "ReduceL2"
             | "ReduceSumSquare" | "ReduceLogSumExp" => {
+                if matches!(op, "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin")
+                    && self.constants.contains_key(&node.input[0])
+                {
+                    return self.fold_reduce(ctx, node);
+                }
                 let x = self.activation(ctx, node, 0)?;
                 let shape = self.value_shape(x);
                 let axes = self.reduce_axes(ctx, node, shape.len())?;

@@ -1,0 +1,191 @@
+//! Comparison, logic, Where, arg-max, top-k and gather chips: the honest witness satisfies the
+//! circuit; a tampered result cell, a non-boolean flag or an index out of range does not.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
+use halo2_base::{AssignedValue, Context};
+use zkinfer_circuit::{
+    arg_extreme, compare, fe, gather, indicator, logic, select_where, top_k, FixedPointChip,
+};
+use zkinfer_model::{
+    arg_extreme as arg_extreme_of, sorted_extremes, CompareKind, LogicKind, VALUE_MAX, VALUE_MIN,
+};
+
+mod common;
+use common::check;
+
+/// Overwrites the witness of an assigned cell, as a cheating prover would.
+fn tamper(ctx: &mut Context<Fr>, cell: AssignedValue<Fr>, value: i64) {
+    ctx.advice[cell.cell.unwrap().offset] = halo2_base::halo2_proofs::plonk::Assigned::Trivial(fe(value));
+}
+
+fn assert_value(ctx: &mut Context<Fr>, chip: &FixedPointChip, cell: AssignedValue<Fr>, value: i64) {
+    use halo2_base::gates::{GateInstructions, RangeInstructions};
+    chip.range().gate().assert_is_const(ctx, &cell, &fe(value));
+}
+
+const KINDS: [CompareKind; 6] = [
+    CompareKind::Less,
+    CompareKind::LessOrEqual,
+    CompareKind::Greater,
+    CompareKind::GreaterOrEqual,
+    CompareKind::Equal,
+    CompareKind::NotEqual,
+];
+
+const PAIRS: [(i64, i64); 6] =
+    [(3, 5), (5, 3), (4, 4), (-7, 2), (VALUE_MIN, VALUE_MAX), (VALUE_MAX, VALUE_MAX)];
+
+#[test]
+fn comparisons_are_exact_at_the_range_edges() {
+    check(true, |ctx, chip| {
+        for kind in KINDS {
+            for (a, b) in PAIRS {
+                let (x, y) = (ctx.load_witness(fe(a)), ctx.load_witness(fe(b)));
+                let out = compare(ctx, chip, kind, x, y);
+                assert_value(ctx, chip, out, kind.holds(a, b) as i64);
+            }
+        }
+    });
+}
+
+#[test]
+fn a_flipped_comparison_result_fails() {
+    for kind in KINDS {
+        for (a, b) in [(3, 5), (4, 4)] {
+            check(false, |ctx, chip| {
+                let (x, y) = (ctx.load_witness(fe(a)), ctx.load_witness(fe(b)));
+                let out = compare(ctx, chip, kind, x, y);
+                tamper(ctx, out, 1 - kind.holds(a, b) as i64);
+            });
+        }
+    }
+}
+
+#[test]
+fn a_comparison_of_out_of_range_values_fails() {
+    check(false, |ctx, chip| {
+        let (x, y) = (ctx.load_witness(fe(VALUE_MAX + 1)), ctx.load_witness(fe(0)));
+        compare(ctx, chip, CompareKind::Less, x, y);
+    });
+}
+
+#[test]
+fn logic_truth_tables_hold() {
+    check(true, |ctx, chip| {
+        for kind in [LogicKind::Not, LogicKind::And, LogicKind::Or, LogicKind::Xor] {
+            for (a, b) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                let (x, y) = (ctx.load_witness(fe(a)), ctx.load_witness(fe(b)));
+                let out = logic(ctx, chip, kind, x, Some(y));
+                assert_value(ctx, chip, out, kind.apply(a, b).unwrap());
+            }
+        }
+    });
+}
+
+#[test]
+fn logic_on_a_non_boolean_or_a_flipped_result_fails() {
+    for kind in [LogicKind::Not, LogicKind::And, LogicKind::Or, LogicKind::Xor] {
+        check(false, |ctx, chip| {
+            let (x, y) = (ctx.load_witness(fe(2)), ctx.load_witness(fe(1)));
+            logic(ctx, chip, kind, x, Some(y));
+        });
+        check(false, |ctx, chip| {
+            let (x, y) = (ctx.load_witness(fe(1)), ctx.load_witness(fe(0)));
+            let out = logic(ctx, chip, kind, x, Some(y));
+            tamper(ctx, out, 1 - kind.apply(1, 0).unwrap());
+        });
+    }
+}
+
+#[test]
+fn where_selects_and_refuses_a_non_boolean_condition() {
+    check(true, |ctx, chip| {
+        for c in [0, 1] {
+            let (cond, a, b) =
+                (ctx.load_witness(fe(c)), ctx.load_witness(fe(-300)), ctx.load_witness(fe(700)));
+            let out = select_where(ctx, chip, cond, a, b);
+            assert_value(ctx, chip, out, if c == 1 { -300 } else { 700 });
+        }
+    });
+    check(false, |ctx, chip| {
+        let (cond, a, b) = (ctx.load_witness(fe(2)), ctx.load_witness(fe(-300)), ctx.load_witness(fe(700)));
+        select_where(ctx, chip, cond, a, b);
+    });
+    check(false, |ctx, chip| {
+        let (cond, a, b) = (ctx.load_witness(fe(1)), ctx.load_witness(fe(-300)), ctx.load_witness(fe(700)));
+        let out = select_where(ctx, chip, cond, a, b);
+        tamper(ctx, out, 700);
+    });
+}
+
+const VALUES: [i64; 6] = [4, -9, 11, 2, 11, -9];
+
+#[test]
+fn arg_extreme_picks_first_or_last_on_ties() {
+    check(true, |ctx, chip| {
+        let xs = ctx.assign_witnesses(VALUES.map(fe));
+        for largest in [true, false] {
+            for last in [false, true] {
+                let out = arg_extreme(ctx, chip, &xs, &VALUES, largest, last);
+                assert_value(ctx, chip, out, arg_extreme_of(&VALUES, largest, last) as i64);
+            }
+        }
+    });
+}
+
+#[test]
+fn arg_extreme_with_another_tied_position_fails() {
+    // Position 4 holds the maximum too, but ArgMax must answer the first, 2.
+    check(false, |ctx, chip| {
+        let xs = ctx.assign_witnesses(VALUES.map(fe));
+        let out = arg_extreme(ctx, chip, &xs, &VALUES, true, false);
+        tamper(ctx, out, 4);
+    });
+}
+
+#[test]
+fn top_k_sorts_and_a_swapped_or_wrong_value_fails() {
+    check(true, |ctx, chip| {
+        let xs = ctx.assign_witnesses(VALUES.map(fe));
+        for largest in [true, false] {
+            let out = top_k(ctx, chip, &xs, &VALUES, 4, largest);
+            for (cell, want) in out.into_iter().zip(sorted_extremes(&VALUES, largest)) {
+                assert_value(ctx, chip, cell, want);
+            }
+        }
+    });
+    check(false, |ctx, chip| {
+        let xs = ctx.assign_witnesses(VALUES.map(fe));
+        let out = top_k(ctx, chip, &xs, &VALUES, 3, true);
+        tamper(ctx, out[1], 10);
+    });
+}
+
+#[test]
+fn gather_selects_and_an_index_out_of_range_fails() {
+    check(true, |ctx, chip| {
+        let table = ctx.assign_witnesses(VALUES.map(fe));
+        for (i, want) in VALUES.into_iter().enumerate() {
+            let index = ctx.load_witness(fe(i as i64));
+            let ind = indicator(ctx, chip, index, VALUES.len());
+            let out = gather(ctx, chip, &table, &ind);
+            assert_value(ctx, chip, out, want);
+        }
+    });
+    for bad in [VALUES.len() as i64, -1] {
+        check(false, |ctx, chip| {
+            let table = ctx.assign_witnesses(VALUES.map(fe));
+            let index = ctx.load_witness(fe(bad));
+            let ind = indicator(ctx, chip, index, VALUES.len());
+            gather(ctx, chip, &table, &ind);
+        });
+    }
+    check(false, |ctx, chip| {
+        let table = ctx.assign_witnesses(VALUES.map(fe));
+        let index = ctx.load_witness(fe(2));
+        let ind = indicator(ctx, chip, index, VALUES.len());
+        let out = gather(ctx, chip, &table, &ind);
+        tamper(ctx, out, VALUES[3]);
+    });
+}
