@@ -8,8 +8,9 @@ mod model_circuit;
 mod proving_circuit;
 
 pub use chips::{
-    affine, arg_extreme, binary, compare, gather, indicator, logic, max_or_min, reduce, relu, select_where,
-    top_k, ConvLayer, FixedPointChip, FunctionChip, FunctionTables, LinearLayer, TableSpec,
+    affine, arg_extreme, binary, compare, gather, indicator, int_div, logic, max_or_min, reduce, relu,
+    scatter, select_where, top_k, ConvLayer, FixedPointChip, FunctionChip, FunctionTables, LinearLayer,
+    TableSpec,
 };
 pub use error::{Error, Result};
 pub use field::{fe, pow2};

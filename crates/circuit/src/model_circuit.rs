@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use zkinfer_model::{QuantOp, QuantizedModel, Trace};
 
 use crate::chips::{
-    affine, arg_extreme, binary, compare, gather, indicator, logic, reduce, relu, select_where, top_k,
-    ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
+    affine, arg_extreme, binary, compare, gather, indicator, int_div, logic, reduce, relu, scatter,
+    select_where, top_k, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
 };
 use crate::field::{fe, from_be_u128};
 use crate::instances::{num_instances, public_instances};
@@ -257,6 +257,22 @@ impl<'a> ModelCircuit<'a> {
                     map.iter().map(|&i| if i < 0 { zero } else { all[i as usize] }).collect()
                 }
                 QuantOp::Constant { values } => values.iter().map(|&v| ctx.load_constant(fe(v))).collect(),
+                QuantOp::Scatter { position, writers, .. } => {
+                    let (indices, updates) = (operand(node.inputs[1])?, operand(node.inputs[2])?);
+                    position
+                        .iter()
+                        .zip(writers)
+                        .enumerate()
+                        .map(|(i, (&p, w))| {
+                            let pairs: Vec<_> = w.iter().map(|&(j, u)| (indices[j], updates[u])).collect();
+                            scatter(ctx, &chip, x[i], &pairs, p)
+                        })
+                        .collect()
+                }
+                QuantOp::IntDiv { divisor } => {
+                    let values = &trace.values[node.inputs[0]];
+                    (0..x.len()).map(|i| int_div(ctx, &chip, x[i], values[i], divisor[i])).collect()
+                }
                 QuantOp::Compare { compare: kind } => {
                     let other = operand(node.inputs[1])?;
                     let pairs = model.broadcast_operands(node);

@@ -1,11 +1,11 @@
-//! Comparison, logic, Where, arg-max, top-k and gather chips: the honest witness satisfies the
+//! Comparison, logic, Where, arg-max, top-k, gather and integer division chips: the honest witness satisfies the
 //! circuit; a tampered result cell, a non-boolean flag or an index out of range does not.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::{AssignedValue, Context};
 use zkinfer_circuit::{
-    arg_extreme, compare, fe, gather, indicator, logic, select_where, top_k, FixedPointChip,
+    arg_extreme, compare, fe, gather, indicator, int_div, logic, scatter, select_where, top_k, FixedPointChip,
 };
 use zkinfer_model::{
     arg_extreme as arg_extreme_of, sorted_extremes, CompareKind, LogicKind, VALUE_MAX, VALUE_MIN,
@@ -188,4 +188,59 @@ fn gather_selects_and_an_index_out_of_range_fails() {
         let out = gather(ctx, chip, &table, &ind);
         tamper(ctx, out, VALUES[3]);
     });
+}
+
+#[test]
+fn integer_division_truncates_toward_zero() {
+    check(true, |ctx, chip| {
+        for d in [1, 3, 8, 512] {
+            for v in [-1025, -9, -8, -7, -1, 0, 1, 7, 8, 9, 1023, 1024, VALUE_MAX, VALUE_MIN] {
+                let x = ctx.load_witness(fe(v));
+                let q = int_div(ctx, chip, x, v, d);
+                assert_value(ctx, chip, q, v / d);
+            }
+        }
+    });
+}
+
+#[test]
+fn integer_division_with_a_wrong_quotient_fails() {
+    for (v, d, wrong) in [(9i64, 3i64, 2i64), (-7, 2, -4), (1023, 512, 2), (5, 8, 1)] {
+        check(false, |ctx, chip| {
+            let x = ctx.load_witness(fe(v));
+            let q = int_div(ctx, chip, x, v, d);
+            tamper(ctx, q, wrong);
+        });
+    }
+    // A wrong hint for the floor quotient leaves a remainder outside [0, d).
+    check(false, |ctx, chip| {
+        let x = ctx.load_witness(fe(10));
+        int_div(ctx, chip, x, 13, 3);
+    });
+}
+
+#[test]
+fn scatter_writes_the_last_matching_update_only() {
+    // Position 1 of a row: updates aimed at 1 (twice: the later wins) and at 0 and 2.
+    let cases = [(vec![(1, 50), (0, 60), (1, 70)], 70), (vec![(0, 60), (2, 80)], 9), (vec![], 9)];
+    check(true, |ctx, chip| {
+        for (pairs, want) in &cases {
+            let data = ctx.load_witness(fe(9));
+            let cells: Vec<_> =
+                pairs.iter().map(|&(i, u)| (ctx.load_witness(fe(i)), ctx.load_witness(fe(u)))).collect();
+            let out = scatter(ctx, chip, data, &cells, 1);
+            assert_value(ctx, chip, out, *want);
+        }
+    });
+    for wrong in [9, 50] {
+        check(false, |ctx, chip| {
+            let data = ctx.load_witness(fe(9));
+            let cells: Vec<_> = [(1, 50), (0, 60), (1, 70)]
+                .iter()
+                .map(|&(i, u)| (ctx.load_witness(fe(i)), ctx.load_witness(fe(u))))
+                .collect();
+            let out = scatter(ctx, chip, data, &cells, 1);
+            tamper(ctx, out, wrong);
+        });
+    }
 }

@@ -21,6 +21,9 @@ pub(crate) struct Opts {
 pub(crate) enum Command {
     /// Import an ONNX model, quantize it and write `compiled.json` (with the model id).
     Compile(CompileArgs),
+    /// Try several fixed-point scales on sample inputs and compile at the best one for the
+    /// target: fewest rows within tolerance (`resources`) or the smallest error (`accuracy`).
+    Calibrate(CalibrateArgs),
     /// Load or generate the SRS and the proving/verifying keys (cached).
     Setup(SetupArgs),
     /// Prove one inference: `proof.json` and `fidelity.json`.
@@ -77,6 +80,38 @@ pub(crate) struct CompileArgs {
     pub(crate) scales: ScaleArgs,
     #[command(flatten)]
     pub(crate) dir: DirArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CalibrateArgs {
+    /// The ONNX model.
+    #[arg(long)]
+    pub(crate) model: PathBuf,
+    /// Sample input (EZKL format): fixes input shapes, calibrates lookup ranges, and is what
+    /// the error is measured on.
+    #[arg(long)]
+    pub(crate) input: PathBuf,
+    /// What to optimise.
+    #[arg(long, value_enum, default_value_t = CalibrationTarget::Resources)]
+    pub(crate) target: CalibrationTarget,
+    /// Scales to try (inputs and weights alike), in bits.
+    #[arg(long, value_delimiter = ',', default_value = "6,7,8,9,10,11,12",
+          value_parser = clap::value_parser!(u32).range(0..=16))]
+    pub(crate) scales: Vec<u32>,
+    /// Largest tolerated |float - proven| relative to max(1, max |float|).
+    #[arg(long, default_value_t = 0.05)]
+    pub(crate) tolerance: f64,
+    #[command(flatten)]
+    pub(crate) dir: DirArgs,
+}
+
+/// What `calibrate` optimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CalibrationTarget {
+    /// The smallest circuit whose error is within tolerance.
+    Resources,
+    /// The smallest error within tolerance.
+    Accuracy,
 }
 
 #[derive(Debug, Args)]

@@ -207,6 +207,28 @@ fn run(
                 map.iter().map(|&i| if i < 0 { 0 } else { all[i as usize] }).collect()
             }
             QuantOp::Constant { values } => values.clone(),
+            QuantOp::Scatter { position, writers, axis_len } => {
+                let (indices, updates) = (&values[node.inputs[1]], &values[node.inputs[2]]);
+                if let Some((j, &k)) =
+                    indices.iter().enumerate().find(|(_, &k)| k < 0 || k >= *axis_len as i64)
+                {
+                    return Err(Error::InvalidValue {
+                        place: format!("node `{}` ({}) indices[{j}]", node.name, node.op_type),
+                        reason: format!("index {k} is outside [0, {axis_len})"),
+                    });
+                }
+                let mut y = x.clone();
+                for (i, (&p, w)) in position.iter().zip(writers).enumerate() {
+                    for &(j, u) in w {
+                        if indices[j] == p {
+                            y[i] = updates[u];
+                        }
+                    }
+                }
+                y
+            }
+            // Rust's `/` truncates toward zero, as ONNX integer Div does.
+            QuantOp::IntDiv { divisor } => x.iter().zip(divisor).map(|(&v, &d)| v / d).collect(),
             QuantOp::Compare { compare: kind } => {
                 let b = &values[node.inputs[1]];
                 let pairs = model.broadcast_operands(node);

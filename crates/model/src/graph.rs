@@ -136,8 +136,25 @@ pub enum Op {
         /// Per output element: the data elements indices 0, 1, ... select.
         candidates: Vec<Vec<usize>>,
     },
+    /// ScatterElements (inputs: data, indices, updates): output `i` is the last
+    /// `updates[u]` among `writers[i] = [(j, u)]` whose index `indices[j]` equals `position[i]`,
+    /// else `data[i]`.
+    Scatter {
+        /// Per output element, its coordinate on the scatter axis.
+        position: Vec<i64>,
+        /// Per output element, the (index element, update element) pairs that may write it.
+        writers: Vec<Vec<(usize, usize)>>,
+        /// Length of the scatter axis; an index outside `[0, axis_len)` is an error.
+        axis_len: usize,
+    },
     /// ONNX Cast to an integer type: truncation toward zero (nothing to do on integers).
     Truncate,
+    /// Division of an integer tensor by positive integer constants, truncating toward zero
+    /// (ONNX `Div` on integer types), exact.
+    IntDiv {
+        /// One divisor per element.
+        divisor: Vec<i64>,
+    },
 }
 
 impl Op {
@@ -162,6 +179,8 @@ impl Op {
             Op::TopK { .. } => "TopK",
             Op::Gather { .. } => "Gather",
             Op::Truncate => "Truncate",
+            Op::Scatter { .. } => "Scatter",
+            Op::IntDiv { .. } => "IntDiv",
         }
     }
 }

@@ -128,6 +128,10 @@ impl Lowering {
                 v.extend(self.aligned(&node.inputs[1..], node));
                 v
             }
+            Op::Scatter { .. } => {
+                let aligned = self.aligned(&[node.inputs[0], node.inputs[2]], node);
+                vec![aligned[0], node.inputs[1], aligned[1]]
+            }
             _ => node.inputs.clone(),
         };
         let scales = self.scales;
@@ -213,6 +217,26 @@ impl Lowering {
                     range: default_function_range(in_scale),
                 };
                 (op, 0, true)
+            }
+            Op::Scatter { position, writers, axis_len } => {
+                if other_scale != 0 || !self.integer[inputs[1]] {
+                    return fail(format!(
+                        "the indices are real numbers at scale 2^{other_scale}, not integers"
+                    ));
+                }
+                let integer = self.integer[inputs[0]] && self.integer[inputs[2]];
+                let op = QuantOp::Scatter {
+                    position: position.clone(),
+                    writers: writers.clone(),
+                    axis_len: *axis_len,
+                };
+                (op, in_scale, integer)
+            }
+            Op::IntDiv { divisor } => {
+                if in_scale != 0 || !integer_in {
+                    return fail(format!("integer division of real numbers at scale 2^{in_scale}"));
+                }
+                (QuantOp::IntDiv { divisor: divisor.clone() }, 0, true)
             }
             Op::Rearrange { map } => (QuantOp::Rearrange { map: map.clone() }, in_scale, integer_in),
             Op::Reduce { kind, groups } => {

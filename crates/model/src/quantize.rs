@@ -132,6 +132,21 @@ pub enum QuantOp {
         /// Largest or smallest first.
         largest: bool,
     },
+    /// ScatterElements: `y[i]` = the last `updates[u]` of `writers[i]` whose
+    /// `indices[j] == position[i]`, else `data[i]` (inputs data, indices at 2^0, updates).
+    Scatter {
+        /// Per output element, its coordinate on the scatter axis.
+        position: Vec<i64>,
+        /// Per output element, the (index element, update element) pairs that may write it.
+        writers: Vec<Vec<(usize, usize)>>,
+        /// Length of the scatter axis; an index outside `[0, axis_len)` is an error.
+        axis_len: usize,
+    },
+    /// `y[i] = trunc(x[i] / divisor[i])` on integers (scale 2^0), divisors positive.
+    IntDiv {
+        /// One per element.
+        divisor: Vec<i64>,
+    },
     /// `y[i] = data[candidates[i][indices[index_of[i]]]]` (inputs data, indices at scale 2^0).
     Gather {
         /// Per output element, the element of the indices tensor that picks it.

@@ -1,7 +1,7 @@
 //! Consistency checks of an integer model read from a file (it may have been edited).
 
 use crate::calibrate::MAX_TABLE_ROWS;
-use crate::fixed_point::VALUE_BITS;
+use crate::fixed_point::{in_range, VALUE_BITS};
 use crate::graph::LogicKind;
 use crate::quantize::{QuantOp, QuantizedModel, QUANTIZED_FORMAT};
 use crate::{Error, Result};
@@ -34,7 +34,7 @@ impl QuantizedModel {
                 | QuantOp::Gather { .. } => 2,
                 QuantOp::Logic { logic: LogicKind::Not } => 1,
                 QuantOp::Logic { .. } => 2,
-                QuantOp::Where => 3,
+                QuantOp::Where | QuantOp::Scatter { .. } => 3,
                 QuantOp::Rearrange { .. } => node.inputs.len().max(1),
                 _ => 1,
             };
@@ -94,6 +94,20 @@ impl QuantizedModel {
                     map.len() == numel_out && map.iter().all(|&i| i >= -1 && i < total as i64)
                 }
                 QuantOp::Constant { values } => values.len() == numel_out,
+                QuantOp::Scatter { position, writers, axis_len } => {
+                    let (numel_idx, numel_upd) =
+                        (self.values[node.inputs[1]].numel(), self.values[node.inputs[2]].numel());
+                    numel_in == numel_out
+                        && position.len() == numel_out
+                        && writers.len() == numel_out
+                        && writers.iter().flatten().all(|&(j, u)| j < numel_idx && u < numel_upd)
+                        && position.iter().all(|&p| p >= 0 && (p as usize) < *axis_len)
+                }
+                QuantOp::IntDiv { divisor } => {
+                    numel_in == numel_out
+                        && divisor.len() == numel_in
+                        && divisor.iter().all(|&d| d > 0 && in_range(d))
+                }
                 QuantOp::Compare { .. } | QuantOp::Logic { .. } | QuantOp::Where => {
                     let shapes: Vec<&[usize]> =
                         node.inputs.iter().map(|&v| self.values[v].shape.as_slice()).collect();

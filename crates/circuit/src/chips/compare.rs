@@ -83,3 +83,31 @@ pub fn select_where(
     gate.assert_bit(ctx, c);
     gate.select(ctx, a, b, c)
 }
+
+/// `q = trunc(x / d)` for an integer `x` (integer value `x_value`) and a constant `d > 0`.
+///
+/// Constraints: the floor quotient `f` (a hint) with `r = x - f d` (cells `| x | f | -d | r |`),
+/// `f` in the value range and `0 <= r < d` (range check to the bits of `d`, then
+/// `check_less_than(r, d)`), so `f = floor(x / d)`; truncation adds 1 when `x < 0` and `r != 0`:
+/// `neg = (lane_x < 2^(B-1))`, `nz = 1 - is_zero(r)`, `q = f + neg * nz`.
+pub fn int_div(
+    ctx: &mut Context<Fr>,
+    chip: &FixedPointChip,
+    x: AssignedValue<Fr>,
+    x_value: i64,
+    d: i64,
+) -> AssignedValue<Fr> {
+    let range = chip.range();
+    let gate = range.gate();
+    let floor = ctx.load_witness(crate::field::fe(x_value.div_euclid(d)));
+    chip.check_value(ctx, floor);
+    let r = gate.mul_add(ctx, floor, Constant(-crate::field::fe(d)), x);
+    range.check_less_than_safe(ctx, r, d as u64);
+    let lane = chip.check_value(ctx, x);
+    let negative =
+        range.is_less_than(ctx, lane, Constant(crate::field::pow2(VALUE_BITS - 1)), VALUE_BITS as usize);
+    let zero = gate.is_zero(ctx, r);
+    let nonzero = gate.not(ctx, zero);
+    let adjust = gate.and(ctx, negative, nonzero);
+    gate.add(ctx, floor, adjust)
+}

@@ -97,3 +97,22 @@ pub fn gather(
 ) -> AssignedValue<Fr> {
     chip.range().gate().inner_product(ctx, candidates.iter().copied(), indicator.iter().map(|&i| Existing(i)))
 }
+
+/// One output of ScatterElements: `data`, overwritten by each `(index, update)` pair whose
+/// index equals `position`, later pairs winning.
+///
+/// Constraints per pair: `hit = is_equal(index, position)` (a bit), then
+/// `y = select(update, y, hit)`. The executor rejects indices outside the axis before this.
+pub fn scatter(
+    ctx: &mut Context<Fr>,
+    chip: &FixedPointChip,
+    data: AssignedValue<Fr>,
+    pairs: &[(AssignedValue<Fr>, AssignedValue<Fr>)],
+    position: i64,
+) -> AssignedValue<Fr> {
+    let gate = chip.range().gate();
+    pairs.iter().fold(data, |y, &(index, update)| {
+        let hit = gate.is_equal(ctx, index, Constant(crate::field::fe(position)));
+        gate.select(ctx, update, y, hit)
+    })
+}

@@ -1,6 +1,7 @@
 //! One module per subcommand; the pipeline functions here are shared with `demo`.
 
 mod aggregate;
+mod calibrate;
 mod compile;
 mod conformance;
 mod create_evm_verifier;
@@ -19,6 +20,7 @@ pub(crate) fn run(opts: Opts) -> anyhow::Result<()> {
     let mut rep = Reporter::new(opts.json);
     match opts.command {
         Command::Compile(args) => args.run(&mut rep)?,
+        Command::Calibrate(args) => args.run(&mut rep)?,
         Command::Setup(args) => args.run(&mut rep)?,
         Command::Prove(args) => args.run(&mut rep)?,
         Command::Verify(args) => args.run(&mut rep)?,

@@ -78,6 +78,18 @@ impl Importer {
         let (act, konst, act_first) = self.activation_and_constant(ctx, node)?;
         let shape = self.values[act].shape.clone();
         let c = broadcast_to(ctx, &konst, &shape)?;
+        // ONNX types both operands alike: an integer divisor means integer division.
+        let integer_divisor = self.constants.get(&node.input[1]).is_some_and(|t| !t.datum_type().is_float());
+        if node.op_type == "Div" && act_first && integer_divisor {
+            if let Some((i, d)) = c.iter().enumerate().find(|(_, &d)| d <= 0.0) {
+                return Err(
+                    ctx.unsupported(format!("integer division by {d} (element {i}); only positive divisors"))
+                );
+            }
+            let divisor = c.iter().map(|&d| d as i64).collect();
+            self.push(ctx, Op::IntDiv { divisor }, act, &node.output[0], shape);
+            return Ok(());
+        }
         let (mul, add) = match (node.op_type.as_str(), act_first) {
             ("Sub", true) => (vec![1.0; c.len()], c.iter().map(|v| -v).collect()),
             ("Sub", false) => (vec![-1.0; c.len()], c),
@@ -125,6 +137,34 @@ impl Importer {
                 (m, beta.data[c] - mean.data[c] * m)
             })
             .collect();
+        // Folded into the Conv (or Gemm on [N, C]) that produced `x` when nothing else reads
+        // it: one rescale fewer, and no rounding between the two.
+        let producer = self.nodes.iter().rposition(|n| n.output == x);
+        let only_reader = self.readers.get(&self.values[x].name) == Some(&1);
+        if let Some(p) = producer.filter(|_| only_reader) {
+            let fused = &mut self.nodes[p];
+            let folds = match &mut fused.op {
+                Op::Conv { weight, bias, geometry } if geometry.out_channels == channels => {
+                    Some((weight, bias))
+                }
+                Op::Linear { weight, bias } if shape.len() == 2 && weight.shape[0] == channels => {
+                    Some((weight, bias))
+                }
+                _ => None,
+            };
+            if let Some((weight, bias)) = folds {
+                let per_channel_weights = weight.data.len() / channels;
+                for (c, &(m, a)) in per_channel.iter().enumerate() {
+                    let rows = c * per_channel_weights..(c + 1) * per_channel_weights;
+                    weight.data[rows].iter_mut().for_each(|w| *w *= m);
+                    bias[c] = bias[c] * m + a;
+                }
+                fused.op_type = format!("{}+BatchNormalization", fused.op_type);
+                let out = fused.output;
+                self.by_name.insert(node.output[0].clone(), out);
+                return Ok(());
+            }
+        }
         let inner: usize = shape[2..].iter().product();
         let (mul, add) =
             (0..shape.iter().product::<usize>()).map(|i| per_channel[(i / inner) % channels]).unzip();

@@ -101,9 +101,11 @@ impl Importer {
             (true, 1.0) => {
                 self.by_name.insert(out.clone(), x);
             }
+            // Squares stay exact at twice the scale: summed into variances they would otherwise
+            // round to nothing (and a LayerNorm written out by hand divides by their root).
             (true, 2.0) => {
                 let shape = self.values[x].shape.clone();
-                self.push_node(ctx, Op::Binary { kind: BinaryKind::Mul }, vec![x, x], out, shape);
+                self.push_node(ctx, Op::Binary { kind: BinaryKind::MulWide }, vec![x, x], out, shape);
             }
             (true, exponent) => self.push_function(ctx, Function::Pow { exponent }, x, out),
             (false, base) => self.push_function(ctx, Function::Power { base }, x, out),

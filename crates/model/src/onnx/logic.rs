@@ -118,6 +118,7 @@ impl Importer {
                 self.dynamic_gather(ctx, node)?
             }
             "GatherElements" => self.static_gather_elements(ctx, node)?,
+            "ScatterElements" => self.scatter_elements(ctx, node)?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -338,6 +339,49 @@ impl Importer {
             return Err(ctx.shape(format!("index {i} out of bounds for axis {axis} of {shape:?}")));
         }
         self.push_node(ctx, Op::Rearrange { map }, vec![data], &node.output[0], idx_shape);
+        Ok(())
+    }
+
+    /// ScatterElements without reduction: [`Op::Scatter`] (constant indices become values).
+    fn scatter_elements(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
+        if let Some(r) = string_attr(node, "reduction").filter(|r| r != "none") {
+            return Err(ctx.unsupported(format!("reduction `{r}`")));
+        }
+        let data = self.value_input(ctx, node, 0)?;
+        let indices = self.value_input(ctx, node, 1)?;
+        let updates = self.value_input(ctx, node, 2)?;
+        let shape = self.values[data].shape.clone();
+        let idx_shape = self.values[indices].shape.clone();
+        if self.values[updates].shape != idx_shape {
+            return Err(ctx.shape(format!(
+                "updates {:?} and indices {idx_shape:?} differ",
+                self.values[updates].shape
+            )));
+        }
+        let axis = axis_of(ctx, int_attr(node, "axis").unwrap_or(0), shape.len())?;
+        self.check_elements_shape(ctx, &shape, &idx_shape, axis)?;
+        let ist = strides(&idx_shape);
+        let mut position = Vec::new();
+        let mut writers = Vec::new();
+        for_each_index(&shape, |o| {
+            position.push(o[axis] as i64);
+            // Update elements in the same row (all coordinates but the axis), if the indices reach it.
+            let in_rows = o.iter().zip(&idx_shape).enumerate().all(|(d, (&i, &n))| d == axis || i < n);
+            let w = if in_rows {
+                (0..idx_shape[axis])
+                    .map(|k| {
+                        let m: usize =
+                            o.iter().enumerate().map(|(d, &i)| if d == axis { k } else { i } * ist[d]).sum();
+                        (m, m)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            writers.push(w);
+        });
+        let op = Op::Scatter { position, writers, axis_len: shape[axis] };
+        self.push_node(ctx, op, vec![data, indices, updates], &node.output[0], shape);
         Ok(())
     }
 
