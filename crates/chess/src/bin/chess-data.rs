@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use zkinfer_chess::{
-    encode_inputs, generate, play_game, random_opening, random_positions, write_fixture, DataConfig, Engine,
-    Player, Policy, Position, Result, Tally, INPUT_COUNT,
+    encode_inputs, generate, play_game, random_opening, random_positions, write_fixture, DataConfig, Ending,
+    Engine, GameResult, Player, Policy, Position, Result, Tally, INPUT_COUNT,
 };
 
 #[derive(Debug, Parser)]
@@ -81,8 +81,9 @@ enum Command {
         /// Random plies before each game (so that games between deterministic players differ).
         #[arg(long, default_value_t = 0)]
         opening_plies: u32,
-        /// Games still running after this many plies count as draws.
-        #[arg(long, default_value_t = 300)]
+        /// Games still running after this many plies count as draws (the fifty-move rule
+        /// usually ends them first).
+        #[arg(long, default_value_t = 1000)]
         max_plies: u32,
     },
     /// Top-1 agreement of the policy with the labels of a `positions` file.
@@ -138,6 +139,7 @@ fn run(cli: Cli) -> Result<()> {
             let start = Instant::now();
             let mut tally = Tally::default();
             let mut plies = 0u64;
+            let mut endings = std::collections::BTreeMap::<String, u32>::new();
             for game in 0..games {
                 let game_seed = seed.wrapping_add(u64::from(game / 2));
                 let mut rng = ChaCha8Rng::seed_from_u64(game_seed);
@@ -156,6 +158,14 @@ fn run(cli: Cli) -> Result<()> {
                 };
                 plies += u64::from(n);
                 tally.add(result, colour);
+                let name = match result {
+                    GameResult::Ended(Ending::Checkmate { winner }) if winner == colour => {
+                        "policy mates".to_owned()
+                    }
+                    GameResult::Ended(Ending::Checkmate { .. }) => "policy mated".to_owned(),
+                    other => format!("{other:?}"),
+                };
+                *endings.entry(name).or_default() += 1;
             }
             println!(
                 "policy vs {opponent:?}: {games} games, +{} ={} -{} (W/D/L; {} draws at the {max_plies}-ply limit), {plies} plies, {:.1} s",
@@ -165,6 +175,7 @@ fn run(cli: Cli) -> Result<()> {
                 tally.ply_limit,
                 start.elapsed().as_secs_f64()
             );
+            println!("endings: {endings:?}");
         }
         Command::Agree { weights, data } => {
             let policy = Policy::load(&weights)?;
