@@ -39,6 +39,14 @@ impl Policy {
         Ok(policy)
     }
 
+    /// Parses and checks weights given as JSON text.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let policy: Self =
+            serde_json::from_str(text).map_err(|e| Error::Weights(format!("not a weights file: {e}")))?;
+        policy.check()?;
+        Ok(policy)
+    }
+
     fn check(&self) -> Result<()> {
         let h = self.hidden;
         let shapes = [
@@ -134,5 +142,48 @@ impl Policy {
     /// without legal moves.
     pub fn best_move(&self, position: &Position) -> Option<ChessMove> {
         self.argmax(&self.logits(position), position.legal_moves())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoding::encode_inputs;
+
+    fn zero_policy(hidden: usize, w1_len: usize) -> String {
+        serde_json::json!({
+            "hidden": hidden,
+            "w1": vec![0.0; w1_len],
+            "side": vec![0.0; hidden],
+            "b1": vec![0.0; hidden],
+            "w2": vec![0.0; hidden * 128],
+            "b2": vec![0.0; 128],
+            "promotion_bonus": 0.0625,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn rejects_wrong_shapes_and_bad_inputs() {
+        assert!(matches!(Policy::from_json(&zero_policy(4, 10)), Err(Error::Weights(_))));
+        assert!(Policy::from_json("{}").is_err());
+        let policy = Policy::from_json(&zero_policy(4, 768 * 4)).expect("valid");
+        let mut inputs = encode_inputs(&Position::start()).expect("encodes");
+        inputs[3] = 7; // not a piece code
+        assert!(policy.best_code_of_inputs(&inputs).is_err());
+        assert!(policy.best_code_of_inputs(&inputs[..10]).is_err());
+    }
+
+    #[test]
+    fn equal_scores_pick_the_first_move_and_queen_promotions_win() {
+        let policy = Policy::from_json(&zero_policy(4, 768 * 4)).expect("valid");
+        let start = Position::start();
+        let inputs = encode_inputs(&start).expect("encodes");
+        // All scores 0: the first listed move, as ONNX ArgMax.
+        assert_eq!(policy.best_code_of_inputs(&inputs).expect("ok"), 640);
+        assert_eq!(policy.best_move(&start).map(ChessMove::code), Some(640));
+        let promo = Position::from_fen("4k3/1P6/8/8/8/8/8/4K3 w - - 0 1").expect("fen");
+        let best = policy.best_move(&promo).expect("a move");
+        assert_eq!(best.uci(), "b7b8q");
     }
 }

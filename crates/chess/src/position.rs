@@ -40,7 +40,8 @@ impl Position {
     }
 
     /// Parses a FEN (six fields; an en-passant square is accepted only if a pawn just made the
-    /// double push, as after every double push on chain).
+    /// double push, as after every double push on chain; the move generator also rejects a
+    /// halfmove clock above 100, where the on-chain game has already ended).
     pub fn from_fen(fen: &str) -> Result<Self> {
         Board::from_fen(fen, false)
             .map(|board| Self { board })
@@ -95,7 +96,7 @@ impl Position {
 
     /// `2 * (fullmove - 1) + side`, the game's position nonce.
     pub fn ply(&self) -> u32 {
-        2 * (u32::from(self.board.fullmove_number()) - 1) + u32::from(self.side())
+        2 * u32::from(self.board.fullmove_number()).saturating_sub(1) + u32::from(self.side())
     }
 
     /// The legal moves, ascending by code (as `ChessMoveGen.legalMoves` lists them).
