@@ -64,10 +64,25 @@ impl Importer {
                 }
             }
         }
+        let act = self.expanded(ctx, act, &konst.shape, &node.output[0])?;
         let shape = self.values[act].shape.clone();
         let add = broadcast_to(ctx, &konst, &shape)?;
         self.push(ctx, Op::Scale { mul: vec![1.0; add.len()], add }, act, &node.output[0], shape);
         Ok(())
+    }
+
+    /// `x` broadcast to its shape combined with a constant operand's (numpy rules): `x` itself
+    /// when the constant is no larger, else a [`Op::Rearrange`] repeating it.
+    fn expanded(&mut self, ctx: &NodeCtx, x: ValueId, other: &[usize], out: &str) -> Result<ValueId> {
+        let shape = self.values[x].shape.clone();
+        let target = broadcast_shape(&shape, other)
+            .ok_or_else(|| ctx.shape(format!("{shape:?} and the constant's {other:?} do not broadcast")))?;
+        if target == shape {
+            return Ok(x);
+        }
+        let map = (0..target.iter().product()).map(|i| broadcast_index(&target, &shape, i) as i64).collect();
+        self.push(ctx, Op::Rearrange { map }, x, &format!("{out}/broadcast"), target);
+        Ok(self.values.len() - 1)
     }
 
     /// Sub, Mul and Div with one constant operand, as an elementwise [`Op::Scale`].
@@ -76,6 +91,7 @@ impl Importer {
             return self.binary(ctx, node, a, b);
         }
         let (act, konst, act_first) = self.activation_and_constant(ctx, node)?;
+        let act = self.expanded(ctx, act, &konst.shape, &node.output[0])?;
         let shape = self.values[act].shape.clone();
         let c = broadcast_to(ctx, &konst, &shape)?;
         // ONNX types both operands alike: an integer divisor means integer division.
