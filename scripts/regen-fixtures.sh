@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates the forge fixture of the demo model with the zkinfer CLI:
-#   fixtures/risk_mlp/proof.json              a real proof (dev SRS) with its inputs/outputs
-#   contracts/generated/RiskMlpVerifier.sol   the verifier generated for the current circuit
-# `cargo test -p zkinfer-tests --test fixture_fresh` fails while these are stale.
+# Regenerates the forge fixtures with the zkinfer CLI:
+#   fixtures/risk_mlp/proof.json              a real proof (dev SRS) of the demo model
+#   contracts/generated/RiskMlpVerifier.sol   the verifier generated for its current circuit
+#   fixtures/chess/policy-proof.json          a real proof of the chess policy's first move
+#                                             (models/chess/input.json: the initial position)
+#   contracts/generated/PolicyVerifier.sol    the verifier generated for the chess circuit
+# `cargo test -p zkinfer-tests --test fixture_fresh` fails while the risk_mlp ones are stale
+# (the chess fixture has no such check yet).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 scripts/bootstrap.sh
@@ -16,4 +20,13 @@ zk create-evm-verifier --dir "$out"
 mkdir -p fixtures/risk_mlp contracts/generated
 cp "$out/proof.json" fixtures/risk_mlp/proof.json
 cp "$out/RiskMlpVerifier.sol" contracts/generated/RiskMlpVerifier.sol
-echo "regenerated fixtures/risk_mlp/proof.json and contracts/generated/RiskMlpVerifier.sol"
+
+chess=target/chess-fixture
+rm -rf "$chess"
+zk compile --model models/chess/policy.onnx --input models/chess/input.json --dir "$chess"
+zk prove --input models/chess/input.json --dir "$chess"
+zk create-evm-verifier --dir "$chess"
+cp "$chess/proof.json" fixtures/chess/policy-proof.json
+cp "$chess/PolicyVerifier.sol" contracts/generated/PolicyVerifier.sol
+echo "regenerated fixtures/risk_mlp/proof.json, contracts/generated/RiskMlpVerifier.sol,"
+echo "            fixtures/chess/policy-proof.json and contracts/generated/PolicyVerifier.sol"
