@@ -10,16 +10,6 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The committed forge fixture of the demo model.
-pub fn fixture_dir() -> PathBuf {
-    repo().join("fixtures/risk_mlp")
-}
-
-/// The committed generated verifier of the demo model.
-pub fn committed_verifier() -> PathBuf {
-    repo().join("contracts/generated/RiskMlpVerifier.sol")
-}
-
 /// The demo model, compiled with the default scales, and its trace on the sample input.
 pub fn demo_model() -> (CompiledModel, Trace) {
     let dir = repo().join("models/risk_mlp");
