@@ -210,10 +210,10 @@ impl<'a> ModelCircuit<'a> {
                 QuantOp::Binary { op, shift } => {
                     let other = operand(node.inputs[1])?;
                     model
-                        .operand_indices(node)
-                        .into_iter()
+                        .broadcast_operands(node)
+                        .iter()
                         .zip(hints)
-                        .map(|((ia, ib), &q)| binary(ctx, &chip, *op, x[ia], other[ib], *shift, q))
+                        .map(|(ix, &q)| binary(ctx, &chip, *op, x[ix[0]], other[ix[1]], *shift, q))
                         .collect()
                 }
                 QuantOp::Relu => x.iter().zip(hints).map(|(&x, &h)| relu(ctx, &chip, x, h)).collect(),

@@ -132,11 +132,11 @@ fn run(
             QuantOp::Binary { op, shift } => {
                 let x2 = &values[node.inputs[1]];
                 model
-                    .operand_indices(node)
-                    .into_iter()
+                    .broadcast_operands(node)
+                    .iter()
                     .enumerate()
-                    .map(|(i, (ia, ib))| {
-                        let (u, v) = (x[ia] as i128, x2[ib] as i128);
+                    .map(|(i, ix)| {
+                        let (u, v) = (x[ix[0]] as i128, x2[ix[1]] as i128);
                         let r = match op {
                             BinaryKind::Add => u + v,
                             BinaryKind::Sub => u - v,
@@ -212,10 +212,7 @@ fn run(
                 if let Some((j, &k)) =
                     indices.iter().enumerate().find(|(_, &k)| k < 0 || k >= *axis_len as i64)
                 {
-                    return Err(Error::InvalidValue {
-                        place: format!("node `{}` ({}) indices[{j}]", node.name, node.op_type),
-                        reason: format!("index {k} is outside [0, {axis_len})"),
-                    });
+                    return Err(index_outside(node, format!("indices[{j}]"), k, *axis_len));
                 }
                 let mut y = x.clone();
                 for (i, (&p, w)) in position.iter().zip(writers).enumerate() {
@@ -276,10 +273,7 @@ fn run(
                 for (i, (&at, c)) in index_of.iter().zip(candidates).enumerate() {
                     let k = indices[at];
                     if k < 0 || k as usize >= c.len() {
-                        return Err(Error::InvalidValue {
-                            place: format!("node `{}` ({}) output[{i}]", node.name, node.op_type),
-                            reason: format!("index {k} is outside [0, {})", c.len()),
-                        });
+                        return Err(index_outside(node, format!("output[{i}]"), k, c.len()));
                     }
                     y.push(x[c[k as usize]]);
                 }
@@ -289,6 +283,14 @@ fn run(
         values[node.output] = y;
     }
     Ok(Trace { values })
+}
+
+/// The error for a computed index `k` outside `[0, len)`, at `element` of `node`.
+fn index_outside(node: &crate::quantize::QuantNode, element: String, k: i64, len: usize) -> Error {
+    Error::InvalidValue {
+        place: format!("node `{}` ({}) {element}", node.name, node.op_type),
+        reason: format!("index {k} is outside [0, {len})"),
+    }
 }
 
 /// The error for a logic or Where operand that is not 0 or 1.

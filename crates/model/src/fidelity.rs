@@ -35,4 +35,9 @@ impl Fidelity {
             && argmax(&mut float.iter().map(|&f| f as f64)) == argmax(&mut quantized.iter().copied());
         Self { max_abs_error, max_rel_error, argmax_agrees, float: float.to_vec(), quantized }
     }
+
+    /// `max(1, max |float|)`: what a relative error tolerance is a fraction of.
+    pub fn magnitude(&self) -> f64 {
+        self.float.iter().fold(1.0f64, |m, f| m.max((*f as f64).abs()))
+    }
 }

@@ -154,6 +154,11 @@ impl Lowering {
         };
         let weights = |w: &[f32]| ints(w, scales.param, VALUE_BITS, "weight");
         let biases = |b: &[f32]| ints(b, in_scale + scales.param, BIAS_BITS, "bias");
+        // Gather and Scatter read their second input as indices: exact integers only.
+        let takes_indices = matches!(node.op, Op::Gather { .. } | Op::Scatter { .. });
+        if takes_indices && (other_scale != 0 || !self.integer[inputs[1]]) {
+            return fail(format!("the indices are real numbers at scale 2^{other_scale}, not integers"));
+        }
         let (op, out_scale, integer) = match &node.op {
             Op::Linear { weight, bias } => {
                 let integer = integer_in && all_integer(&weight.data) && all_integer(bias);
@@ -219,11 +224,6 @@ impl Lowering {
                 (op, 0, true)
             }
             Op::Scatter { position, writers, axis_len } => {
-                if other_scale != 0 || !self.integer[inputs[1]] {
-                    return fail(format!(
-                        "the indices are real numbers at scale 2^{other_scale}, not integers"
-                    ));
-                }
                 let integer = self.integer[inputs[0]] && self.integer[inputs[2]];
                 let op = QuantOp::Scatter {
                     position: position.clone(),
@@ -279,11 +279,6 @@ impl Lowering {
                 (op, in_scale, integer_in)
             }
             Op::Gather { index_of, candidates } => {
-                if other_scale != 0 || !self.integer[inputs[1]] {
-                    return fail(format!(
-                        "the indices are real numbers at scale 2^{other_scale}, not integers"
-                    ));
-                }
                 let op = QuantOp::Gather { index_of: index_of.clone(), candidates: candidates.clone() };
                 (op, in_scale, self.integer[inputs[0]])
             }

@@ -229,21 +229,6 @@ impl QuantizedModel {
             .collect()
     }
 
-    /// For a two-input node: the flat indices of both operands behind each output element
-    /// (numpy broadcasting), shared by the executor and the circuit.
-    pub fn operand_indices(&self, node: &QuantNode) -> Vec<(usize, usize)> {
-        let out = &self.values[node.output].shape;
-        let (a, b) = (&self.values[node.inputs[0]].shape, &self.values[node.inputs[1]].shape);
-        (0..self.values[node.output].numel())
-            .map(|i| {
-                (
-                    crate::fixed_point::broadcast_index(out, a, i),
-                    crate::fixed_point::broadcast_index(out, b, i),
-                )
-            })
-            .collect()
-    }
-
     /// For a two-activation MatMul node: the operand index pairs summed by each output.
     pub fn matmul_terms(&self, node: &QuantNode) -> Vec<Vec<(usize, usize)>> {
         crate::graph::matmul_terms(

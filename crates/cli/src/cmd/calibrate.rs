@@ -35,9 +35,10 @@ impl CalibrateArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let data = InputData::read(&self.input)?;
         let mut candidates = Vec::with_capacity(self.scales.len());
+        let mut float = None;
         for &scale in &self.scales {
             let c = rep.step(&format!("scale 2^{scale}"), || -> anyhow::Result<Candidate> {
-                Ok(evaluate(&self.model, &data, scale, self.tolerance))
+                Ok(evaluate(&self.model, &data, scale, self.tolerance, &mut float))
             })?;
             rep.note(describe(&c));
             candidates.push(c);
@@ -73,8 +74,15 @@ fn describe(c: &Candidate) -> String {
 }
 
 /// Compiles `model` at `scale` (inputs and weights), calibrates its lookup ranges on `data`,
-/// and measures the circuit size and the error against tract's float run.
-pub(crate) fn evaluate(model: &Path, data: &InputData, scale: u32, tolerance: f64) -> Candidate {
+/// and measures the circuit size and the error against tract's float run (`float`, computed on
+/// the first call and reused: it does not depend on the scale).
+fn evaluate(
+    model: &Path,
+    data: &InputData,
+    scale: u32,
+    tolerance: f64,
+    float: &mut Option<Vec<f32>>,
+) -> Candidate {
     let mut c = Candidate {
         scale,
         k: None,
@@ -83,19 +91,23 @@ pub(crate) fn evaluate(model: &Path, data: &InputData, scale: u32, tolerance: f6
         within_tolerance: false,
         error: None,
     };
-    let run = |c: &mut Candidate| -> anyhow::Result<()> {
+    let mut run = |c: &mut Candidate| -> anyhow::Result<()> {
         let (compiled, _) = CompiledModel::compile(model, Some(data), Scales { input: scale, param: scale })?;
         let tensors = compiled.input_tensors(data)?;
         let trace = compiled.trace_tensors(&tensors)?;
         let layout = ModelCircuit::new(&compiled.model, compiled.id()).layout(&trace)?;
         c.k = Some(layout.k());
         c.advice_cells = Some(layout.advice_cells);
-        let float: Vec<f32> = float_reference(model, &tensors)?.into_iter().flat_map(|t| t.data).collect();
+        let float = match float {
+            Some(f) => f,
+            None => {
+                float.insert(float_reference(model, &tensors)?.into_iter().flat_map(|t| t.data).collect())
+            }
+        };
         let fidelity =
-            Fidelity::compare(&float, &trace.outputs(&compiled.model), compiled.model.output_scale());
-        let bound = tolerance * float.iter().fold(1.0f64, |m, f| m.max((*f as f64).abs()));
+            Fidelity::compare(float, &trace.outputs(&compiled.model), compiled.model.output_scale());
         c.max_abs_error = Some(fidelity.max_abs_error);
-        c.within_tolerance = fidelity.max_abs_error <= bound;
+        c.within_tolerance = fidelity.max_abs_error <= tolerance * fidelity.magnitude();
         Ok(())
     };
     if let Err(e) = run(&mut c) {

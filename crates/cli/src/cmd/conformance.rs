@@ -154,7 +154,7 @@ fn check(row: &mut Row, dir: &Path, scales: Scales, tolerance: f64) -> anyhow::R
         float_reference(&dir.join("network.onnx"), &tensors)?.into_iter().flat_map(|t| t.data).collect();
     let fidelity = Fidelity::compare(&float, &trace.outputs(&compiled.model), compiled.model.output_scale());
     row.max_abs_error = Some(fidelity.max_abs_error);
-    let scale = float.iter().fold(1.0f64, |m, f| m.max((*f as f64).abs()));
+    let scale = fidelity.magnitude();
     if fidelity.max_abs_error > tolerance * scale {
         anyhow::bail!("max abs error {:.5} exceeds {tolerance} x {scale:.3}", fidelity.max_abs_error);
     }

@@ -95,7 +95,8 @@ impl Importer {
         let shape = self.values[act].shape.clone();
         let c = broadcast_to(ctx, &konst, &shape)?;
         // ONNX types both operands alike: an integer divisor means integer division.
-        let integer_divisor = self.constants.get(&node.input[1]).is_some_and(|t| !t.datum_type().is_float());
+        let integer_divisor =
+            node.input.get(1).and_then(|i| self.constants.get(i)).is_some_and(|t| !t.datum_type().is_float());
         if node.op_type == "Div" && act_first && integer_divisor {
             if let Some((i, d)) = c.iter().enumerate().find(|(_, &d)| d <= 0.0) {
                 return Err(

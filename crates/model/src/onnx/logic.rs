@@ -7,7 +7,8 @@ use tract_onnx::prelude::{DatumType, Tensor};
 
 use super::attrs::*;
 use super::elementwise::{constant_inputs, folded};
-use super::movement::{axis_of, flat, strides};
+use super::movement::{axis_of, flat, for_each_index, map_of, strides};
+use super::reduce::reduction;
 use super::{Importer, NodeCtx};
 use crate::fixed_point::{broadcast_index, broadcast_shape};
 use crate::graph::{CompareKind, LogicKind, Op, ValueId};
@@ -114,7 +115,9 @@ impl Importer {
             "ArgMax" | "ArgMin" => self.arg_extreme(ctx, node)?,
             "TopK" => self.top_k(ctx, node)?,
             "OneHot" => self.one_hot(ctx, node)?,
-            "Gather" | "GatherElements" if self.by_name.contains_key(&node.input[1]) => {
+            "Gather" | "GatherElements"
+                if node.input.get(1).is_some_and(|i| self.by_name.contains_key(i)) =>
+            {
                 self.dynamic_gather(ctx, node)?
             }
             "GatherElements" => self.static_gather_elements(ctx, node)?,
@@ -170,7 +173,10 @@ impl Importer {
         let x = self.activation(ctx, node, 0)?;
         let shape = self.values[x].shape.clone();
         let axis = axis_of(ctx, int_attr(node, "axis").unwrap_or(0), shape.len())?;
-        let (kept, groups) = groups_along(&shape, axis);
+        if shape[axis] == 0 {
+            return Err(ctx.shape(format!("axis {axis} of {shape:?} is empty: no position to pick")));
+        }
+        let (kept, groups) = reduction(&shape, &[axis]);
         let op = Op::ArgMax {
             groups,
             largest: node.op_type == "ArgMax",
@@ -204,7 +210,7 @@ impl Importer {
         if k < 1 || k as usize > shape[axis] {
             return Err(ctx.shape(format!("K = {k} for an axis of length {}", shape[axis])));
         }
-        let (_, groups) = groups_along(&shape, axis);
+        let (_, groups) = reduction(&shape, &[axis]);
         let mut out_shape = shape.clone();
         out_shape[axis] = k as usize;
         let inner: usize = shape[axis + 1..].iter().product();
@@ -239,7 +245,7 @@ impl Importer {
         let out = node.output[0].clone();
         // The indices repeated along the new axis, and each position's own number.
         let st = strides(&shape);
-        let map = super::movement::map_of(&out_shape, |o| {
+        let map = map_of(&out_shape, |o| {
             let src: Vec<usize> = o.iter().enumerate().filter(|&(a, _)| a != axis).map(|(_, &i)| i).collect();
             Some(flat(&src, &st))
         });
@@ -247,7 +253,7 @@ impl Importer {
         self.push_node(ctx, Op::Rearrange { map }, vec![x], &spread, out_shape.clone());
         let spread = self.values.len() - 1;
         let positions: Vec<f32> =
-            super::movement::map_of(&out_shape, |o| Some(o[axis])).into_iter().map(|p| p as f32).collect();
+            map_of(&out_shape, |o| Some(o[axis])).into_iter().map(|p| p as f32).collect();
         let positions = Tensor::from_shape(&out_shape, &positions)
             .map_err(|e| ctx.unsupported(format!("OneHot positions: {e}")))?;
         let positions = self.materialize(ctx, &positions, &format!("{out}/positions"))?;
@@ -393,34 +399,4 @@ impl Importer {
         }
         Ok(())
     }
-}
-
-/// Calls `f` with every multi-index of `shape`, row-major.
-fn for_each_index(shape: &[usize], mut f: impl FnMut(&[usize])) {
-    let n: usize = shape.iter().product();
-    let mut index = vec![0; shape.len()];
-    for _ in 0..n {
-        f(&index);
-        for axis in (0..shape.len()).rev() {
-            index[axis] += 1;
-            if index[axis] < shape[axis] {
-                break;
-            }
-            index[axis] = 0;
-        }
-    }
-}
-
-/// The shape with `axis` reduced to 1, and per position of that shape the flat indices along
-/// `axis`, in order.
-fn groups_along(shape: &[usize], axis: usize) -> (Vec<usize>, Vec<Vec<usize>>) {
-    let mut kept = shape.to_vec();
-    kept[axis] = 1;
-    let inner: usize = shape[axis + 1..].iter().product();
-    let outer: usize = shape[..axis].iter().product();
-    let groups = (0..outer)
-        .flat_map(|o| (0..inner).map(move |i| (o, i)))
-        .map(|(o, i)| (0..shape[axis]).map(|a| (o * shape[axis] + a) * inner + i).collect())
-        .collect();
-    (kept, groups)
 }

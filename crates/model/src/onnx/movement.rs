@@ -31,11 +31,17 @@ pub(super) fn flat(index: &[usize], strides: &[usize]) -> usize {
 
 /// The map of an output of `shape`: `src(multi-index)` gives the flat source, `None` a zero.
 pub(super) fn map_of(shape: &[usize], src: impl Fn(&[usize]) -> Option<usize>) -> Vec<i64> {
+    let mut map = Vec::with_capacity(shape.iter().product());
+    for_each_index(shape, |index| map.push(src(index).map_or(-1, |i| i as i64)));
+    map
+}
+
+/// Calls `f` with every multi-index of `shape`, row-major.
+pub(super) fn for_each_index(shape: &[usize], mut f: impl FnMut(&[usize])) {
     let n: usize = shape.iter().product();
     let mut index = vec![0; shape.len()];
-    let mut map = Vec::with_capacity(n);
     for _ in 0..n {
-        map.push(src(&index).map_or(-1, |i| i as i64));
+        f(&index);
         for axis in (0..shape.len()).rev() {
             index[axis] += 1;
             if index[axis] < shape[axis] {
@@ -44,7 +50,6 @@ pub(super) fn map_of(shape: &[usize], src: impl Fn(&[usize]) -> Option<usize>) -
             index[axis] = 0;
         }
     }
-    map
 }
 
 /// A possibly negative axis of a rank-`rank` tensor.

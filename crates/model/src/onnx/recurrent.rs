@@ -76,7 +76,10 @@ impl Importer {
         };
         let hidden = int_attr(node, "hidden_size")
             .map(|h| h as usize)
-            .or_else(|| self.constants.get(&node.input[2]).map(|r| r.shape().last().copied().unwrap_or(0)))
+            .or_else(|| {
+                let r = self.constants.get(node.input.get(2)?)?;
+                r.shape().last().copied()
+            })
             .ok_or_else(|| ctx.unsupported("no hidden_size"))?;
         let weights = self.recurrent_weights(ctx, node, gates, hidden, input)?;
         if let Some(lens) = self.optional_constant(ctx, node, 4)? {

@@ -10,7 +10,7 @@ use crate::graph::{BinaryKind, Op, ReduceKind, ValueId};
 use crate::Result;
 
 /// Output shape (reduced axes kept as 1) and input groups of reducing `shape` over `axes`.
-fn reduction(shape: &[usize], axes: &[usize]) -> (Vec<usize>, Vec<Vec<usize>>) {
+pub(super) fn reduction(shape: &[usize], axes: &[usize]) -> (Vec<usize>, Vec<Vec<usize>>) {
     let out_shape: Vec<usize> =
         shape.iter().enumerate().map(|(a, &d)| if axes.contains(&a) { 1 } else { d }).collect();
     let n_out: usize = out_shape.iter().product();
@@ -176,7 +176,7 @@ impl Importer {
             "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin" | "ReduceL1" | "ReduceL2"
             | "ReduceSumSquare" | "ReduceLogSumExp" => {
                 if matches!(op, "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin")
-                    && self.constants.contains_key(&node.input[0])
+                    && node.input.first().is_some_and(|i| self.constants.contains_key(i))
                 {
                     return self.fold_reduce(ctx, node);
                 }
