@@ -63,14 +63,17 @@ pub fn compile(solc: &Solc) -> Result<ContractSet> {
     Ok(ContractSet { registry: take("ModelRegistry")?, risk_oracle: take("RiskOracle")? })
 }
 
-/// A readable reason for a failed call: the registry's or the oracle's custom error when the
-/// revert data decodes as one.
+/// A readable reason for a failed call: the registry's, the oracle's or the chess game's custom
+/// error when the revert data decodes as one.
 pub fn describe_revert(e: &alloy::contract::Error) -> String {
     if let Some(data) = e.as_revert_data() {
         if let Ok(err) = ModelRegistry::ModelRegistryErrors::abi_decode(&data) {
             return format!("reverted with {err:?}");
         }
         if let Ok(err) = RiskOracle::RiskOracleErrors::abi_decode(&data) {
+            return format!("reverted with {err:?}");
+        }
+        if let Ok(err) = crate::ChessGame::ChessGameErrors::abi_decode(&data) {
             return format!("reverted with {err:?}");
         }
         return format!("reverted with data 0x{}", alloy::hex::encode(&data));

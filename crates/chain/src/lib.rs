@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod batch;
+mod chess;
 mod client;
 mod contracts;
 mod deployments;
@@ -9,6 +10,9 @@ mod node;
 
 pub use alloy::primitives::{Address, B256, U256};
 pub use batch::BatchMember;
+pub use chess::{
+    chess_sources, compile_chess_game, ChessGame, GameSettings, GameView, Phase, AI_MOVE_GAS_LIMIT, RESIGN,
+};
 pub use client::{Chain, Deployed, ModelEntry, TxInfo, VERIFY_GAS_LIMIT};
 pub use contracts::{
     compile, describe_revert, sources, ContractSet, ModelRegistry, RiskOracle, OPTIMIZER_RUNS,

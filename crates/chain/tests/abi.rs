@@ -4,15 +4,16 @@
 
 use std::path::PathBuf;
 
-use zkinfer_chain::{sources, OPTIMIZER_RUNS};
+use zkinfer_chain::{chess_sources, sources, OPTIMIZER_RUNS};
 use zkinfer_evm::Solc;
 
 #[test]
 fn abi_is_current() {
     let solc = Solc::find().unwrap();
-    let compiled = solc.compile(&sources(), Some(OPTIMIZER_RUNS)).unwrap();
+    let mut compiled = solc.compile(&sources(), Some(OPTIMIZER_RUNS)).unwrap();
+    compiled.extend(solc.compile(&chess_sources(), Some(OPTIMIZER_RUNS)).unwrap());
     let bless = std::env::var_os("ZKINFER_BLESS").is_some();
-    for name in ["ModelRegistry", "RiskOracle"] {
+    for name in ["ModelRegistry", "RiskOracle", "ChessGame"] {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("abi/{name}.json"));
         let abi = &compiled[name].abi;
         if bless {

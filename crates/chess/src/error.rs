@@ -22,6 +22,16 @@ pub enum Error {
         /// The position.
         fen: String,
     },
+    /// A move that is not written as a legal move of the position.
+    #[error("`{text}` is not a legal move in {fen}; legal: {legal}")]
+    MoveText {
+        /// What was given.
+        text: String,
+        /// The position.
+        fen: String,
+        /// The legal moves, in long algebraic notation.
+        legal: String,
+    },
     /// More legal moves than the model's mask holds (cannot happen in chess).
     #[error("{0} legal moves do not fit the 218-move mask")]
     TooManyMoves(usize),

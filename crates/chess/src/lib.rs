@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod datagen;
+mod decode;
 mod encoding;
 mod error;
 mod eval;
@@ -12,6 +13,7 @@ mod position;
 mod search;
 
 pub use datagen::{generate, DataConfig, DataStats};
+pub use decode::decode_position;
 pub use encoding::{
     decode_move_mask, encode_inputs, BOARD_INPUTS, CASTLING_INDEX, EP_INDEX, HALFMOVE_INDEX, INPUT_COUNT,
     MAX_LEGAL_MOVES, MOVES_OFFSET, PLY_INDEX, SIDE_INDEX,

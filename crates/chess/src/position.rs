@@ -156,6 +156,43 @@ impl Position {
         self.play(ChessMove::from_code(code)?)
     }
 
+    /// The legal move written `text` in long algebraic notation (`e2e4`, `e7e8q`, castling as
+    /// the king's move `e1g1`); the error lists the legal moves.
+    pub fn parse_move(&self, text: &str) -> Result<ChessMove> {
+        let wanted = text.trim().to_ascii_lowercase();
+        let legal = self.legal_moves();
+        legal.iter().copied().find(|m| m.uci() == wanted).ok_or_else(|| Error::MoveText {
+            text: text.to_owned(),
+            fen: self.fen(),
+            legal: legal.iter().map(|m| m.uci()).collect::<Vec<_>>().join(" "),
+        })
+    }
+
+    /// The board as text, White at the bottom: upper case White, lower case Black, `.` empty.
+    pub fn diagram(&self) -> String {
+        let mut out = String::new();
+        for rank in (0..8u8).rev() {
+            out.push_str(&format!("{} ", rank + 1));
+            for file in 0..8u8 {
+                let code = self.piece_code(rank * 8 + file);
+                let letter = match code & !BLACK {
+                    PAWN => 'p',
+                    KNIGHT => 'n',
+                    BISHOP => 'b',
+                    ROOK => 'r',
+                    QUEEN => 'q',
+                    KING => 'k',
+                    _ => '.',
+                };
+                out.push(' ');
+                out.push(if code != 0 && code & BLACK == 0 { letter.to_ascii_uppercase() } else { letter });
+            }
+            out.push('\n');
+        }
+        out.push_str("   a b c d e f g h\n");
+        out
+    }
+
     /// Whether the side to move is in check.
     pub fn in_check(&self) -> bool {
         !self.board.checkers().is_empty()
@@ -209,5 +246,22 @@ pub(crate) fn piece_type(piece: Piece) -> u8 {
         Piece::Rook => ROOK,
         Piece::Queen => QUEEN,
         Piece::King => KING,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_parse_from_text_and_the_board_draws() {
+        let start = Position::start();
+        assert_eq!(start.parse_move("e2e4").expect("legal").code(), 12 << 9 | 28 << 3);
+        assert_eq!(start.parse_move(" G1F3 ").expect("legal").uci(), "g1f3");
+        let e = start.parse_move("e2e5").expect_err("illegal").to_string();
+        assert!(e.contains("`e2e5` is not a legal move") && e.contains("e2e4"), "{e}");
+        let diagram = start.diagram();
+        assert!(diagram.starts_with("8  r n b q k b n r\n"), "{diagram}");
+        assert!(diagram.contains("1  R N B Q K B N R\n"), "{diagram}");
     }
 }

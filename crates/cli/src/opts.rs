@@ -46,6 +46,10 @@ pub(crate) enum Command {
     /// Run a folder of ONNX models (EZKL's example layout) through compile, the integer
     /// executor, the circuit (MockProver) and the float reference; write a table.
     Conformance(ConformanceArgs),
+    /// Leela vs the World: deploy the chess game, show the board, vote, finalize rounds and
+    /// play the AI's proven moves.
+    #[command(subcommand)]
+    Chess(ChessCommand),
 }
 
 /// Where a model's artifacts live.
@@ -273,6 +277,106 @@ pub(crate) struct AggregateArgs {
     /// `evm` (Keccak, for the chain) or `poseidon` (to be aggregated again).
     #[arg(long, default_value = "evm", value_parser = ["evm", "poseidon"])]
     pub(crate) transcript: String,
+    #[command(flatten)]
+    pub(crate) srs: SrsSelect,
+}
+
+/// `zkinfer chess <verb>`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ChessCommand {
+    /// Compile the chess model, make its keys and verifier, deploy the verifier (and the
+    /// registry unless one is recorded), register the model and deploy a `ChessGame`.
+    Deploy(ChessDeployArgs),
+    /// Show the board, whose turn it is, the round's tally and the deadline.
+    Board(ChessGameArgs),
+    /// Stake on a move (or `resign`) in the open World round.
+    Vote(ChessVoteArgs),
+    /// Close the World round after its deadline: the most-supported move is played.
+    Finalize(ChessFinalizeArgs),
+    /// Prove the AI's move for the position on chain and submit it (prints proof time and gas).
+    AiMove(ChessAiMoveArgs),
+}
+
+/// Which game, on which chain.
+#[derive(Debug, Args)]
+pub(crate) struct ChessGameArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    /// The `ChessGame` (default: the one recorded in `<deployments>/<chainId>.json` for the
+    /// model compiled in `--dir`).
+    #[arg(long)]
+    pub(crate) game: Option<String>,
+    /// The chess model's artifact directory.
+    #[arg(long, default_value = "zkinfer-out/chess")]
+    pub(crate) dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChessDeployArgs {
+    #[command(flatten)]
+    pub(crate) chain: ChainArgs,
+    /// The chess model's artifact directory.
+    #[arg(long, default_value = "zkinfer-out/chess")]
+    pub(crate) dir: PathBuf,
+    /// The policy model.
+    #[arg(long, default_value = "models/chess/policy.onnx")]
+    pub(crate) model: PathBuf,
+    /// A sample input of the model (the initial position's 290 inputs).
+    #[arg(long, default_value = "models/chess/input.json")]
+    pub(crate) input: PathBuf,
+    /// The side the World plays (the AI plays the other).
+    #[arg(long, value_enum, default_value_t = Side::White)]
+    pub(crate) world: Side,
+    /// Seconds each World voting round lasts.
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=1 << 32))]
+    pub(crate) round_seconds: u64,
+    /// Seconds the AI has for each move.
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=1 << 32))]
+    pub(crate) ai_seconds: u64,
+    /// Smallest stake of one vote, in wei (at least 1).
+    #[arg(long, default_value_t = 1_000_000_000_000_000)]
+    pub(crate) min_stake: u128,
+    #[command(flatten)]
+    pub(crate) scales: ScaleArgs,
+    #[command(flatten)]
+    pub(crate) srs: SrsSelect,
+}
+
+/// A side of the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Side {
+    /// White moves first.
+    White,
+    /// Black.
+    Black,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChessVoteArgs {
+    #[command(flatten)]
+    pub(crate) game: ChessGameArgs,
+    /// The move in long algebraic notation (`e2e4`, `e7e8q`, castling `e1g1`), or `resign`.
+    #[arg(long = "move")]
+    pub(crate) mv: String,
+    /// Stake in wei (default: the game's minimum).
+    #[arg(long)]
+    pub(crate) stake: Option<u128>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChessFinalizeArgs {
+    #[command(flatten)]
+    pub(crate) game: ChessGameArgs,
+    /// On a development chain (anvil), move the clock to the round's deadline instead of
+    /// failing while the round is still open.
+    #[arg(long)]
+    pub(crate) warp: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChessAiMoveArgs {
+    #[command(flatten)]
+    pub(crate) game: ChessGameArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
 }

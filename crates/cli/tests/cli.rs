@@ -2,35 +2,9 @@
 //! pipeline step by step with `--json` output, and a tampered proof rejected by `verify`.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn zkinfer(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zkinfer"))
-        .args(args)
-        .current_dir(repo())
-        .env("ZKINFER_CACHE_DIR", repo().join("target/test-srs"))
-        .output()
-        .unwrap()
-}
-
-/// Runs a command that must fail, and returns its stderr.
-fn fails(args: &[&str]) -> String {
-    let out = zkinfer(args);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!out.status.success(), "{args:?} succeeded");
-    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
-    assert!(stderr.contains("error: "), "{args:?}: {stderr}");
-    stderr
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use common::{fails, repo, s, zkinfer};
 
 #[test]
 fn bad_models_and_inputs_are_clear_errors() {

@@ -137,6 +137,10 @@ contract ChessAiMoveProofTest is Test {
         uint256 dataGas = calldataGas(abi.encodeCall(ChessGame.submitAiMove, (0, expectedMove, proofBytes)));
         emit log_named_uint("calldata gas of the transaction", dataGas);
         emit log_named_uint("transaction total (21,000 + calldata + execution)", 21_000 + dataGas + used);
+        vm.snapshotValue("chess", "submitAiMove gas, real proof and verifier (execution only)", used);
+        vm.snapshotValue(
+            "chess", "submitAiMove transaction, real proof (21,000 + calldata + execution)", 21_000 + dataGas + used
+        );
         assertTrue(used < 1_000_000, "AI move above 1,000,000 gas");
 
         (uint256 expectedBoard, uint256 expectedState) = ChessBoard.makeMove(boardBefore, stateBefore, expectedMove);
@@ -154,14 +158,18 @@ contract ChessAiMoveProofTest is Test {
         (int256[] memory ins, int256[] memory outs, bytes memory proofBytes) = (inputs, outputs, proof);
         uint256 before = gasleft();
         bool ok = registry.verifyInference(modelId, ins, outs, proofBytes);
-        emit log_named_uint("registry.verifyInference gas, real verifier", before - gasleft());
+        uint256 used = before - gasleft();
+        emit log_named_uint("registry.verifyInference gas, real verifier", used);
+        vm.snapshotValue("chess", "registry.verifyInference gas, real verifier", used);
         assertTrue(ok, "genuine proof rejected");
 
         bytes memory callData = abi.encodePacked(registry.publicInputs(modelId, ins, outs), proofBytes);
         address target = verifier;
         before = gasleft();
         (bool success,) = target.staticcall(callData);
-        emit log_named_uint("verifier call alone (45 instances + proof)", before - gasleft());
+        used = before - gasleft();
+        emit log_named_uint("verifier call alone (45 instances + proof)", used);
+        vm.snapshotValue("chess", "verifier call alone (45 instances + proof)", used);
         assertTrue(success, "verifier rejected the genuine proof");
     }
 

@@ -40,6 +40,7 @@ abstract contract ChessGasFixture is ChessGameFixture {
     function measure(uint256 before, string memory label) internal returns (uint256 used) {
         used = before - gasleft();
         emit log_named_uint(label, used);
+        vm.snapshotValue("chess", label, used);
     }
 }
 

@@ -37,6 +37,9 @@ interface Vm {
     function assume(bool condition) external pure;
     function skip(bool skipTest, string calldata reason) external;
     function label(address account, string calldata newLabel) external;
+    /// @dev Records `value` under `name` in `snapshots/<group>.json`; with FORGE_SNAPSHOT_CHECK=true
+    ///      forge test fails when the value differs from the committed one.
+    function snapshotValue(string calldata group, string calldata name, uint256 value) external;
 
     // Assertions (revert with a readable message on failure)
     function assertTrue(bool condition, string calldata err) external pure;

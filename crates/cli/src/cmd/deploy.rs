@@ -61,6 +61,38 @@ pub(crate) async fn deploy(
     contracts: &ContractSet,
     rep: &mut Reporter,
 ) -> anyhow::Result<DeployReport> {
+    let mut model =
+        register_verified_model(chain, deployments_dir, compiled, verifier, contracts, rep).await?;
+    let consumer = timed(
+        rep,
+        "deploy RiskOracle consumer",
+        chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, model.registry, B256::from(compiled.id())),
+    )
+    .await?;
+    model.record(deployments_dir, compiled, consumer.address, rep)?;
+    rep.set("consumer", consumer.address.to_string());
+    Ok(DeployReport { registry: model.registry, verifier: model.verifier, consumer })
+}
+
+/// A model registered with its freshly deployed verifier, not yet recorded on disk.
+#[derive(Debug)]
+pub(crate) struct RegisteredModel {
+    pub(crate) registry: Address,
+    pub(crate) verifier: Deployed,
+    book: Deployments,
+}
+
+/// Deploys the verifier and the registry (reused when `deployments/<chainId>.json` names one
+/// that has code) and registers the model; a model already registered is an error (entries
+/// are frozen).
+pub(crate) async fn register_verified_model(
+    chain: &Chain,
+    deployments_dir: &Path,
+    compiled: &CompiledModel,
+    verifier: &VerifierArtifact,
+    contracts: &ContractSet,
+    rep: &mut Reporter,
+) -> anyhow::Result<RegisteredModel> {
     let mut book = Deployments::read(deployments_dir, chain.chain_id)?.unwrap_or_default();
     let start_block = chain.block_number().await?;
     book.chain_id = chain.chain_id;
@@ -83,6 +115,10 @@ pub(crate) async fn deploy(
             )
             .await?;
             rep.note(format!("ModelRegistry at {} ({} gas)", d.address, d.tx.gas_used));
+            // The models recorded so far belong to the registry that was replaced.
+            book.models.clear();
+            book.model_registry = d.address.to_string();
+            book.start_block = start_block;
             d.address
         }
     };
@@ -102,32 +138,32 @@ pub(crate) async fn deploy(
     }
     let reg = timed(rep, "register model", chain.register_model(registry, v.address, &entry)).await?;
     rep.note(format!("registered {} ({} gas)", compiled.model_id, reg.gas_used));
-    let consumer = timed(
-        rep,
-        "deploy RiskOracle consumer",
-        chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, registry, entry.model_id),
-    )
-    .await?;
-    if reused.is_none() {
-        // The models recorded so far belong to the registry that was replaced.
-        book.models.clear();
-        book.model_registry = registry.to_string();
-        book.start_block = start_block;
-    }
-    book.models.insert(
-        compiled.model_id.clone(),
-        ModelDeployment {
-            name: compiled.model.name.clone(),
-            verifier: v.address.to_string(),
-            consumer: Some(consumer.address.to_string()),
-        },
-    );
-    let path = book.write(deployments_dir)?;
-    rep.note(format!("addresses written to {}", path.display()));
     rep.set("registry", registry.to_string());
     rep.set("verifierAddress", v.address.to_string());
-    rep.set("consumer", consumer.address.to_string());
-    Ok(DeployReport { registry, verifier: v, consumer })
+    Ok(RegisteredModel { registry, verifier: v, book })
+}
+
+impl RegisteredModel {
+    /// Records the model, its verifier and its consumer in `deployments/<chainId>.json`.
+    pub(crate) fn record(
+        &mut self,
+        deployments_dir: &Path,
+        compiled: &CompiledModel,
+        consumer: Address,
+        rep: &mut Reporter,
+    ) -> anyhow::Result<()> {
+        self.book.models.insert(
+            compiled.model_id.clone(),
+            ModelDeployment {
+                name: compiled.model.name.clone(),
+                verifier: self.verifier.address.to_string(),
+                consumer: Some(consumer.to_string()),
+            },
+        );
+        let path = self.book.write(deployments_dir)?;
+        rep.note(format!("addresses written to {}", path.display()));
+        Ok(())
+    }
 }
 
 /// Times an async chain step like [`Reporter::step`].

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod calibrate;
+mod chess;
 mod compile;
 mod conformance;
 mod create_evm_verifier;
@@ -31,6 +32,7 @@ pub(crate) fn run(opts: Opts) -> anyhow::Result<()> {
         Command::Demo(args) => args.run(&mut rep)?,
         Command::Srs(args) => args.run(&mut rep)?,
         Command::Conformance(args) => args.run(&mut rep)?,
+        Command::Chess(command) => command.run(&mut rep)?,
     }
     rep.finish();
     Ok(())

@@ -1,0 +1,62 @@
+use zkinfer_chain::{compile as compile_contracts, compile_chess_game, Chain, GameSettings, B256, U256};
+use zkinfer_evm::Solc;
+
+use super::super::compile::compile;
+use super::super::create_evm_verifier::create_evm_verifier;
+use super::super::deploy::{register_verified_model, timed};
+use super::super::setup::setup;
+use super::{runtime_block_on, show};
+use crate::opts::{ChessDeployArgs, Side};
+use crate::output::Reporter;
+
+impl ChessDeployArgs {
+    pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
+        let dir = &self.dir;
+        if self.min_stake == 0 {
+            anyhow::bail!("--min-stake must be at least 1 wei");
+        }
+        let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), dir, rep)?;
+        let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
+        let (verifier, _) = create_evm_verifier(&compiled, &srs, keys.vk(), None, dir, rep)?;
+        let solc = Solc::find()?;
+        let contracts = rep.step("compile ModelRegistry (solc)", || compile_contracts(&solc))?;
+        let game_code = rep.step("compile ChessGame (solc)", || compile_chess_game(&solc))?;
+        let settings = GameSettings {
+            world_side: u8::from(self.world == Side::Black),
+            round_seconds: self.round_seconds,
+            ai_seconds: self.ai_seconds,
+            minimum_stake: U256::from(self.min_stake),
+        };
+        let view = runtime_block_on(async {
+            let chain = Chain::connect(&self.chain.rpc_url, &self.chain.private_key).await?;
+            let deployments = &self.chain.deployments;
+            let mut model =
+                register_verified_model(&chain, deployments, &compiled, &verifier, &contracts, rep).await?;
+            let game = timed(
+                rep,
+                "deploy ChessGame",
+                chain.deploy_chess_game(
+                    &game_code.bytecode,
+                    model.registry,
+                    B256::from(compiled.id()),
+                    settings,
+                ),
+            )
+            .await?;
+            rep.line(format!("registry   {}", model.registry));
+            rep.line(format!(
+                "verifier   {} ({} bytes runtime code)",
+                model.verifier.address, model.verifier.code_size
+            ));
+            rep.line(format!(
+                "game       {} ({} bytes runtime code, deployed with {} gas)",
+                game.address, game.code_size, game.tx.gas_used
+            ));
+            rep.set("verifierRuntimeBytes", model.verifier.code_size);
+            rep.set("gameRuntimeBytes", game.code_size);
+            model.record(deployments, &compiled, game.address, rep)?;
+            anyhow::Ok(chain.chess_view(game.address).await?)
+        })?;
+        show(&view, rep)
+    }
+}

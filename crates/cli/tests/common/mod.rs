@@ -1,0 +1,32 @@
+//! Running the `zkinfer` binary from integration tests.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub(crate) fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub(crate) fn zkinfer(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zkinfer"))
+        .args(args)
+        .current_dir(repo())
+        .env("ZKINFER_CACHE_DIR", repo().join("target/test-srs"))
+        .output()
+        .unwrap()
+}
+
+/// Runs a command that must fail, and returns its stderr.
+pub(crate) fn fails(args: &[&str]) -> String {
+    let out = zkinfer(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{args:?} succeeded");
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    assert!(stderr.contains("error: "), "{args:?}: {stderr}");
+    stderr
+}
+
+pub(crate) fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
