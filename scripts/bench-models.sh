@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real proofs of conformance models, zkinfer against EZKL (../shared/bench/ezkl_peer.py) on the
 # same machine; writes docs/bench-models.md. BENCH_MODELS chooses the models (space-separated
-# folder names of ../shared/conformance/onnx), BENCH_TIMEOUT bounds each EZKL run (seconds).
+# folder names of ../shared/conformance/onnx), BENCH_TIMEOUT bounds each EZKL run and
+# BENCH_ZK_TIMEOUT each zkinfer run (seconds), BENCH_MEM_GB the resident memory of either (GB).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bench-setup.sh"
 exec "$venv/bin/python" bench/models.py

@@ -186,3 +186,42 @@ fn a_computed_index_outside_the_axis_is_an_error_naming_the_node() {
         "{err}"
     );
 }
+
+#[test]
+fn gather_nd_picks_rows_by_computed_index_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    // data [2, 3, 2]: value = 10 i + 2 j + k + 0.5 (reals, scale 2^8); indices [2, 2] pick (i, j) rows.
+    let table: Vec<f32> = (0..12).map(|n| (10 * (n / 6) + 2 * ((n / 2) % 3) + n % 2) as f32 + 0.5).collect();
+    let path = write(
+        dir.path(),
+        "gather_nd",
+        vec![node("GatherND", &["table", "idx"], "y", vec![])],
+        vec![floats("table", &[2, 3, 2], &table)],
+        &[("idx", DataType::Int64, &[2, 2])],
+        &[("y", DataType::Float, &[2, 2])],
+    );
+    let (compiled, y) = run(&path, &data("[[1, 2, 0, 1]]")).unwrap();
+    assert_eq!(compiled.model.values[compiled.model.outputs[0]].shape, vec![2, 2]);
+    let at = |v: i64| v * 256 + 128;
+    assert_eq!(y, vec![at(14), at(15), at(2), at(3)]);
+    // The second coordinate (axis length 3) out of range: refused, the node named.
+    let err = run(&path, &data("[[1, 3, 0, 1]]")).unwrap_err();
+    assert!(matches!(&err, Error::InvalidValue { place, .. } if place.contains("GatherND")), "{err}");
+}
+
+#[test]
+fn scatter_nd_writes_updates_at_computed_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "scatter_nd",
+        vec![node("ScatterND", &["base", "idx", "upd"], "y", vec![])],
+        vec![floats("base", &[5], &[0.0; 5])],
+        &[("idx", DataType::Int64, &[2, 1]), ("upd", DataType::Float, &[2])],
+        &[("y", DataType::Float, &[5])],
+    );
+    let (_, y) = run(&path, &data("[[3, 0], [1.5, -2.0]]")).unwrap();
+    assert_eq!(y, vec![-512, 0, 0, 384, 0]);
+    let err = run(&path, &data("[[5, 0], [1.5, -2.0]]")).unwrap_err();
+    assert!(matches!(&err, Error::InvalidValue { place, .. } if place.contains("ScatterND")), "{err}");
+}

@@ -29,7 +29,7 @@ impl Importer {
     }
 
     /// Input `i` as a value: the activation, or the constant materialized.
-    fn value_input(&mut self, ctx: &NodeCtx, node: &NodeProto, i: usize) -> Result<ValueId> {
+    pub(super) fn value_input(&mut self, ctx: &NodeCtx, node: &NodeProto, i: usize) -> Result<ValueId> {
         let name = node.input.get(i).ok_or_else(|| ctx.unsupported(format!("missing input {i}")))?;
         match self.constants.get(name) {
             Some(t) => {
@@ -122,6 +122,8 @@ impl Importer {
             }
             "GatherElements" => self.static_gather_elements(ctx, node)?,
             "ScatterElements" => self.scatter_elements(ctx, node)?,
+            "GatherND" => self.gather_nd(ctx, node)?,
+            "ScatterND" => self.scatter_nd(ctx, node)?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -350,12 +352,7 @@ impl Importer {
 
     /// ScatterElements without reduction: [`Op::Scatter`] (constant indices become values).
     fn scatter_elements(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<()> {
-        if let Some(r) = string_attr(node, "reduction").filter(|r| r != "none") {
-            return Err(ctx.unsupported(format!("reduction `{r}`")));
-        }
-        let data = self.value_input(ctx, node, 0)?;
-        let indices = self.value_input(ctx, node, 1)?;
-        let updates = self.value_input(ctx, node, 2)?;
+        let [data, indices, updates] = self.scatter_operands(ctx, node)?;
         let shape = self.values[data].shape.clone();
         let idx_shape = self.values[indices].shape.clone();
         if self.values[updates].shape != idx_shape {
@@ -389,6 +386,18 @@ impl Importer {
         let op = Op::Scatter { position, writers, axis_len: shape[axis] };
         self.push_node(ctx, op, vec![data, indices, updates], &node.output[0], shape);
         Ok(())
+    }
+
+    /// Data, indices and updates of a scatter without reduction (the only kind supported).
+    pub(super) fn scatter_operands(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<[ValueId; 3]> {
+        if let Some(r) = string_attr(node, "reduction").filter(|r| r != "none") {
+            return Err(ctx.unsupported(format!("reduction `{r}`")));
+        }
+        Ok([
+            self.value_input(ctx, node, 0)?,
+            self.value_input(ctx, node, 1)?,
+            self.value_input(ctx, node, 2)?,
+        ])
     }
 
     fn check_elements_shape(&self, ctx: &NodeCtx, shape: &[usize], idx: &[usize], axis: usize) -> Result<()> {

@@ -19,6 +19,7 @@ mod conv_transpose;
 mod dense;
 mod elementwise;
 mod function;
+mod gather_scatter_nd;
 mod logic;
 mod movement;
 mod recurrent;
