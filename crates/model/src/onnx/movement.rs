@@ -151,7 +151,7 @@ impl Importer {
     }
 
     /// Transpose, Slice, Pad, Concat, Gather, Expand, Tile, Split, Resize, Trilu, Squeeze,
-    /// Unsqueeze, Shape, ConstantOfShape, Cast; returns whether `node` was one of them.
+    /// Unsqueeze, Shape, ConstantOfShape, NonZero (of constants), Cast; returns whether `node` was one of them.
     pub(super) fn movement(&mut self, ctx: &NodeCtx, node: &NodeProto) -> Result<bool> {
         let out = node.output[0].clone();
         match node.op_type.as_str() {
@@ -453,6 +453,28 @@ impl Importer {
                 let dims = shape[start..end.max(start)].to_vec();
                 let t =
                     Tensor::from_shape(&[dims.len()], &dims).map_err(|e| ctx.unsupported(e.to_string()))?;
+                self.constants.insert(out, t);
+            }
+            // Only on constants: on activations its output shape would depend on the data.
+            "NonZero" => {
+                let t = self.constant(ctx, node, 0)?;
+                let shape = t.shape().to_vec();
+                let v = t.cast_to::<f64>().map_err(|e| ctx.unsupported(e.to_string()))?;
+                let v = v.as_slice::<f64>().map_err(|e| ctx.unsupported(e.to_string()))?;
+                let mut coords: Vec<Vec<i64>> = vec![Vec::new(); shape.len()];
+                let mut k = 0;
+                for_each_index(&shape, |idx| {
+                    if v[k] != 0.0 {
+                        for (d, &i) in idx.iter().enumerate() {
+                            coords[d].push(i as i64);
+                        }
+                    }
+                    k += 1;
+                });
+                let count = coords.first().map_or(0, Vec::len);
+                let flat: Vec<i64> = coords.concat();
+                let t = Tensor::from_shape(&[shape.len(), count], &flat)
+                    .map_err(|e| ctx.unsupported(e.to_string()))?;
                 self.constants.insert(out, t);
             }
             "ConstantOfShape" => {
