@@ -61,6 +61,7 @@ pub(crate) async fn deploy(
     contracts: &ContractSet,
     rep: &mut Reporter,
 ) -> anyhow::Result<DeployReport> {
+    super::verify_onchain::require_public(compiled)?;
     let mut book = Deployments::read(deployments_dir, chain.chain_id)?.unwrap_or_default();
     let start_block = chain.block_number().await?;
     book.chain_id = chain.chain_id;

@@ -23,6 +23,7 @@ impl VerifyOnchainArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let dir = &self.dir.dir;
         let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
+        require_public(&compiled)?;
         let proof: ProofFile = read_json(&self.proof.unwrap_or_else(|| dir.join(paths::PROOF)))?;
         let rt = runtime()?;
         let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
@@ -47,6 +48,21 @@ impl VerifyOnchainArgs {
 
 /// Checks the registry's encoding against the proof's, verifies through the registry, and lets
 /// the consumer act on the verified output.
+/// The on-chain steps (registry and consumer) take public inputs and outputs and fixed
+/// weights only, so far.
+pub(crate) fn require_public(compiled: &CompiledModel) -> anyhow::Result<()> {
+    if !compiled.model.visibility.is_default() {
+        anyhow::bail!(
+            "model {} has {}: the on-chain registry steps support public inputs, public outputs and \
+             fixed weights only so far (the proof and its Solidity verifier work: see \
+             `zkinfer create-evm-verifier`)",
+            compiled.model_id,
+            compiled.model.visibility
+        );
+    }
+    Ok(())
+}
+
 pub(crate) async fn verify_onchain(
     chain: &Chain,
     registry: Address,
