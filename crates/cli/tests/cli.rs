@@ -218,17 +218,30 @@ fn hashed_inputs_and_weights_prove_and_verify_natively_and_in_revm() {
     assert!(err.contains("inputHash is missing"), "{err}");
     std::fs::write(&path, &original).unwrap();
 
-    // The registry steps refuse it clearly for now; a bad visibility is a clear error.
-    let err = fails(&[
-        "verify-onchain",
+    // Through the registry on anvil: registered with its visibility and weights hash, the
+    // proof verifies with the input hash in place of the inputs; tampered hashes are rejected
+    // (verify-onchain checks them).
+    let node = zkinfer_chain::LocalNode::start().unwrap();
+    let key = node.dev_key(0).unwrap();
+    let book = dir.path().join("deployments");
+    let chain = [
         "--rpc-url",
-        "http://127.0.0.1:1",
+        &node.endpoint(),
         "--private-key",
-        "0x01",
+        &key,
+        "--deployments",
+        s(&book),
         "--dir",
         s(&out),
-    ]);
-    assert!(err.contains("support public inputs"), "{err}");
+        "--json",
+    ];
+    ok(&[&["deploy"][..], &chain].concat());
+    let onchain = ok(&[&["verify-onchain"][..], &chain].concat());
+    let gas = onchain["verifyInferenceGas"].as_u64().unwrap();
+    assert!(gas > 200_000);
+    eprintln!("hashed inputs + weights: verifyInference {gas} gas through the registry");
+    drop(node);
+
     let err = fails(&["compile", "--model", model, "--input-visibility", "fixed", "--dir", s(&out)]);
     assert!(err.contains("public, private or hashed"), "{err}");
 

@@ -52,7 +52,7 @@ impl DemoArgs {
         if !visibility.is_default() {
             head.for_each(|l| rep.line(l));
             rep.line(
-                "  on-chain              skipped: the registry steps take the default visibility only"
+                "  on-chain              skipped (RiskOracle reads public values): use `zkinfer deploy` and `verify-onchain`"
                     .to_string(),
             );
             return Ok(());
@@ -75,7 +75,7 @@ impl DemoArgs {
             let deployed = deploy(&chain, &deployments_dir, &compiled, &verifier, &contracts, rep).await?;
             let onchain =
                 verify_onchain(&chain, deployed.registry, deployed.consumer.address, &proof, rep).await?;
-            check_rejections(&chain, deployed.registry, deployed.consumer.address, &proof, rep).await?;
+            check_rejections(&chain, deployed.registry, Some(deployed.consumer.address), &proof, rep).await?;
             anyhow::Ok((deployed, onchain))
         })?;
         drop(node);
