@@ -12,7 +12,23 @@ import {InstanceEncoding} from "./libraries/InstanceEncoding.sol";
 ///      it. A consumer should pin the model id it trusts only after checking the entry's
 ///      verifier (and, if it cares, its registrant) off-chain.
 contract ModelRegistry is IModelRegistry {
-    mapping(bytes32 modelId => ModelInfo info) private _models;
+    /// @dev `ModelInfo` plus the visibilities in the spare bytes of its first slot, so that
+    ///      `verifyInference` reads them with the verifier address: `visibility = inputs |
+    ///      outputs << 2 | weights << 4` (0 for public, public, fixed).
+    struct StoredModel {
+        address verifier;
+        uint32 inputCount;
+        uint32 outputCount;
+        uint8 inputScale;
+        uint8 outputScale;
+        uint8 visibility;
+        address registrant;
+        uint48 registeredAtBlock;
+        uint48 registeredAtTime;
+    }
+
+    mapping(bytes32 modelId => StoredModel info) private _models;
+    mapping(bytes32 modelId => uint256 weightsHash) private _weightsHashes;
     mapping(bytes32 modelId => uint256 digest) private _circuitDigests;
     mapping(address verifier => AggregationVerifierInfo info) private _aggregationVerifiers;
 
@@ -28,16 +44,71 @@ contract ModelRegistry is IModelRegistry {
         uint8 inputScale,
         uint8 outputScale
     ) external {
+        _register(modelId, verifier, inputCount, outputCount, inputScale, outputScale, 0);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function registerModelWithVisibility(
+        bytes32 modelId,
+        address verifier,
+        uint32 inputCount,
+        uint32 outputCount,
+        uint8 inputScale,
+        uint8 outputScale,
+        ModelVisibility calldata visibility
+    ) external {
+        uint8 packed = _packVisibility(visibility);
+        _register(modelId, verifier, inputCount, outputCount, inputScale, outputScale, packed);
+        if (packed >> 4 == InstanceEncoding.HASHED) _weightsHashes[modelId] = visibility.weightsHash;
+        if (packed != 0) {
+            emit ModelVisibilitySet(
+                modelId, visibility.inputs, visibility.outputs, visibility.weights, visibility.weightsHash
+            );
+        }
+    }
+
+    /// @dev Checks the codes and the weights hash; returns the packed visibility byte.
+    function _packVisibility(ModelVisibility calldata visibility) private pure returns (uint8) {
+        (uint8 inputs, uint8 outputs, uint8 weights) = (visibility.inputs, visibility.outputs, visibility.weights);
+        uint8 max = InstanceEncoding.HASHED;
+        if (inputs > max || outputs > max || weights > max) revert InvalidVisibility(inputs, outputs, weights);
+        uint256 weightsHash = visibility.weightsHash;
+        bool hashed = weights == InstanceEncoding.HASHED;
+        if (hashed != (weightsHash != 0) || weightsHash >= InstanceEncoding.FIELD_MODULUS) {
+            revert InvalidWeightsHash(weightsHash);
+        }
+        return inputs | (outputs << 2) | (weights << 4);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getVisibility(bytes32 modelId) external view returns (ModelVisibility memory) {
+        uint8 packed = _models[modelId].visibility;
+        if (_models[modelId].verifier == address(0)) revert UnknownModel(modelId);
+        return ModelVisibility({
+            inputs: packed & 3, outputs: (packed >> 2) & 3, weights: packed >> 4, weightsHash: _weightsHashes[modelId]
+        });
+    }
+
+    function _register(
+        bytes32 modelId,
+        address verifier,
+        uint32 inputCount,
+        uint32 outputCount,
+        uint8 inputScale,
+        uint8 outputScale,
+        uint8 visibility
+    ) private {
         if (modelId == bytes32(0)) revert ZeroModelId();
         if (_models[modelId].verifier != address(0)) revert ModelAlreadyRegistered(modelId);
         if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
 
-        _models[modelId] = ModelInfo({
+        _models[modelId] = StoredModel({
             verifier: verifier,
             inputCount: inputCount,
             outputCount: outputCount,
             inputScale: inputScale,
             outputScale: outputScale,
+            visibility: visibility,
             registrant: msg.sender,
             registeredAtBlock: uint48(block.number),
             registeredAtTime: uint48(block.timestamp)
@@ -69,9 +140,18 @@ contract ModelRegistry is IModelRegistry {
 
     /// @inheritdoc IModelRegistry
     function getModel(bytes32 modelId) external view returns (ModelInfo memory) {
-        ModelInfo memory info = _models[modelId];
+        StoredModel memory info = _models[modelId];
         if (info.verifier == address(0)) revert UnknownModel(modelId);
-        return info;
+        return ModelInfo({
+            verifier: info.verifier,
+            inputCount: info.inputCount,
+            outputCount: info.outputCount,
+            inputScale: info.inputScale,
+            outputScale: info.outputScale,
+            registrant: info.registrant,
+            registeredAtBlock: info.registeredAtBlock,
+            registeredAtTime: info.registeredAtTime
+        });
     }
 
     /// @inheritdoc IModelRegistry
@@ -81,7 +161,7 @@ contract ModelRegistry is IModelRegistry {
 
     /// @inheritdoc IModelRegistry
     function registerCircuitDigest(bytes32 modelId, uint256 digest) external {
-        ModelInfo storage info = _models[modelId];
+        StoredModel storage info = _models[modelId];
         if (info.verifier == address(0)) revert UnknownModel(modelId);
         if (info.registrant != msg.sender) revert NotRegistrant(modelId, msg.sender);
         if (digest == 0) revert ZeroCircuitDigest();
@@ -131,6 +211,7 @@ contract ModelRegistry is IModelRegistry {
         for (uint256 i = 0; i < members; ++i) {
             bytes32 modelId = modelIds[i];
             (, uint256[] memory instances) = _checkedInstances(modelId, inputs[i], outputs[i]);
+            if (_models[modelId].visibility != 0) revert BatchVisibilityNotSupported(modelId);
             uint256 digest = _circuitDigests[modelId];
             if (digest == 0) revert NoCircuitDigest(modelId);
             values = abi.encodePacked(values, digest, instances);
@@ -140,20 +221,34 @@ contract ModelRegistry is IModelRegistry {
         );
     }
 
-    /// @dev Looks the model up, checks the shapes and encodes the public instances.
+    /// @dev Looks the model up, checks the shapes (a hashed side takes one value, a private
+    ///      side none) and encodes the public instances.
     function _checkedInstances(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs)
         private
         view
         returns (address verifier, uint256[] memory instances)
     {
-        ModelInfo storage info = _models[modelId];
+        StoredModel storage info = _models[modelId];
         verifier = info.verifier;
         if (verifier == address(0)) revert UnknownModel(modelId);
-        if (inputs.length != info.inputCount) revert InputLengthMismatch(modelId, info.inputCount, inputs.length);
-        if (outputs.length != info.outputCount) {
-            revert OutputLengthMismatch(modelId, info.outputCount, outputs.length);
-        }
-        instances = InstanceEncoding.encode(modelId, inputs, outputs);
+        uint8 visibility = info.visibility;
+        uint256 expected = InstanceEncoding.sideLength(visibility & 3, info.inputCount);
+        if (inputs.length != expected) revert InputLengthMismatch(modelId, expected, inputs.length);
+        expected = InstanceEncoding.sideLength((visibility >> 2) & 3, info.outputCount);
+        if (outputs.length != expected) revert OutputLengthMismatch(modelId, expected, outputs.length);
+        if (visibility == 0) return (verifier, InstanceEncoding.encode(modelId, inputs, outputs));
+        instances = _encodeWithVisibility(modelId, inputs, outputs, visibility);
+    }
+
+    /// @dev `InstanceEncoding.encodeWithVisibility` with the model's recorded weights hash.
+    function _encodeWithVisibility(
+        bytes32 modelId,
+        int256[] calldata inputs,
+        int256[] calldata outputs,
+        uint8 visibility
+    ) private view returns (uint256[] memory) {
+        uint256 weightsHash = _weightsHashes[modelId];
+        return InstanceEncoding.encodeWithVisibility(modelId, inputs, outputs, visibility, weightsHash);
     }
 
     /// @dev The generated verifier reverts on a bad proof and returns nothing on success, so

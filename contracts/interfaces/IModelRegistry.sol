@@ -24,6 +24,15 @@ interface IModelRegistryEvents {
         uint8 outputScale
     );
 
+    /// @notice A model was registered with visibilities other than public inputs, public
+    ///         outputs and fixed weights (emitted right after `ModelRegistered`).
+    /// @param modelId The model.
+    /// @param inputs Inputs: 0 public, 1 private, 2 hashed.
+    /// @param outputs Outputs: 0 public, 1 private, 2 hashed.
+    /// @param weights Weights: 0 fixed, 1 private, 2 hashed.
+    /// @param weightsHash With hashed weights, the Poseidon hash every proof must expose.
+    event ModelVisibilitySet(bytes32 indexed modelId, uint8 inputs, uint8 outputs, uint8 weights, uint256 weightsHash);
+
     /// @notice A model's circuit digest was recorded; aggregated proofs of it are now accepted.
     /// @param modelId The model.
     /// @param circuitDigest Poseidon hash of the model circuit's verifying key.
@@ -71,6 +80,21 @@ interface IModelRegistryErrors {
     /// @param index Position of the value, counting inputs first and then outputs.
     /// @param value The offending value.
     error ValueOutOfRange(uint256 index, int256 value);
+
+    /// @notice A visibility code is unknown (inputs and outputs: 0 public, 1 private,
+    ///         2 hashed; weights: 0 fixed, 1 private, 2 hashed).
+    error InvalidVisibility(uint8 inputs, uint8 outputs, uint8 weights);
+    /// @notice Hashed weights need a non-zero weights hash below the field modulus; other
+    ///         weights need zero.
+    /// @param weightsHash The hash supplied.
+    error InvalidWeightsHash(uint256 weightsHash);
+    /// @notice A hash passed for a hashed side is not a BN254 scalar field element.
+    /// @param index Position of the value, counting inputs first and then outputs.
+    /// @param value The offending value.
+    error HashOutOfField(uint256 index, int256 value);
+    /// @notice Aggregated proofs take models with public inputs and outputs and fixed weights.
+    /// @param modelId The member model with other visibilities.
+    error BatchVisibilityNotSupported(bytes32 modelId);
 
     /// @notice Only the account that registered a model may record its circuit digest.
     /// @param modelId The model.
@@ -126,6 +150,20 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
         uint48 registeredAtTime;
     }
 
+    /// @notice What a model's proofs reveal; see docs/visibility.md.
+    /// @param inputs 0 public (values packed into the instances), 1 private (nothing), 2 hashed
+    ///        (one Poseidon hash: `verifyInference` then takes `inputs = [hash]`).
+    /// @param outputs The same for the outputs.
+    /// @param weights 0 fixed (in the verifying key), 1 private (bound by NOTHING), 2 hashed.
+    /// @param weightsHash With hashed weights, the Poseidon hash of the model's weights that
+    ///        every proof must expose as its last public value; zero otherwise.
+    struct ModelVisibility {
+        uint8 inputs;
+        uint8 outputs;
+        uint8 weights;
+        uint256 weightsHash;
+    }
+
     /// @notice Everything recorded about an aggregation verifier.
     /// @param memberCount Number of inferences each proof carries.
     /// @param registrant The account that registered it.
@@ -152,6 +190,36 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
         uint8 inputScale,
         uint8 outputScale
     ) external;
+
+    /// @notice Registers a model whose proofs reveal other things than its inputs and outputs
+    ///         (`registerModel` is this with public inputs, public outputs, fixed weights).
+    /// @dev For a hashed side `verifyInference` takes a one-element array holding the hash
+    ///      (as an int256 in `[0, r)`), for a private side an empty array. With hashed weights
+    ///      the registry appends `visibility.weightsHash` to the instances, so a proof made with
+    ///      other weights fails. Private weights are bound by nothing: any weights prove.
+    ///      Reverts as `registerModel`, and `InvalidVisibility`, `InvalidWeightsHash`.
+    /// @param modelId The model's identifier (it covers the visibility and the weights).
+    /// @param verifier The verifier contract generated for the model's circuit.
+    /// @param inputCount Number of model inputs.
+    /// @param outputCount Number of model outputs.
+    /// @param inputScale Fixed-point scale of the inputs.
+    /// @param outputScale Fixed-point scale of the outputs.
+    /// @param visibility What the proofs reveal.
+    function registerModelWithVisibility(
+        bytes32 modelId,
+        address verifier,
+        uint32 inputCount,
+        uint32 outputCount,
+        uint8 inputScale,
+        uint8 outputScale,
+        ModelVisibility calldata visibility
+    ) external;
+
+    /// @notice What a registered model's proofs reveal.
+    /// @dev Reverts `UnknownModel` if the id is not registered.
+    /// @param modelId The model's identifier.
+    /// @return The visibilities and the weights hash.
+    function getVisibility(bytes32 modelId) external view returns (ModelVisibility memory);
 
     /// @notice Returns the entry for a model.
     /// @dev Reverts `UnknownModel` if the id is not registered.

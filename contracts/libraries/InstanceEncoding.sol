@@ -22,7 +22,26 @@ import {IModelRegistryErrors} from "../interfaces/IModelRegistry.sol";
 ///        an input and an output never share a word.
 ///      - The verifier receives each word as a 32-byte big-endian uint256, concatenated, then
 ///        the raw proof bytes.
+///
+///      With visibilities (`encodeWithVisibility`), a hashed side is its hash (one field
+///      element, passed as the side's only value) in place of its words, a private side has no
+///      words, and hashed weights append their hash:
+///
+///      instances = [modelIdHi, modelIdLo, inputPart..., outputPart..., weightsHash?]
 library InstanceEncoding {
+    /// @notice Visibility code: the values are packed into the instances.
+    uint8 internal constant PUBLIC = 0;
+
+    /// @notice Visibility code: nothing is exposed (for weights: witnessed, bound by nothing).
+    uint8 internal constant PRIVATE = 1;
+
+    /// @notice Visibility code: one Poseidon hash is exposed.
+    uint8 internal constant HASHED = 2;
+
+    /// @notice The BN254 scalar field modulus: every instance is below it.
+    uint256 internal constant FIELD_MODULUS =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
+
     /// @notice Width in bits of one packed value lane.
     uint256 internal constant VALUE_BITS = 32;
 
@@ -68,6 +87,65 @@ library InstanceEncoding {
         instances[1] = uint256(modelId) & LOW_128_BITS;
         _packInto(instances, MODEL_ID_WORDS, inputs, 0);
         _packInto(instances, MODEL_ID_WORDS + inputWords, outputs, inputs.length);
+    }
+
+    /// @notice Number of values a side takes in `verifyInference` under a visibility: its
+    ///         count when public, 1 (the hash) when hashed, 0 when private.
+    function sideLength(uint8 visibility, uint256 valueCount) internal pure returns (uint256) {
+        if (visibility == PUBLIC) return valueCount;
+        return visibility == HASHED ? 1 : 0;
+    }
+
+    /// @notice Encodes a model id, its inputs and outputs under their visibilities, and the
+    ///         weights hash when the weights are hashed, as public instances.
+    /// @dev `visibility = inputs | outputs << 2 | weights << 4` (codes PUBLIC, PRIVATE,
+    ///      HASHED). The caller checks the lengths (`sideLength`). Public values revert as in
+    ///      `encode`; a hash outside `[0, FIELD_MODULUS)` reverts `HashOutOfField(index, value)`.
+    function encodeWithVisibility(
+        bytes32 modelId,
+        int256[] calldata inputs,
+        int256[] calldata outputs,
+        uint8 visibility,
+        uint256 weightsHash
+    ) internal pure returns (uint256[] memory instances) {
+        // Scoped so that the stack holds few locals at once.
+        {
+            uint256 weightWords = visibility >> 4 == HASHED ? 1 : 0;
+            uint256 total = MODEL_ID_WORDS + _words(visibility & 3, inputs.length)
+                + _words((visibility >> 2) & 3, outputs.length) + weightWords;
+            instances = new uint256[](total);
+            if (weightWords != 0) instances[total - 1] = weightsHash;
+        }
+        instances[0] = uint256(modelId) >> 128;
+        instances[1] = uint256(modelId) & LOW_128_BITS;
+        _sideInto(instances, MODEL_ID_WORDS, inputs, visibility & 3, 0);
+        uint256 outputWord = MODEL_ID_WORDS + _words(visibility & 3, inputs.length);
+        _sideInto(instances, outputWord, outputs, (visibility >> 2) & 3, inputs.length);
+    }
+
+    /// @dev Words a side of `length` values takes: packed when public, one per hash otherwise.
+    function _words(uint8 visibility, uint256 length) private pure returns (uint256) {
+        return visibility == PUBLIC ? wordCount(length) : length;
+    }
+
+    /// @dev One side at `firstWord`: packed values (public) or the hashes as they are (hashed).
+    function _sideInto(
+        uint256[] memory instances,
+        uint256 firstWord,
+        int256[] calldata values,
+        uint8 visibility,
+        uint256 firstIndex
+    ) private pure {
+        if (visibility == PUBLIC) return _packInto(instances, firstWord, values, firstIndex);
+        for (uint256 i = 0; i < values.length; ++i) {
+            int256 h = values[i];
+            if (h < 0) revert IModelRegistryErrors.HashOutOfField(firstIndex + i, h);
+            // casting to 'uint256' is safe because h is not negative
+            // forge-lint: disable-next-line(unsafe-typecast)
+            uint256 word = uint256(h);
+            if (word >= FIELD_MODULUS) revert IModelRegistryErrors.HashOutOfField(firstIndex + i, h);
+            instances[firstWord + i] = word;
+        }
     }
 
     /// @dev Writes the packed words of `values` into `instances` starting at `firstWord`.

@@ -4,7 +4,7 @@ use alloy::providers::{DynProvider, PendingTransactionBuilder, Provider, Provide
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
 
-use crate::contracts::{ModelRegistry, RiskOracle};
+use crate::contracts::{IModelRegistry, ModelRegistry, RiskOracle};
 use crate::error::rpc;
 use crate::{Error, Result};
 
@@ -48,6 +48,57 @@ pub struct ModelEntry {
     pub input_scale: u8,
     /// Output scale in bits.
     pub output_scale: u8,
+}
+
+/// What a model's proofs reveal, as the registry records it: per side 0 public (weights:
+/// fixed), 1 private, 2 hashed, and the weights' Poseidon hash when they are hashed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OnchainVisibility {
+    /// Inputs.
+    pub inputs: u8,
+    /// Outputs.
+    pub outputs: u8,
+    /// Weights.
+    pub weights: u8,
+    /// The weights' hash (zero unless hashed).
+    pub weights_hash: U256,
+}
+
+/// What `verifyInference` takes for one side: fixed-point integers (a public side), or the
+/// side's hash as its only element (a hashed side; a private side takes none).
+pub trait SideValues {
+    /// The values as the contract's `int256[]`.
+    fn int256s(&self) -> Vec<I256>;
+}
+
+impl SideValues for [i64] {
+    fn int256s(&self) -> Vec<I256> {
+        ints(self)
+    }
+}
+
+impl SideValues for Vec<i64> {
+    fn int256s(&self) -> Vec<I256> {
+        ints(self)
+    }
+}
+
+impl<const N: usize> SideValues for [i64; N] {
+    fn int256s(&self) -> Vec<I256> {
+        ints(self)
+    }
+}
+
+impl SideValues for [I256] {
+    fn int256s(&self) -> Vec<I256> {
+        self.to_vec()
+    }
+}
+
+impl SideValues for Vec<I256> {
+    fn int256s(&self) -> Vec<I256> {
+        self.clone()
+    }
 }
 
 /// A signing client of one chain.
@@ -147,27 +198,45 @@ impl Chain {
         self.deploy("RiskOracle", [creation_code, &args].concat()).await
     }
 
-    /// Registers a model with its verifier.
+    /// Registers a model with its verifier (public inputs and outputs, fixed weights).
     pub async fn register_model(
         &self,
         registry: Address,
         verifier: Address,
         entry: &ModelEntry,
     ) -> Result<TxInfo> {
+        self.register_model_with_visibility(registry, verifier, entry, &OnchainVisibility::default()).await
+    }
+
+    /// Registers a model with its verifier and what its proofs reveal
+    /// (`registerModelWithVisibility`; the default visibility is what `registerModel` records).
+    pub async fn register_model_with_visibility(
+        &self,
+        registry: Address,
+        verifier: Address,
+        entry: &ModelEntry,
+        visibility: &OnchainVisibility,
+    ) -> Result<TxInfo> {
         let r = ModelRegistry::new(registry, &self.provider);
         let pending = r
-            .registerModel(
+            .registerModelWithVisibility(
                 entry.model_id,
                 verifier,
                 entry.input_count,
                 entry.output_count,
                 entry.input_scale,
                 entry.output_scale,
+                IModelRegistry::ModelVisibility {
+                    inputs: visibility.inputs,
+                    outputs: visibility.outputs,
+                    weights: visibility.weights,
+                    weightsHash: visibility.weights_hash,
+                },
             )
             .send()
             .await
-            .map_err(rpc("registerModel"))?;
-        let receipt = confirm("registerModel", pending).await?;
+            .map_err(rpc("registerModelWithVisibility"))?;
+        let receipt = confirm("registerModelWithVisibility", pending).await?;
         Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
     }
 
@@ -186,12 +255,12 @@ impl Chain {
         &self,
         registry: Address,
         model_id: B256,
-        inputs: &[i64],
-        outputs: &[i64],
+        inputs: &(impl SideValues + ?Sized),
+        outputs: &(impl SideValues + ?Sized),
         proof: &[u8],
     ) -> Result<bool> {
         ModelRegistry::new(registry, &self.provider)
-            .verifyInference(model_id, ints(inputs), ints(outputs), Bytes::copy_from_slice(proof))
+            .verifyInference(model_id, inputs.int256s(), outputs.int256s(), Bytes::copy_from_slice(proof))
             .call()
             .await
             .map_err(rpc("verifyInference"))
@@ -207,13 +276,13 @@ impl Chain {
         &self,
         registry: Address,
         model_id: B256,
-        inputs: &[i64],
-        outputs: &[i64],
+        inputs: &(impl SideValues + ?Sized),
+        outputs: &(impl SideValues + ?Sized),
         proof: &[u8],
     ) -> Result<TxInfo> {
         let r = ModelRegistry::new(registry, &self.provider);
         let call = r
-            .verifyInference(model_id, ints(inputs), ints(outputs), Bytes::copy_from_slice(proof))
+            .verifyInference(model_id, inputs.int256s(), outputs.int256s(), Bytes::copy_from_slice(proof))
             .gas(VERIFY_GAS_LIMIT);
         if !call.call().await.map_err(rpc("verifyInference"))? {
             return Err(Error::Rpc {
@@ -231,11 +300,11 @@ impl Chain {
         &self,
         registry: Address,
         model_id: B256,
-        inputs: &[i64],
-        outputs: &[i64],
+        inputs: &(impl SideValues + ?Sized),
+        outputs: &(impl SideValues + ?Sized),
     ) -> Result<Vec<U256>> {
         ModelRegistry::new(registry, &self.provider)
-            .publicInputs(model_id, ints(inputs), ints(outputs))
+            .publicInputs(model_id, inputs.int256s(), outputs.int256s())
             .call()
             .await
             .map_err(rpc("publicInputs"))

@@ -16,6 +16,8 @@ use crate::Result;
 sol!(
     #[sol(rpc)]
     #[derive(Debug)]
+    // registerModelWithVisibility: the six arguments of registerModel and the visibility.
+    #[allow(clippy::too_many_arguments)]
     ModelRegistry,
     "abi/ModelRegistry.json"
 );

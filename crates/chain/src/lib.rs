@@ -8,12 +8,12 @@ mod deployments;
 mod error;
 mod node;
 
-pub use alloy::primitives::{Address, B256, U256};
+pub use alloy::primitives::{Address, B256, I256, U256};
 pub use batch::BatchMember;
 pub use chess::{
     chess_sources, compile_chess_game, ChessGame, GameSettings, GameView, Phase, AI_MOVE_GAS_LIMIT, RESIGN,
 };
-pub use client::{Chain, Deployed, ModelEntry, TxInfo, VERIFY_GAS_LIMIT};
+pub use client::{Chain, Deployed, ModelEntry, OnchainVisibility, SideValues, TxInfo, VERIFY_GAS_LIMIT};
 pub use contracts::{
     compile, describe_revert, sources, ContractSet, ModelRegistry, RiskOracle, OPTIMIZER_RUNS,
 };

@@ -8,14 +8,17 @@ mod model_circuit;
 mod proving_circuit;
 
 pub use chips::{
-    affine, arg_extreme, binary, compare, gather, indicator, int_div, logic, max_or_min, reduce, relu,
-    scatter, select_where, top_k, ConvLayer, FixedPointChip, FunctionChip, FunctionTables, LinearLayer,
-    TableSpec,
+    affine, affine_cells, arg_extreme, binary, compare, gather, indicator, int_div, logic, max_or_min,
+    reduce, relu, scatter, select_where, top_k, ConvLayer, FixedPointChip, FunctionChip, FunctionTables,
+    LinearLayer, TableSpec, WeightCells,
 };
 pub use error::{Error, Result};
 pub use field::{fe, pow2};
 pub use halo2_base;
-pub use instances::{num_instances, public_instances};
+pub use instances::{
+    model_num_instances, num_instances, poseidon, public_instances, values_hash, weights_hash, Exposed,
+    PublicValues,
+};
 pub use model_circuit::{advice_budget, Layout, ModelCircuit, MAX_K, MIN_K, UNUSABLE_ROWS};
 pub use proving_circuit::{CircuitParams, ProvingCircuit, ProvingConfig};
 pub use snark_verifier_sdk;

@@ -2,17 +2,19 @@ use halo2_base::gates::circuit::{builder::BaseCircuitBuilder, BaseCircuitParams,
 use halo2_base::gates::flex_gate::MultiPhaseThreadBreakPoints;
 use halo2_base::gates::{GateInstructions, RangeInstructions};
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
+use halo2_base::poseidon::hasher::PoseidonHasher;
 use halo2_base::AssignedValue;
 use halo2_base::QuantumCell::Existing;
 use serde::{Deserialize, Serialize};
-use zkinfer_model::{QuantOp, QuantizedModel, Trace};
+use snark_verifier_sdk::halo2::POSEIDON_SPEC;
+use zkinfer_model::{ParamVisibility, QuantOp, QuantizedModel, Trace, Visibility};
 
 use crate::chips::{
-    affine, arg_extreme, binary, compare, gather, indicator, int_div, logic, reduce, relu, scatter,
-    select_where, top_k, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
+    affine, affine_cells, arg_extreme, binary, compare, gather, indicator, int_div, logic, reduce, relu,
+    scatter, select_where, top_k, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
 };
 use crate::field::{fe, from_be_u128};
-use crate::instances::{num_instances, public_instances};
+use crate::instances::{model_num_instances, PublicValues};
 use crate::proving_circuit::{CircuitParams, ProvingCircuit};
 use crate::{Error, Result};
 
@@ -70,8 +72,10 @@ impl Layout {
 }
 
 /// The circuit of one quantized model: the model id (a constant, so a proof is bound to the
-/// model) and packed inputs and outputs are public; activations are private; weights are
-/// constants baked into the verifying key.
+/// model) is public, then inputs and outputs as their visibility says (packed words, a Poseidon
+/// hash of them, or nothing); activations are private; weights are constants baked into the
+/// verifying key (`fixed`) or range-checked witnesses (`private`; `hashed` also exposes their
+/// Poseidon hash as the last public value).
 #[derive(Clone, Copy, Debug)]
 pub struct ModelCircuit<'a> {
     model: &'a QuantizedModel,
@@ -86,7 +90,12 @@ impl<'a> ModelCircuit<'a> {
 
     /// Number of public values.
     pub fn num_instances(&self) -> usize {
-        num_instances(self.model.input_len(), self.model.output_len())
+        model_num_instances(self.model)
+    }
+
+    /// The public values of the inference `trace` records (hashes computed natively).
+    pub fn public_values(&self, trace: &Trace) -> PublicValues {
+        PublicValues::of(self.model, &trace.inputs(self.model), &trace.outputs(self.model))
     }
 
     /// Picks the smallest k whose layout fits [`advice_budget`] advice columns (and as many
@@ -164,6 +173,55 @@ impl<'a> ModelCircuit<'a> {
         let functions = circuit.function_chip();
         let tables = circuit.tables().clone();
         let ctx = circuit.base.main(0);
+        let vis = model.visibility;
+        let mut hasher = PoseidonHasher::<Fr, 3, 2>::new(POSEIDON_SPEC.clone());
+        if vis.input == Visibility::Hashed
+            || vis.output == Visibility::Hashed
+            || vis.params == ParamVisibility::Hashed
+        {
+            hasher.initialize_consts(ctx, chip.range().gate());
+        }
+        // What a side exposes: its packed words, their hash, or nothing; every value is
+        // range-checked in all three cases.
+        let expose =
+            |ctx: &mut halo2_base::Context<Fr>, visibility, cells: &[AssignedValue<Fr>]| match visibility {
+                Visibility::Public => chip.pack(ctx, cells),
+                Visibility::Hashed => {
+                    let words = chip.pack(ctx, cells);
+                    vec![hasher.hash_fix_len_array(ctx, chip.range().gate(), &words)]
+                }
+                Visibility::Private => {
+                    for &x in cells {
+                        chip.check_value(ctx, x);
+                    }
+                    Vec::new()
+                }
+            };
+
+        // Witnessed weights: every parameter range-checked in its lane; hashed ones also packed
+        // and hashed.
+        let params = model.parameters();
+        let (narrow, wide, weights_hash) = match vis.params {
+            ParamVisibility::Fixed => (Vec::new(), Vec::new(), None),
+            witnessed => {
+                let narrow = ctx.assign_witnesses(params.narrow.iter().map(|&v| fe(v)));
+                let wide = ctx.assign_witnesses(params.wide.iter().map(|&v| fe(v)));
+                if witnessed == ParamVisibility::Hashed {
+                    let mut words = chip.pack(ctx, &narrow);
+                    words.extend(chip.pack_wide(ctx, &wide));
+                    (narrow, wide, Some(hasher.hash_fix_len_array(ctx, chip.range().gate(), &words)))
+                } else {
+                    for &w in &narrow {
+                        chip.check_value(ctx, w);
+                    }
+                    for &b in &wide {
+                        chip.check_wide(ctx, b);
+                    }
+                    (narrow, wide, None)
+                }
+            }
+        };
+        let (mut narrow_at, mut wide_at) = (0, 0);
 
         let id_hi = ctx.load_constant(from_be_u128(&self.model_id[..16]));
         let id_lo = ctx.load_constant(from_be_u128(&self.model_id[16..]));
@@ -174,7 +232,7 @@ impl<'a> ModelCircuit<'a> {
             input_cells.extend(assigned.iter().copied());
             cells[id] = Some(assigned);
         }
-        let input_words = chip.pack(ctx, &input_cells);
+        let input_words = expose(ctx, vis.input, &input_cells);
 
         for node in &model.nodes {
             let operand = |v: usize| {
@@ -187,26 +245,40 @@ impl<'a> ModelCircuit<'a> {
                 None => Vec::new(),
             };
             let hints = &trace.values[node.output];
+            // This node's weight and bias cells when the weights are witnessed.
+            let (w_len, b_len) = (node.op.parameters().0.len(), node.op.parameters().1.len());
+            let cells_of = (vis.params != ParamVisibility::Fixed)
+                .then(|| (&narrow[narrow_at..narrow_at + w_len], &wide[wide_at..wide_at + b_len]));
+            narrow_at += w_len;
+            wide_at += b_len;
             // The cells and integer values of one group of the first input's elements.
             let group = |g: &[usize]| -> (Vec<AssignedValue<Fr>>, Vec<i64>) {
                 let values = &trace.values[node.inputs[0]];
                 (g.iter().map(|&i| x[i]).collect(), g.iter().map(|&i| values[i]).collect())
             };
             let y = match &node.op {
-                QuantOp::Linear { in_features, out_features, weight, bias, shift } => LinearLayer {
-                    in_features: *in_features,
-                    out_features: *out_features,
-                    weight,
-                    bias,
-                    shift: *shift,
+                QuantOp::Linear { in_features, out_features, weight, bias, shift } => {
+                    let layer = LinearLayer {
+                        in_features: *in_features,
+                        out_features: *out_features,
+                        weight,
+                        bias,
+                        shift: *shift,
+                    };
+                    layer.assign(ctx, &chip, &x, cells_of, hints)
                 }
-                .assign(ctx, &chip, &x, hints),
                 QuantOp::Conv { geometry, weight, bias, shift } => {
-                    ConvLayer { geometry, weight, bias, shift: *shift }.assign(ctx, &chip, &x, hints)
+                    let layer = ConvLayer { geometry, weight, bias, shift: *shift };
+                    layer.assign(ctx, &chip, &x, cells_of, hints)
                 }
-                QuantOp::Scale { weight, bias, shift } => (0..x.len())
-                    .map(|i| affine(ctx, &chip, [(x[i], weight[i])], bias[i], *shift, hints[i]))
-                    .collect(),
+                QuantOp::Scale { weight, bias, shift } => match cells_of {
+                    Some((w, b)) => (0..x.len())
+                        .map(|i| affine_cells(ctx, &chip, [(x[i], w[i])], b[i], *shift, hints[i]))
+                        .collect(),
+                    None => (0..x.len())
+                        .map(|i| affine(ctx, &chip, [(x[i], weight[i])], bias[i], *shift, hints[i]))
+                        .collect(),
+                },
                 QuantOp::Binary { op, shift } => {
                     let other = operand(node.inputs[1])?;
                     model
@@ -256,7 +328,10 @@ impl<'a> ModelCircuit<'a> {
                     let zero = ctx.load_zero();
                     map.iter().map(|&i| if i < 0 { zero } else { all[i as usize] }).collect()
                 }
-                QuantOp::Constant { values } => values.iter().map(|&v| ctx.load_constant(fe(v))).collect(),
+                QuantOp::Constant { values } => match cells_of {
+                    Some((w, _)) => w.to_vec(),
+                    None => values.iter().map(|&v| ctx.load_constant(fe(v))).collect(),
+                },
                 QuantOp::Scatter { position, writers, .. } => {
                     let (indices, updates) = (operand(node.inputs[1])?, operand(node.inputs[2])?);
                     position
@@ -341,13 +416,20 @@ impl<'a> ModelCircuit<'a> {
                 Error::TraceMismatch(format!("output `{}` is never computed", model.values[id].name))
             })?);
         }
-        let output_words = chip.pack(ctx, &output_cells);
+        let output_words = expose(ctx, vis.output, &output_cells);
 
         let mut public = vec![id_hi, id_lo];
         public.extend(input_words);
         public.extend(output_words);
+        public.extend(weights_hash);
+        let instances = self.public_values(trace).instances(&self.model_id);
+        if public.iter().map(|c| *c.value()).ne(instances.iter().copied()) {
+            return Err(Error::TraceMismatch(
+                "the circuit's public values differ from the natively computed ones".into(),
+            ));
+        }
         circuit.base.assigned_instances = vec![public];
-        Ok(public_instances(&self.model_id, &trace.inputs(model), &trace.outputs(model)))
+        Ok(instances)
     }
 
     fn check_trace(&self, trace: &Trace) -> Result<()> {

@@ -99,7 +99,7 @@ fn linear_case(tamper: i64) {
     check(tamper == 0, |ctx, chip| {
         let cells = ctx.assign_witnesses(x.iter().map(|&v| fe(v)));
         let layer = LinearLayer { in_features: 3, out_features: 2, weight: &weight, bias: &bias, shift: 4 };
-        layer.assign(ctx, chip, &cells, &y);
+        layer.assign(ctx, chip, &cells, None, &y);
     });
 }
 
@@ -162,7 +162,7 @@ fn conv_case(group: usize, tamper: i64) {
     check(tamper == 0, |ctx, chip| {
         let cells = ctx.assign_witnesses(x.iter().map(|&v| fe(v)));
         let layer = ConvLayer { geometry: &geometry, weight: &weight, bias: &bias, shift: 3 };
-        assert_eq!(layer.assign(ctx, chip, &cells, &y).len(), y.len());
+        assert_eq!(layer.assign(ctx, chip, &cells, None, &y).len(), y.len());
     });
 }
 

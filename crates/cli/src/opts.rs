@@ -83,7 +83,36 @@ pub(crate) struct CompileArgs {
     #[command(flatten)]
     pub(crate) scales: ScaleArgs,
     #[command(flatten)]
+    pub(crate) visibility: VisibilityArgs,
+    #[command(flatten)]
     pub(crate) dir: DirArgs,
+}
+
+/// What a proof reveals; part of the model, so of its id (docs/visibility.md).
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct VisibilityArgs {
+    /// Inputs: `public` (values in the public inputs), `hashed` (one Poseidon hash of them) or
+    /// `private` (nothing).
+    #[arg(long, default_value = "public", value_parser = clap::value_parser!(zkinfer_model::Visibility))]
+    pub(crate) input_visibility: zkinfer_model::Visibility,
+    /// Outputs: `public`, `hashed` or `private`, as for inputs.
+    #[arg(long, default_value = "public", value_parser = clap::value_parser!(zkinfer_model::Visibility))]
+    pub(crate) output_visibility: zkinfer_model::Visibility,
+    /// Weights, biases and constants: `fixed` (constants in the verifying key), `hashed`
+    /// (witnesses whose Poseidon hash is a public value, recorded with the model) or `private`
+    /// (witnesses bound by NOTHING: any weights prove).
+    #[arg(long, default_value = "fixed", value_parser = clap::value_parser!(zkinfer_model::ParamVisibility))]
+    pub(crate) param_visibility: zkinfer_model::ParamVisibility,
+}
+
+impl VisibilityArgs {
+    pub(crate) fn visibilities(self) -> zkinfer_model::Visibilities {
+        zkinfer_model::Visibilities {
+            input: self.input_visibility,
+            output: self.output_visibility,
+            params: self.param_visibility,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +134,8 @@ pub(crate) struct CalibrateArgs {
     /// Largest tolerated |float - proven| relative to max(1, max |float|).
     #[arg(long, default_value_t = 0.05)]
     pub(crate) tolerance: f64,
+    #[command(flatten)]
+    pub(crate) visibility: VisibilityArgs,
     #[command(flatten)]
     pub(crate) dir: DirArgs,
 }
@@ -205,6 +236,8 @@ pub(crate) struct DemoArgs {
     pub(crate) dir: PathBuf,
     #[command(flatten)]
     pub(crate) scales: ScaleArgs,
+    #[command(flatten)]
+    pub(crate) visibility: VisibilityArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
 }

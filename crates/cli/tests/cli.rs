@@ -131,3 +131,96 @@ fn pipeline_steps_and_tampered_proof() {
     let err = fails(&["verify", "--dir", s(&out)]);
     assert!(err.contains("proof rejected"), "{err}");
 }
+
+#[test]
+fn hashed_inputs_and_weights_prove_and_verify_natively_and_in_revm() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("risk-hashed");
+    let input = "models/risk_mlp/input.json";
+    let ok = |args: &[&str]| {
+        let o = zkinfer(args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let model = "models/risk_mlp/network.onnx";
+    let compile = |extra: &[&str]| {
+        let args = [&["compile", "--model", model, "--input", input, "--dir", s(&out), "--json"][..], extra]
+            .concat();
+        ok(&args)
+    };
+    let public = compile(&[])["modelId"].as_str().unwrap().to_owned();
+    let hashed = compile(&["--input-visibility", "hashed", "--param-visibility", "hashed"]);
+    assert_ne!(hashed["modelId"].as_str().unwrap(), public, "the visibility is part of the id");
+    assert_eq!(hashed["visibility"]["input"], "hashed");
+    assert_eq!(hashed["visibility"]["params"], "hashed");
+
+    let proved = ok(&["prove", "--input", input, "--dir", s(&out), "--json"]);
+    assert!(proved["proofBytes"].as_u64().unwrap() > 500);
+    let path = out.join("proof.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let proof: serde_json::Value = serde_json::from_str(&original).unwrap();
+    assert_eq!(proof["inputs"].as_array().unwrap().len(), 0, "hashed inputs are not revealed");
+    assert_eq!(proof["outputs"].as_array().unwrap().len(), 3);
+    assert!(proof["inputHash"].as_str().unwrap().starts_with("0x"));
+    assert!(proof["weightsHash"].as_str().unwrap().starts_with("0x"));
+    // id (2 words) + input hash + packed outputs (1 word) + weights hash.
+    assert_eq!(proof["instances"].as_array().unwrap().len(), 5);
+    assert_eq!(ok(&["verify", "--dir", s(&out), "--json"])["verified"], true);
+
+    // The generated Solidity verifier accepts the real proof in revm (and rejects a flipped byte).
+    let evm = ok(&["create-evm-verifier", "--dir", s(&out), "--json"]);
+    assert!(evm["revmGas"].as_u64().unwrap() > 200_000);
+    eprintln!("hashed inputs + weights: revm gas {}, proof {} bytes", evm["revmGas"], proved["proofBytes"]);
+
+    // Another input hash, another weights hash, or the inputs themselves: rejected.
+    let tamper = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut proof: serde_json::Value = serde_json::from_str(&original).unwrap();
+        f(&mut proof);
+        std::fs::write(&path, proof.to_string()).unwrap();
+        fails(&["verify", "--dir", s(&out)])
+    };
+    let bump = |h: &str| format!("{}{}", &h[..h.len() - 1], if h.ends_with('0') { "1" } else { "0" });
+    let err = tamper(&|p| p["inputHash"] = bump(p["inputHash"].as_str().unwrap()).into());
+    assert!(err.contains("do not encode"), "{err}");
+    let err = tamper(&|p| p["weightsHash"] = bump(p["weightsHash"].as_str().unwrap()).into());
+    assert!(err.contains("is not the hash of the model's weights"), "{err}");
+    let err = tamper(&|p| p["inputs"] = serde_json::json!([1, 2, 3, 4, 5, 6, 7, 8]));
+    assert!(err.contains("must not list them"), "{err}");
+    let err = tamper(&|p| {
+        p.as_object_mut().unwrap().remove("inputHash");
+    });
+    assert!(err.contains("inputHash is missing"), "{err}");
+    std::fs::write(&path, &original).unwrap();
+
+    // Through the registry on anvil: registered with its visibility and weights hash, the
+    // proof verifies with the input hash in place of the inputs; tampered hashes are rejected
+    // (verify-onchain checks them).
+    let node = zkinfer_chain::LocalNode::start().unwrap();
+    let key = node.dev_key(0).unwrap();
+    let book = dir.path().join("deployments");
+    let chain = [
+        "--rpc-url",
+        &node.endpoint(),
+        "--private-key",
+        &key,
+        "--deployments",
+        s(&book),
+        "--dir",
+        s(&out),
+        "--json",
+    ];
+    ok(&[&["deploy"][..], &chain].concat());
+    let onchain = ok(&[&["verify-onchain"][..], &chain].concat());
+    let gas = onchain["verifyInferenceGas"].as_u64().unwrap();
+    assert!(gas > 200_000);
+    eprintln!("hashed inputs + weights: verifyInference {gas} gas through the registry");
+    drop(node);
+
+    let err = fails(&["compile", "--model", model, "--input-visibility", "fixed", "--dir", s(&out)]);
+    assert!(err.contains("public, private or hashed"), "{err}");
+
+    // Private weights compile with a loud warning.
+    let o = zkinfer(&["compile", "--model", model, "--param-visibility", "private", "--dir", s(&out)]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("PRIVATE WEIGHTS ARE NOT BOUND"));
+}

@@ -52,6 +52,17 @@ impl CompiledModel {
         Ok((compiled, graph))
     }
 
+    /// The same model with other visibilities, and so another model id. Weights that are not
+    /// `fixed` must fit the lanes they are witnessed in.
+    pub fn with_visibility(mut self, visibility: crate::Visibilities) -> Result<Self> {
+        self.model.visibility = visibility;
+        if visibility.params != crate::ParamVisibility::Fixed {
+            self.model.check_parameter_ranges()?;
+        }
+        self.model_id = id_hex(&model_id(&self.model));
+        Ok(self)
+    }
+
     /// The model commitment as bytes.
     pub fn id(&self) -> [u8; 32] {
         model_id(&self.model)

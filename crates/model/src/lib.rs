@@ -17,6 +17,7 @@ mod lower;
 mod onnx;
 mod quantize;
 mod validate;
+mod visibility;
 
 pub use calibrate::{default_function_range, MAX_TABLE_ROWS};
 pub use commitment::{id_hex, model_id, MODEL_ID_DOMAIN};
@@ -39,3 +40,6 @@ pub use graph::{
 pub use input::InputData;
 pub use onnx::{load_onnx, onnx_op_types};
 pub use quantize::{QuantNode, QuantOp, QuantValue, QuantizedModel, Scales, QUANTIZED_FORMAT};
+pub use visibility::{
+    ParamVisibility, Parameters, Visibilities, Visibility, WIDE_LANES_PER_WORD, WIDE_LANE_BITS,
+};

@@ -53,6 +53,7 @@ impl QuantizedModel {
             inputs: graph.inputs.clone(),
             outputs,
             nodes: lowering.nodes,
+            visibility: Default::default(),
         })
     }
 }

@@ -209,6 +209,10 @@ pub struct QuantizedModel {
     pub outputs: Vec<usize>,
     /// Nodes in topological order.
     pub nodes: Vec<QuantNode>,
+    /// What a proof reveals of the inputs, outputs and weights. Left out of the JSON (and so
+    /// of the model id) when it is the default: public, public, fixed.
+    #[serde(default, skip_serializing_if = "crate::visibility::Visibilities::is_default")]
+    pub visibility: crate::visibility::Visibilities,
 }
 
 /// The current [`QuantizedModel::format`].

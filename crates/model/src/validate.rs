@@ -143,6 +143,9 @@ impl QuantizedModel {
                 return bad(format!("node `{}` ({}) has inconsistent shapes", node.name, node.op_type));
             }
         }
+        if self.visibility.params != crate::visibility::ParamVisibility::Fixed {
+            self.check_parameter_ranges()?;
+        }
         Ok(())
     }
 }

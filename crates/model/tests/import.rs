@@ -54,6 +54,60 @@ fn model_id_binds_every_weight_and_scale() {
 }
 
 #[test]
+fn model_id_binds_the_visibility_and_keeps_the_default_id() {
+    let (compiled, _) = risk_mlp();
+    let id = compiled.id();
+    let json = serde_json::to_string(&compiled.model).unwrap();
+    assert!(!json.contains("visibility"), "the default visibility is not written");
+    let default = compiled.clone().with_visibility(Visibilities::default()).unwrap();
+    assert_eq!(default.id(), id);
+    let sides = [
+        Visibilities { input: Visibility::Hashed, ..Default::default() },
+        Visibilities { input: Visibility::Private, ..Default::default() },
+        Visibilities { output: Visibility::Hashed, ..Default::default() },
+        Visibilities { params: ParamVisibility::Private, ..Default::default() },
+        Visibilities { params: ParamVisibility::Hashed, ..Default::default() },
+    ];
+    let mut ids = vec![id];
+    for v in sides {
+        let other = compiled.clone().with_visibility(v).unwrap();
+        assert_eq!(other.model_id, id_hex(&other.id()));
+        ids.push(other.id());
+        // One weight changes the id under every visibility.
+        let mut changed = other.model.clone();
+        if let QuantOp::Linear { weight, .. } = &mut changed.nodes[0].op {
+            weight[0] += 1;
+        }
+        assert_ne!(model_id(&changed), other.id(), "{v}");
+    }
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "every visibility is another model id");
+    // It survives a round trip through compiled.json.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compiled.json");
+    let hashed = compiled.clone().with_visibility(sides[4]).unwrap();
+    hashed.write(&path).unwrap();
+    assert_eq!(CompiledModel::read(&path).unwrap(), hashed);
+    assert_eq!("hashed".parse::<Visibility>(), Ok(Visibility::Hashed));
+    assert!("fixed".parse::<Visibility>().unwrap_err().contains("public, private or hashed"));
+    assert!("public".parse::<ParamVisibility>().is_err());
+}
+
+#[test]
+fn weights_out_of_their_lanes_are_refused_when_witnessed() {
+    let (compiled, _) = risk_mlp();
+    let mut wide = compiled.clone();
+    if let QuantOp::Linear { weight, .. } = &mut wide.model.nodes[2].op {
+        weight[0] = 1 << 40;
+    }
+    let fixed = Visibilities::default();
+    assert!(wide.clone().with_visibility(fixed).is_ok(), "fixed weights are constants of any size");
+    let hashed = Visibilities { params: ParamVisibility::Hashed, ..Default::default() };
+    let err = wide.with_visibility(hashed).unwrap_err().to_string();
+    assert!(err.contains("outside the signed 32-bit range"), "{err}");
+}
+
+#[test]
 fn compiled_json_round_trips_and_detects_edits() {
     let (compiled, _) = risk_mlp();
     let dir = tempfile::tempdir().unwrap();

@@ -39,16 +39,21 @@ pub fn prove(
     .map_err(|e| Error::Halo2 { step: "create_proof", reason: format!("{e:?}") })?;
     let proof = transcript.finalize();
     verify(&srs.params, keys.vk(), &instances, &proof)?;
-    Ok(ProofFile {
+    let mut file = ProofFile {
         format: PROOF_FORMAT.into(),
         model_id: id_hex(&model_id),
-        inputs: trace.inputs(model),
-        outputs: trace.outputs(model),
+        inputs: Vec::new(),
+        outputs: Vec::new(),
         input_scale: model.input_scale(),
         output_scale: model.output_scale(),
         instances: instances.iter().map(fr_to_hex).collect(),
         proof: format!("0x{}", hex::encode(&proof)),
-    })
+        input_hash: None,
+        output_hash: None,
+        weights_hash: None,
+    };
+    file.set_public_values(&ModelCircuit::new(model, model_id).public_values(trace));
+    Ok(file)
 }
 
 /// The model circuit of `trace` for the prover stage, cut as at keygen, with its public values

@@ -2,7 +2,8 @@ use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::{AssignedValue, Context};
 use zkinfer_model::ConvGeometry;
 
-use super::{affine, FixedPointChip};
+use super::linear::{affine_at, WeightCells};
+use super::FixedPointChip;
 
 /// A 2-D convolution with constant weights: every output element is one [`affine`] map over
 /// the input cells that [`ConvGeometry::taps`] names (padding taps are absent, i.e. zero).
@@ -20,21 +21,24 @@ pub struct ConvLayer<'a> {
 }
 
 impl ConvLayer<'_> {
-    /// Assigns the layer; `q_hints` are the executor's outputs in output order.
+    /// Assigns the layer and returns its outputs (`q_hints`: the executor's outputs, in
+    /// output order). Without `cells` the weights are the constants [`weight`](Self::weight)
+    /// and [`bias`](Self::bias) ([`affine`](super::affine)); with them, those witnessed cells
+    /// in the same order ([`affine_cells`](super::affine_cells)).
     pub fn assign(
         &self,
         ctx: &mut Context<Fr>,
         chip: &FixedPointChip,
         x: &[AssignedValue<Fr>],
+        cells: Option<WeightCells<'_>>,
         q_hints: &[i64],
     ) -> Vec<AssignedValue<Fr>> {
         self.geometry
             .outputs()
             .zip(q_hints)
             .map(|((n, oc, oh, ow), &q)| {
-                let terms =
-                    self.geometry.taps(n, oc, oh, ow).into_iter().map(|(i, w)| (x[i], self.weight[w]));
-                affine(ctx, chip, terms, self.bias[oc], self.shift, q)
+                let terms = self.geometry.taps(n, oc, oh, ow).into_iter().map(|(i, w)| (x[i], w));
+                affine_at(ctx, chip, terms, oc, (self.weight, self.bias, cells), self.shift, q)
             })
             .collect()
     }

@@ -1,7 +1,7 @@
 use halo2_base::gates::{GateInstructions, RangeChip, RangeInstructions};
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::{AssignedValue, Context, QuantumCell::Constant};
-use zkinfer_model::{LANES_PER_WORD, VALUE_BITS};
+use zkinfer_model::{LANES_PER_WORD, VALUE_BITS, WIDE_LANES_PER_WORD, WIDE_LANE_BITS};
 
 use crate::field::{fe, pow2};
 
@@ -67,12 +67,39 @@ impl FixedPointChip {
     /// the registry contract packs them.
     pub fn pack(&self, ctx: &mut Context<Fr>, values: &[AssignedValue<Fr>]) -> Vec<AssignedValue<Fr>> {
         let lanes: Vec<_> = values.iter().map(|&x| self.check_value(ctx, x)).collect();
+        self.words(ctx, &lanes, VALUE_BITS, LANES_PER_WORD)
+    }
+
+    /// `word_w = sum_j lanes[per_word * w + j] * 2^(bits * j)`, one inner product per word.
+    fn words(
+        &self,
+        ctx: &mut Context<Fr>,
+        lanes: &[AssignedValue<Fr>],
+        bits: u32,
+        per_word: usize,
+    ) -> Vec<AssignedValue<Fr>> {
         lanes
-            .chunks(LANES_PER_WORD)
+            .chunks(per_word)
             .map(|chunk| {
-                let bases = (0..chunk.len()).map(|j| Constant(pow2(VALUE_BITS * j as u32)));
+                let bases = (0..chunk.len()).map(|j| Constant(pow2(bits * j as u32)));
                 self.range.gate().inner_product(ctx, chunk.to_vec(), bases)
             })
             .collect()
+    }
+
+    /// Constrains a wide value (a bias) to `[-2^63, 2^63)` and returns its lane `b + 2^63`
+    /// (one add gate, then a 64-bit range check).
+    pub fn check_wide(&self, ctx: &mut Context<Fr>, b: AssignedValue<Fr>) -> AssignedValue<Fr> {
+        let lane = self.range.gate().add(ctx, b, Constant(pow2(WIDE_LANE_BITS - 1)));
+        self.range.range_check(ctx, lane, WIDE_LANE_BITS as usize);
+        lane
+    }
+
+    /// Packs wide values into words of [`WIDE_LANES_PER_WORD`] lanes of 64 bits, each lane
+    /// range-checked by [`check_wide`](Self::check_wide):
+    /// `word_w = sum_j (b[3w + j] + 2^63) * 2^(64 j)`.
+    pub fn pack_wide(&self, ctx: &mut Context<Fr>, values: &[AssignedValue<Fr>]) -> Vec<AssignedValue<Fr>> {
+        let lanes: Vec<_> = values.iter().map(|&b| self.check_wide(ctx, b)).collect();
+        self.words(ctx, &lanes, WIDE_LANE_BITS, WIDE_LANES_PER_WORD)
     }
 }

@@ -16,7 +16,7 @@ pub use compare::{compare, int_div, logic, select_where};
 pub use conv::ConvLayer;
 pub use fixed_point::FixedPointChip;
 pub use function::{FunctionChip, FunctionTables, TableSpec};
-pub use linear::{affine, LinearLayer};
+pub use linear::{affine, affine_cells, LinearLayer, WeightCells};
 pub use reduce::{max_or_min, reduce};
 pub use relu::relu;
 pub use select::{arg_extreme, gather, indicator, scatter, top_k};

@@ -38,7 +38,14 @@ impl CalibrateArgs {
         let mut float = None;
         for &scale in &self.scales {
             let c = rep.step(&format!("scale 2^{scale}"), || -> anyhow::Result<Candidate> {
-                Ok(evaluate(&self.model, &data, scale, self.tolerance, &mut float))
+                Ok(evaluate(
+                    &self.model,
+                    &data,
+                    scale,
+                    self.visibility.visibilities(),
+                    self.tolerance,
+                    &mut float,
+                ))
             })?;
             rep.note(describe(&c));
             candidates.push(c);
@@ -51,7 +58,9 @@ impl CalibrateArgs {
             )
         })?;
         let scales = Scales { input: chosen.scale, param: chosen.scale };
-        let compiled = super::compile::compile(&self.model, Some(&self.input), scales, &self.dir.dir, rep)?;
+        let visibility = self.visibility.visibilities();
+        let compiled =
+            super::compile::compile(&self.model, Some(&self.input), scales, visibility, &self.dir.dir, rep)?;
         rep.set("scale", chosen.scale);
         rep.line(format!("chosen     scale 2^{} ({:?}): {}", chosen.scale, self.target, describe(chosen)));
         rep.line(format!("model id   {}", compiled.model_id));
@@ -80,6 +89,7 @@ fn evaluate(
     model: &Path,
     data: &InputData,
     scale: u32,
+    visibility: zkinfer_model::Visibilities,
     tolerance: f64,
     float: &mut Option<Vec<f32>>,
 ) -> Candidate {
@@ -93,6 +103,7 @@ fn evaluate(
     };
     let mut run = |c: &mut Candidate| -> anyhow::Result<()> {
         let (compiled, _) = CompiledModel::compile(model, Some(data), Scales { input: scale, param: scale })?;
+        let compiled = compiled.with_visibility(visibility)?;
         let tensors = compiled.input_tensors(data)?;
         let trace = compiled.trace_tensors(&tensors)?;
         let layout = ModelCircuit::new(&compiled.model, compiled.id()).layout(&trace)?;

@@ -1,7 +1,9 @@
 use std::path::Path;
 
 use anyhow::Context;
-use zkinfer_model::{float_reference, CompiledModel, Fidelity, InputData, Scales};
+use zkinfer_model::{
+    float_reference, CompiledModel, Fidelity, InputData, ParamVisibility, Scales, Visibilities,
+};
 
 use crate::opts::CompileArgs;
 use crate::output::Reporter;
@@ -10,7 +12,8 @@ use crate::paths;
 impl CompileArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let scales = self.scales.scales();
-        let compiled = compile(&self.model, self.input.as_deref(), scales, &self.dir.dir, rep)?;
+        let visibility = self.visibility.visibilities();
+        let compiled = compile(&self.model, self.input.as_deref(), scales, visibility, &self.dir.dir, rep)?;
         rep.line(format!("model id   {}", compiled.model_id));
         rep.line(format!("ops        {}", compiled.op_types.join(", ")));
         rep.line(format!("written    {}", self.dir.dir.join(paths::COMPILED).display()));
@@ -24,12 +27,15 @@ pub(crate) fn compile(
     model: &Path,
     input: Option<&Path>,
     scales: Scales,
+    visibility: Visibilities,
     dir: &Path,
     rep: &mut Reporter,
 ) -> anyhow::Result<CompiledModel> {
     let data = input.map(InputData::read).transpose()?;
-    let (compiled, _graph) =
-        rep.step("import ONNX and quantize", || CompiledModel::compile(model, data.as_ref(), scales))?;
+    let compiled = rep.step("import ONNX and quantize", || {
+        CompiledModel::compile(model, data.as_ref(), scales)?.0.with_visibility(visibility)
+    })?;
+    warn_visibility(visibility, rep);
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     compiled.write(&dir.join(paths::COMPILED))?;
     rep.note(format!(
@@ -42,6 +48,7 @@ pub(crate) fn compile(
         scales.param
     ));
     rep.set("modelId", &compiled.model_id);
+    rep.set("visibility", visibility);
     rep.set("ops", &compiled.op_types);
     if let Some(data) = &data {
         let fidelity = run_model(&compiled, data, rep)?.1;
@@ -70,4 +77,18 @@ pub(crate) fn run_model(
         if fidelity.argmax_agrees { "agrees" } else { "DIFFERS" }
     ));
     Ok((trace, fidelity))
+}
+
+/// Says what the visibilities mean for the verifier, loudly where they bind nothing.
+pub(crate) fn warn_visibility(visibility: Visibilities, rep: &mut Reporter) {
+    if !visibility.is_default() {
+        rep.note(format!("visibility: {visibility} (part of the model id)"));
+    }
+    if visibility.params == ParamVisibility::Private {
+        rep.warn(
+            "PRIVATE WEIGHTS ARE NOT BOUND: the circuit takes the weights as unconstrained witnesses, so a \
+             proof shows only that SOME weights of this architecture give the output. Nothing but the \
+             model id's label ties it to these weights; use `--param-visibility hashed` to bind them",
+        );
+    }
 }

@@ -43,8 +43,7 @@ pub(crate) fn create_evm_verifier(
     rep: &mut Reporter,
 ) -> anyhow::Result<(VerifierArtifact, Option<EvmCheck>)> {
     let name = paths::verifier_contract_name(&compiled.model.name);
-    let num_instances =
-        zkinfer_circuit::num_instances(compiled.model.input_len(), compiled.model.output_len());
+    let num_instances = zkinfer_circuit::model_num_instances(&compiled.model);
     let source = rep.step("generate Solidity verifier", || -> anyhow::Result<String> {
         Ok(verifier_solidity(&srs.params, vk, num_instances, &name))
     })?;

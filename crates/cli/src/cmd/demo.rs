@@ -16,13 +16,47 @@ impl DemoArgs {
     /// The whole pipeline on one model, against a local anvil started here.
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let dir = &self.dir;
-        let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), dir, rep)?;
+        let visibility = self.visibility.visibilities();
+        let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), visibility, dir, rep)?;
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
         // prove() has verified the proof natively already; it never returns one that fails.
         let instances = proof.instance_values()?;
         let proof_bytes = proof.proof_bytes()?;
         let (verifier, revm) = create_evm_verifier(&compiled, &srs, keys.vk(), Some(&proof), dir, rep)?;
+        // The summary's first lines, the same with and without the on-chain steps.
+        let title = match visibility.is_default() {
+            true => format!("zkinfer demo: {} ({})", compiled.model.name, compiled.op_types.join(", ")),
+            false => format!(
+                "zkinfer demo: {} ({}; {visibility})",
+                compiled.model.name,
+                compiled.op_types.join(", ")
+            ),
+        };
+        let head = [
+            title,
+            format!("  model id              {}", compiled.model_id),
+            format!(
+                "  circuit               k={}, {} advice cells",
+                keys.settings.layout.k(),
+                keys.settings.layout.advice_cells
+            ),
+            format!("  proof                 {} bytes, {} public values", proof_bytes.len(), instances.len()),
+            format!(
+                "  verifier              {} bytes runtime, {} bytes creation code",
+                verifier.runtime_size, verifier.deploy_size
+            ),
+        ]
+        .into_iter()
+        .chain(revm.map(|r| format!("  verifier alone        {} gas (revm, transaction)", r.gas)));
+        if !visibility.is_default() {
+            head.for_each(|l| rep.line(l));
+            rep.line(
+                "  on-chain              skipped (RiskOracle reads public values): use `zkinfer deploy` and `verify-onchain`"
+                    .to_string(),
+            );
+            return Ok(());
+        }
 
         let node = rep.step("start anvil (local chain)", LocalNode::start)?;
         rep.note(format!("anvil at {} (chain id {})", node.endpoint(), node.chain_id()));
@@ -41,31 +75,13 @@ impl DemoArgs {
             let deployed = deploy(&chain, &deployments_dir, &compiled, &verifier, &contracts, rep).await?;
             let onchain =
                 verify_onchain(&chain, deployed.registry, deployed.consumer.address, &proof, rep).await?;
-            check_rejections(&chain, deployed.registry, deployed.consumer.address, &proof, rep).await?;
+            check_rejections(&chain, deployed.registry, Some(deployed.consumer.address), &proof, rep).await?;
             anyhow::Ok((deployed, onchain))
         })?;
         drop(node);
 
         let scale = proof.output_scale;
-        rep.line(format!("zkinfer demo: {} ({})", compiled.model.name, compiled.op_types.join(", ")));
-        rep.line(format!("  model id              {}", compiled.model_id));
-        rep.line(format!(
-            "  circuit               k={}, {} advice cells",
-            keys.settings.layout.k(),
-            keys.settings.layout.advice_cells
-        ));
-        rep.line(format!(
-            "  proof                 {} bytes, {} public values",
-            proof_bytes.len(),
-            instances.len()
-        ));
-        rep.line(format!(
-            "  verifier              {} bytes runtime, {} bytes creation code",
-            verifier.runtime_size, verifier.deploy_size
-        ));
-        if let Some(r) = revm {
-            rep.line(format!("  verifier alone        {} gas (revm, transaction)", r.gas));
-        }
+        head.for_each(|l| rep.line(l));
         rep.line(format!(
             "  verifyInference       {} gas (transaction through the registry)",
             onchain.verify_gas

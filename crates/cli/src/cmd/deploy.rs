@@ -2,11 +2,12 @@ use std::path::Path;
 
 use anyhow::Context;
 use zkinfer_chain::{
-    compile, Address, Chain, ContractSet, Deployed, Deployments, ModelDeployment, ModelEntry, B256,
+    compile, Address, Chain, ContractSet, Deployed, Deployments, ModelDeployment, ModelEntry,
+    OnchainVisibility, B256, U256,
 };
 use zkinfer_evm::{Solc, VerifierArtifact};
-use zkinfer_model::CompiledModel;
-use zkinfer_prover::read_json;
+use zkinfer_model::{CompiledModel, ParamVisibility, Visibility};
+use zkinfer_prover::{fr_to_hex, read_json};
 
 use super::runtime;
 use crate::opts::DeployArgs;
@@ -49,6 +50,25 @@ pub(crate) fn model_entry(compiled: &CompiledModel) -> anyhow::Result<ModelEntry
         input_scale: m.input_scale().try_into()?,
         output_scale: m.output_scale().try_into()?,
     })
+}
+
+/// The registry's visibility codes for a compiled model, with its weights' hash when hashed.
+pub(crate) fn onchain_visibility(compiled: &CompiledModel) -> OnchainVisibility {
+    let vis = compiled.model.visibility;
+    let side = |v: Visibility| match v {
+        Visibility::Public => 0,
+        Visibility::Private => 1,
+        Visibility::Hashed => 2,
+    };
+    let (weights, weights_hash) = match vis.params {
+        ParamVisibility::Fixed => (0, U256::ZERO),
+        ParamVisibility::Private => (1, U256::ZERO),
+        ParamVisibility::Hashed => {
+            let hash = zkinfer_circuit::weights_hash(&compiled.model.parameters());
+            (2, fr_to_hex(&hash).parse().expect("a field element is a uint256"))
+        }
+    };
+    OnchainVisibility { inputs: side(vis.input), outputs: side(vis.output), weights, weights_hash }
 }
 
 /// Deploys the verifier, the registry (reused when `deployments/<chainId>.json` names one that
@@ -136,7 +156,12 @@ pub(crate) async fn register_verified_model(
             Deployments::path(deployments_dir, chain.chain_id).display()
         );
     }
-    let reg = timed(rep, "register model", chain.register_model(registry, v.address, &entry)).await?;
+    let visibility = onchain_visibility(compiled);
+    if !compiled.model.visibility.is_default() {
+        rep.note(format!("registering with {}", compiled.model.visibility));
+    }
+    let register = chain.register_model_with_visibility(registry, v.address, &entry, &visibility);
+    let reg = timed(rep, "register model", register).await?;
     rep.note(format!("registered {} ({} gas)", compiled.model_id, reg.gas_used));
     rep.set("registry", registry.to_string());
     rep.set("verifierAddress", v.address.to_string());

@@ -16,6 +16,13 @@ impl ProveArgs {
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
         if self.for_aggregation {
+            if !compiled.model.visibility.is_default() {
+                anyhow::bail!(
+                    "--for-aggregation: the aggregation circuit takes public inputs and outputs and fixed \
+                     weights only; this model has {}",
+                    compiled.model.visibility
+                );
+            }
             let data = InputData::read(&self.input)?;
             let trace = compiled.trace(&data)?;
             let snark = rep.step("prove (SHPLONK, Poseidon transcript, for aggregation)", || {
@@ -24,7 +31,16 @@ impl ProveArgs {
             write_json(&dir.join(paths::SNARK), &snark)?;
             rep.line(format!("written    {}", dir.join(paths::SNARK).display()));
         }
-        rep.line(format!("outputs    {:?} (scale 2^{})", proof.outputs, proof.output_scale));
+        match &proof.output_hash {
+            Some(h) => rep.line(format!("outputs    hashed: {h}")),
+            None if proof.outputs.is_empty() => rep.line("outputs    private".to_string()),
+            None => rep.line(format!("outputs    {:?} (scale 2^{})", proof.outputs, proof.output_scale)),
+        }
+        for (name, hash) in [("inputs", &proof.input_hash), ("weights", &proof.weights_hash)] {
+            if let Some(h) = hash {
+                rep.line(format!("{name:<10} hashed: {h}"));
+            }
+        }
         rep.line(format!("max error  {:.5} vs float", fidelity.max_abs_error));
         rep.line(format!("written    {}", dir.join(paths::PROOF).display()));
         Ok(())

@@ -1,3 +1,4 @@
+use anyhow::Context;
 use zkinfer_model::CompiledModel;
 use zkinfer_prover::{read_json, ProofFile};
 
@@ -21,10 +22,16 @@ impl VerifyArgs {
             );
         }
         let (vk, srs) = saved_vk(dir, &self.srs, rep)?;
-        // The public values must be the ones the model's inputs and outputs encode.
-        let expected = zkinfer_circuit::public_instances(&compiled.id(), &proof.inputs, &proof.outputs);
+        // The public values must be the ones the model's inputs, outputs and hashes encode
+        // (the weights' hash computed from the model itself).
+        let public =
+            proof.public_values(&compiled.model).with_context(|| proof_path.display().to_string())?;
+        let expected = public.instances(&compiled.id());
         if proof.instance_values()? != expected {
-            anyhow::bail!("{}: the public values do not encode its inputs and outputs", proof_path.display());
+            anyhow::bail!(
+                "{}: the public values do not encode its inputs, outputs and hashes",
+                proof_path.display()
+            );
         }
         rep.step("verify natively", || {
             zkinfer_prover::verify(&srs.params, &vk, &expected, &proof.proof_bytes()?)

@@ -1,5 +1,5 @@
 use anyhow::Context;
-use zkinfer_chain::{Address, Chain, Deployments, TxInfo, B256, U256};
+use zkinfer_chain::{Address, Chain, Deployments, SideValues, TxInfo, B256, I256, U256};
 use zkinfer_model::CompiledModel;
 use zkinfer_prover::{read_json, ProofFile};
 
@@ -33,6 +33,16 @@ impl VerifyOnchainArgs {
             format!("model {} is not in the deployments of chain {}", compiled.model_id, chain.chain_id)
         })?;
         let registry: Address = book.model_registry.parse()?;
+        if !compiled.model.visibility.is_default() {
+            // RiskOracle reads public inputs and outputs: only the registry applies here.
+            let gas = rt.block_on(async {
+                let gas = verify_through_registry(&chain, registry, &proof, rep).await?;
+                check_rejections(&chain, registry, None, &proof, rep).await?;
+                anyhow::Ok(gas)
+            })?;
+            rep.line(format!("verifyInference  {gas} gas (transaction; {})", compiled.model.visibility));
+            return Ok(());
+        }
         let consumer: Address =
             entry.consumer.as_deref().context("no consumer deployed for this model")?.parse()?;
         let report = rt.block_on(verify_onchain(&chain, registry, consumer, &proof, rep))?;
@@ -45,18 +55,28 @@ impl VerifyOnchainArgs {
     }
 }
 
-/// Checks the registry's encoding against the proof's, verifies through the registry, and lets
-/// the consumer act on the verified output.
-pub(crate) async fn verify_onchain(
+/// What `verifyInference` takes for one side of `proof`: its values, or its hash alone when
+/// the side is hashed (nothing when private: the file lists no values then).
+pub(crate) fn side_args(values: &[i64], hash: &Option<String>) -> anyhow::Result<Vec<I256>> {
+    match hash {
+        Some(h) => Ok(vec![I256::from_raw(h.parse::<U256>().with_context(|| format!("hash {h}"))?)]),
+        None => Ok(values.int256s()),
+    }
+}
+
+/// Checks the registry's encoding against the proof's and verifies through the registry (a
+/// call, then a transaction); returns the transaction's gas.
+pub(crate) async fn verify_through_registry(
     chain: &Chain,
     registry: Address,
-    consumer: Address,
     proof: &ProofFile,
     rep: &mut Reporter,
-) -> anyhow::Result<OnchainReport> {
+) -> anyhow::Result<u64> {
     let id: B256 = proof.model_id.parse()?;
     let bytes = proof.proof_bytes()?;
-    let onchain = chain.public_inputs(registry, id, &proof.inputs, &proof.outputs).await?;
+    let inputs = side_args(&proof.inputs, &proof.input_hash)?;
+    let outputs = side_args(&proof.outputs, &proof.output_hash)?;
+    let onchain = chain.public_inputs(registry, id, &inputs, &outputs).await?;
     let ours: Vec<U256> = proof.instances.iter().map(|h| h.parse()).collect::<Result<_, _>>()?;
     if onchain != ours {
         anyhow::bail!(
@@ -66,7 +86,7 @@ pub(crate) async fn verify_onchain(
     let ok = timed(
         rep,
         "verifyInference (registry, eth_call)",
-        chain.verify_inference(registry, id, &proof.inputs, &proof.outputs, &bytes),
+        chain.verify_inference(registry, id, &inputs, &outputs, &bytes),
     )
     .await?;
     if !ok {
@@ -75,11 +95,26 @@ pub(crate) async fn verify_onchain(
     let verify_tx = timed(
         rep,
         "verifyInference (transaction)",
-        chain.verify_inference_tx(registry, id, &proof.inputs, &proof.outputs, &bytes),
+        chain.verify_inference_tx(registry, id, &inputs, &outputs, &bytes),
     )
     .await?;
     let verify_gas = verify_tx.gas_used;
     rep.note(format!("verifyInference accepted the proof; as a transaction it used {verify_gas} gas"));
+    rep.set("verifyInferenceGas", verify_gas);
+    Ok(verify_gas)
+}
+
+/// Verifies through the registry ([`verify_through_registry`]) and lets the consumer act on
+/// the verified output.
+pub(crate) async fn verify_onchain(
+    chain: &Chain,
+    registry: Address,
+    consumer: Address,
+    proof: &ProofFile,
+    rep: &mut Reporter,
+) -> anyhow::Result<OnchainReport> {
+    let bytes = proof.proof_bytes()?;
+    let verify_gas = verify_through_registry(chain, registry, proof, rep).await?;
     let (_, _, ltv_before) = chain.oracle_state(consumer).await?;
     let tx = timed(
         rep,
@@ -92,16 +127,16 @@ pub(crate) async fn verify_onchain(
         "RiskOracle acted: risk class {class_after}, max LTV {ltv_before} -> {ltv_after} bps, {count} assessment(s); {} gas",
         tx.gas_used
     ));
-    rep.set("verifyInferenceGas", verify_gas);
     rep.set("postAssessmentGas", tx.gas_used);
     Ok(OnchainReport { verify_gas, consumer_tx: tx, class_after, ltv_before, ltv_after })
 }
 
-/// Tampered submissions that the chain must reject; any acceptance is an error.
+/// Tampered submissions that the chain must reject; any acceptance is an error. A hashed side
+/// is tampered through its hash; the consumer (when given) must refuse a changed output.
 pub(crate) async fn check_rejections(
     chain: &Chain,
     registry: Address,
-    consumer: Address,
+    consumer: Option<Address>,
     proof: &ProofFile,
     rep: &mut Reporter,
 ) -> anyhow::Result<()> {
@@ -116,18 +151,33 @@ pub(crate) async fn check_rejections(
         }
         v
     };
-    let (inputs, outputs) = (nudge(&proof.inputs), nudge(&proof.outputs));
-    let cases = [
-        ("flipped proof byte", &proof.inputs, &proof.outputs, &flipped),
-        ("changed input", &inputs, &proof.outputs, &bytes),
-        ("changed output", &proof.inputs, &outputs, &bytes),
-    ];
+    // A hashed side's hash + 1 (still below the field modulus for any real hash but r - 1).
+    let nudge_side = |values: &[i64], hash: &Option<String>| -> anyhow::Result<Vec<I256>> {
+        let mut v = side_args(&nudge(values), hash)?;
+        if hash.is_some() {
+            v[0] += I256::ONE;
+        }
+        Ok(v)
+    };
+    let (inputs, outputs) =
+        (side_args(&proof.inputs, &proof.input_hash)?, side_args(&proof.outputs, &proof.output_hash)?);
+    let (changed_inputs, changed_outputs) =
+        (nudge_side(&proof.inputs, &proof.input_hash)?, nudge_side(&proof.outputs, &proof.output_hash)?);
+    let mut cases = vec![("flipped proof byte", &inputs, &outputs, &flipped)];
+    if !inputs.is_empty() {
+        cases.push(("changed input", &changed_inputs, &outputs, &bytes));
+    }
+    if !outputs.is_empty() {
+        cases.push(("changed output", &inputs, &changed_outputs, &bytes));
+    }
     for (what, i, o, p) in cases {
         if chain.verify_inference(registry, id, i, o, p).await? {
             anyhow::bail!("the registry accepted a {what}");
         }
         rep.note(format!("rejected on-chain: {what}"));
     }
+    let Some(consumer) = consumer else { return Ok(()) };
+    let outputs = nudge(&proof.outputs);
     match chain.post_assessment(consumer, &proof.inputs, &outputs, &bytes).await {
         Err(e) if e.to_string().contains("InferenceNotVerified") => {
             rep.note("RiskOracle refused the changed output (InferenceNotVerified)")

@@ -15,7 +15,9 @@ impl ChessDeployArgs {
         if self.min_stake == 0 {
             anyhow::bail!("--min-stake must be at least 1 wei");
         }
-        let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), dir, rep)?;
+        // The game builds public inputs and outputs on chain: the default visibility.
+        let visibility = zkinfer_model::Visibilities::default();
+        let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), visibility, dir, rep)?;
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (verifier, _) = create_evm_verifier(&compiled, &srs, keys.vk(), None, dir, rep)?;
         let solc = Solc::find()?;
