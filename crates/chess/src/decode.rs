@@ -4,12 +4,9 @@
 use crate::encoding::{
     decode_move_mask, CASTLING_INDEX, EP_INDEX, HALFMOVE_INDEX, INPUT_COUNT, PLY_INDEX, SIDE_INDEX,
 };
-use crate::moves::{square_name, BLACK, KING};
+use crate::moves::{piece_letter, square_name};
 use crate::position::Position;
 use crate::{Error, Result};
-
-/// FEN letters of the piece types 1..=6 (white; black is lower case).
-const PIECE_LETTERS: [char; 6] = ['P', 'N', 'B', 'R', 'Q', 'K'];
 
 /// The position the model inputs describe. Fails with the offending index and value when a
 /// field is out of range, and when the legal-move mask is not exactly the legal moves of the
@@ -36,19 +33,15 @@ pub fn decode_position(inputs: &[i64]) -> Result<Position> {
                 empty += 1;
                 continue;
             }
-            let piece = code & !i64::from(BLACK);
-            if !(1..=i64::from(KING)).contains(&piece) {
-                return Err(Error::Inputs(format!(
-                    "square {} holds piece code {code}",
-                    square_name(sq as u8)
-                )));
-            }
+            // In 1..=14 (checked above), so the cast is exact.
+            let letter = piece_letter(code as u8).ok_or_else(|| {
+                Error::Inputs(format!("square {} holds piece code {code}", square_name(sq as u8)))
+            })?;
             if empty > 0 {
                 placement.push_str(&empty.to_string());
                 empty = 0;
             }
-            let letter = PIECE_LETTERS[piece as usize - 1];
-            placement.push(if code & i64::from(BLACK) != 0 { letter.to_ascii_lowercase() } else { letter });
+            placement.push(letter);
         }
         if empty > 0 {
             placement.push_str(&empty.to_string());

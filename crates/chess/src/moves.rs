@@ -60,6 +60,14 @@ impl ChessMove {
     }
 }
 
+/// The FEN letter of a piece code: upper case White, lower case Black; `None` for an empty
+/// square or a code that is no piece.
+pub(crate) fn piece_letter(code: u8) -> Option<char> {
+    let letter = *b"PNBRQK".get(usize::from(code & !BLACK).checked_sub(1)?)?;
+    let letter = char::from(letter);
+    Some(if code & BLACK != 0 { letter.to_ascii_lowercase() } else { letter })
+}
+
 /// The name of a square, e.g. `e4`.
 pub fn square_name(sq: u8) -> String {
     let file = char::from(b'a' + (sq & 7));

@@ -1,6 +1,6 @@
 //! A position of the on-chain game, on cozy-chess's board.
 
-use crate::moves::{ChessMove, BISHOP, BLACK, KING, KNIGHT, PAWN, QUEEN, ROOK};
+use crate::moves::{piece_letter, ChessMove, BISHOP, BLACK, KING, KNIGHT, PAWN, QUEEN, ROOK};
 use crate::{Error, Result};
 use cozy_chess::{Board, Color, File, Move, Piece, Square};
 
@@ -174,18 +174,8 @@ impl Position {
         for rank in (0..8u8).rev() {
             out.push_str(&format!("{} ", rank + 1));
             for file in 0..8u8 {
-                let code = self.piece_code(rank * 8 + file);
-                let letter = match code & !BLACK {
-                    PAWN => 'p',
-                    KNIGHT => 'n',
-                    BISHOP => 'b',
-                    ROOK => 'r',
-                    QUEEN => 'q',
-                    KING => 'k',
-                    _ => '.',
-                };
                 out.push(' ');
-                out.push(if code != 0 && code & BLACK == 0 { letter.to_ascii_uppercase() } else { letter });
+                out.push(piece_letter(self.piece_code(rank * 8 + file)).unwrap_or('.'));
             }
             out.push('\n');
         }

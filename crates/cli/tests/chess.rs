@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{fails, s, zkinfer};
+use common::{chain_flags, fails, zkinfer};
 use serde_json::Value;
 use zkinfer_chain::{Chain, LocalNode};
 use zkinfer_chess::Position;
@@ -35,19 +35,8 @@ fn world_move_then_proven_ai_move_on_anvil() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("chess");
     let deployments = tmp.path().join("deployments");
-    let chain_args = |verb: &'static str| {
-        vec![
-            verb,
-            "--rpc-url",
-            &endpoint,
-            "--private-key",
-            &key,
-            "--deployments",
-            s(&deployments),
-            "--dir",
-            s(&dir),
-        ]
-    };
+    let flags = chain_flags(&node, &deployments, &dir);
+    let chain_args = |verb| [verb].into_iter().chain(flags.iter().map(String::as_str)).collect::<Vec<_>>();
 
     let deployed = chess(&chain_args("deploy"));
     assert_eq!(deployed["fen"], Position::start().fen());

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fails, repo, s, zkinfer};
+use common::{chain_flags, fails, repo, s, zkinfer};
 
 #[test]
 fn bad_models_and_inputs_are_clear_errors() {
@@ -90,19 +90,8 @@ fn pipeline_steps_and_tampered_proof() {
     let evm = ok(&["create-evm-verifier", "--dir", s(&out), "--json"]);
     assert!(evm["revmGas"].as_u64().unwrap() > 200_000);
     let node = zkinfer_chain::LocalNode::start().unwrap();
-    let key = node.dev_key(0).unwrap();
-    let book = dir.path().join("deployments");
-    let chain = [
-        "--rpc-url",
-        &node.endpoint(),
-        "--private-key",
-        &key,
-        "--deployments",
-        s(&book),
-        "--dir",
-        s(&out),
-        "--json",
-    ];
+    let flags = chain_flags(&node, &dir.path().join("deployments"), &out);
+    let chain: Vec<&str> = flags.iter().map(String::as_str).chain(["--json"]).collect();
     let deployed = ok(&[&["deploy"][..], &chain].concat());
     assert!(deployed["registry"].as_str().unwrap().starts_with("0x"));
     let onchain = ok(&[&["verify-onchain"][..], &chain].concat());
@@ -196,19 +185,8 @@ fn hashed_inputs_and_weights_prove_and_verify_natively_and_in_revm() {
     // proof verifies with the input hash in place of the inputs; tampered hashes are rejected
     // (verify-onchain checks them).
     let node = zkinfer_chain::LocalNode::start().unwrap();
-    let key = node.dev_key(0).unwrap();
-    let book = dir.path().join("deployments");
-    let chain = [
-        "--rpc-url",
-        &node.endpoint(),
-        "--private-key",
-        &key,
-        "--deployments",
-        s(&book),
-        "--dir",
-        s(&out),
-        "--json",
-    ];
+    let flags = chain_flags(&node, &dir.path().join("deployments"), &out);
+    let chain: Vec<&str> = flags.iter().map(String::as_str).chain(["--json"]).collect();
     ok(&[&["deploy"][..], &chain].concat());
     let onchain = ok(&[&["verify-onchain"][..], &chain].concat());
     let gas = onchain["verifyInferenceGas"].as_u64().unwrap();

@@ -30,3 +30,13 @@ pub(crate) fn fails(args: &[&str]) -> String {
 pub(crate) fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// The flags that point a chain verb at `node` (signing with its dev account 0), a deployments
+/// folder and an artifact directory.
+pub(crate) fn chain_flags(node: &zkinfer_chain::LocalNode, deployments: &Path, dir: &Path) -> Vec<String> {
+    let key = node.dev_key(0).unwrap();
+    let endpoint = node.endpoint();
+    ["--rpc-url", &endpoint, "--private-key", &key, "--deployments", s(deployments), "--dir", s(dir)]
+        .map(str::to_owned)
+        .to_vec()
+}
