@@ -197,3 +197,92 @@ fn two_level_tree_verifies() {
     // An EVM-transcript proof cannot be a tree member.
     assert!(Member::aggregation(&LEAF_EVM).is_err());
 }
+
+/// A conformance model (`1l_mlp`: Gemm 3 -> 4, Relu) cut between its two layers into two
+/// segments, each proven on its own, aggregated with the cut's hashes constrained equal: the aggregation shows the model's
+/// run from the inputs to the outputs, and its outputs are the unsplit proof's.
+#[test]
+fn split_model_aggregates_to_the_unsplit_output() {
+    use zkinfer_aggregate::aggregate_segments;
+    use zkinfer_model::{execute, CompiledModel, InputData, Scales};
+    use zkinfer_prover::{dev_srs, layout, load_or_keygen, prove, prove_snark};
+
+    let dir = repo().join("../shared/conformance/onnx/1l_mlp");
+    let data = InputData::read(&dir.join("input.json")).unwrap();
+    let (compiled, _) =
+        CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).unwrap();
+    let model = &compiled.model;
+    let keyed = |m: &zkinfer_model::QuantizedModel, name: &str| {
+        let id = zkinfer_model::model_id(m);
+        let layout = layout(m, id).unwrap();
+        let srs = dev_srs(layout.k(), &repo().join("target/test-srs")).unwrap();
+        let (keys, _) = load_or_keygen(&keys_dir(name), &srs, m, id, &layout).unwrap();
+        (srs, keys, id)
+    };
+
+    // The unsplit proof.
+    let whole_trace = compiled.trace(&data).unwrap();
+    let (srs, keys, id) = keyed(model, "split-whole");
+    let whole = prove(&srs, &keys, model, id, &whole_trace).unwrap();
+
+    // Two segments, cut between the layers, proven one after the other.
+    let cut = 1;
+    let segments = model.split(&[cut]).unwrap();
+    let mut next: Vec<Vec<i64>> = model.inputs.iter().map(|&v| whole_trace.values[v].clone()).collect();
+    let mut snarks = Vec::new();
+    let mut segment_inputs = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        segment_inputs.push(next.clone());
+        let trace = execute(segment, &next).unwrap();
+        next = segment.outputs.iter().map(|&v| trace.values[v].clone()).collect();
+        let (srs, keys, id) = keyed(segment, &format!("split-segment-{i}"));
+        snarks.push(prove_snark(&srs, &keys, segment, id, &trace).unwrap());
+    }
+    assert_eq!(snarks[1].outputs, whole.outputs, "the segments compute the unsplit outputs");
+    assert_eq!(snarks[0].inputs, whole.inputs);
+    let members: Vec<Member> = snarks.iter().map(Member::inference).collect();
+
+    // Segments that do not chain are refused before proving: the second segment on other inputs.
+    let mut shifted = segment_inputs[1].clone();
+    shifted[0][0] += 1;
+    let trace = execute(&segments[1], &shifted).unwrap();
+    let (srs1, keys1, id1) = keyed(&segments[1], "split-segment-1");
+    let unchained = vec![
+        members[0].clone(),
+        Member::inference(&prove_snark(&srs1, &keys1, &segments[1], id1, &trace).unwrap()),
+    ];
+    let err =
+        aggregate_segments(&SETUP.srs, &keys_dir("agg-never"), &unchained, Transcript::Evm).unwrap_err();
+    assert!(err.to_string().contains("cut 0"), "{err}");
+
+    let agg = {
+        let _turn = PROVER.lock().unwrap_or_else(|e| e.into_inner());
+        aggregate_segments(&SETUP.srs, &keys_dir("agg-split"), &members, Transcript::Evm).unwrap()
+    };
+    let proof = &agg.proof;
+    assert_eq!(proof.links.len(), 1);
+    assert_eq!(proof.members.last().unwrap().outputs, whole.outputs);
+    verify_file(&SETUP.srs.params, agg.keys.vk(), proof).unwrap();
+
+    // The Solidity verifier accepts it, and rejects a changed output or a changed cut hash.
+    let instances = proof.instance_values().unwrap();
+    let n = instances.len();
+    let source = aggregation_verifier_solidity(&SETUP.srs.params, agg.keys.vk(), n, "SplitVerifier");
+    let verifier = compile_verifier(&Solc::find().unwrap(), &source, "SplitVerifier", n).unwrap();
+    let bytes = proof.proof_bytes().unwrap();
+    let check = evm_verify(&verifier.creation_code(), &instances, &bytes).unwrap();
+    eprintln!(
+        "split model, 2 segments: {} public values, verifier {} bytes runtime, revm gas {}",
+        n, verifier.runtime_size, check.gas
+    );
+    // Public values: accumulator, then segment 0 (digest, id, inputs, cut hash), segment 1
+    // (digest, id, cut hash, outputs).
+    let first_len = 1 + members[0].snark.instances[0].len();
+    let cut_hash_at = [12 + first_len - 1, 12 + first_len + 3];
+    assert_eq!(instances[cut_hash_at[0]], instances[cut_hash_at[1]], "both sides of the cut expose one hash");
+    for at in [n - 1, cut_hash_at[0], cut_hash_at[1]] {
+        let mut changed = instances.clone();
+        changed[at] += Fr::from(1u64);
+        assert!(evm_verify(&verifier.creation_code(), &changed, &bytes).is_err(), "public value {at}");
+    }
+}

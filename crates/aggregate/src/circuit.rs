@@ -32,6 +32,16 @@ pub enum Level {
     Node,
 }
 
+/// Two public values of different member proofs that the aggregation circuit constrains
+/// equal: `[member, index among that member's public values]` each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// The first value (a segment's output hash).
+    pub from: [usize; 2],
+    /// The value it must equal (the next segment's input hash).
+    pub to: [usize; 2],
+}
+
 /// Poseidon (t=3, rate 2, 8 full and 57 partial rounds) as the snark-verifier transcript uses it.
 fn hasher(ctx: &mut Context<Fr>, gate: &GateChip<Fr>) -> PoseidonHasher<Fr, 3, 2> {
     let mut hasher = PoseidonHasher::new(OptimizedPoseidonSpec::new::<8, 57, 0>());
@@ -69,13 +79,15 @@ pub fn circuit_digest(protocol: &PlonkProtocol<G1Affine>) -> Fr {
 
 /// Builds the aggregation circuit of `snarks` at `level` and sets its public values:
 /// the accumulator, then per member (leaf) its circuit digest and public values, or (node) the
-/// member's public values without its accumulator.
+/// member's public values without its accumulator. Each link (leaf only) is a copy constraint
+/// between two members' public values.
 pub(crate) fn build(
     stage: CircuitBuilderStage,
     config: AggregationConfigParams,
     params: &ParamsKZG<Bn256>,
     snarks: Vec<Snark>,
     level: Level,
+    links: &[Link],
     break_points: Option<MultiPhaseThreadBreakPoints>,
 ) -> AggregationCircuit {
     let universality = match level {
@@ -91,6 +103,10 @@ pub(crate) fn build(
             let gate = GateChip::default();
             let ctx = circuit.builder.main(0);
             let hasher = hasher(ctx, &gate);
+            for link in links {
+                let (a, b) = (previous[link.from[0]][link.from[1]], previous[link.to[0]][link.to[1]]);
+                ctx.constrain_equal(&a, &b);
+            }
             let mut public: Vec<AssignedValue<Fr>> = Vec::new();
             for (pre, prev) in preprocessed.iter().zip(previous) {
                 let mut inputs = pre.preprocessed.clone();

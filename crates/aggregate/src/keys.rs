@@ -14,7 +14,7 @@ use snark_verifier_sdk::Snark;
 use zkinfer_circuit::UNUSABLE_ROWS;
 use zkinfer_prover::{read_key_pk, read_key_settings, read_key_vk, srs_fingerprint, write_key_dir, Srs};
 
-use crate::circuit::{build, Level};
+use crate::circuit::{build, Level, Link};
 use crate::{Error, Result};
 
 /// What aggregation keygen fixed, saved as `settings.json` beside `pk.bin` and `vk.bin`.
@@ -32,6 +32,9 @@ pub struct AggregationSettings {
     pub member_shapes: Vec<String>,
     /// Public values of an aggregation proof.
     pub num_instances: usize,
+    /// Copy constraints between members' public values (a split model's segments).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
     /// `[s]G2` of the SRS the keys were made with.
     pub srs_fingerprint: String,
 }
@@ -73,12 +76,14 @@ pub fn load_or_keygen(
     srs: &Srs,
     snarks: &[Snark],
     level: Level,
+    links: &[Link],
     k: u32,
 ) -> Result<(AggregationKeys, bool)> {
     let shapes: Vec<String> = snarks.iter().map(|s| member_shape(&s.protocol, level)).collect();
     if let Ok(settings) = read_key_settings::<AggregationSettings>(dir) {
         let same = settings.level == level
             && settings.member_shapes == shapes
+            && settings.links == links
             && settings.config.degree == k
             && settings.srs_fingerprint == srs_fingerprint(srs);
         if same {
@@ -87,7 +92,7 @@ pub fn load_or_keygen(
             }
         }
     }
-    let keys = keygen(srs, snarks, level, k, shapes)?;
+    let keys = keygen(srs, snarks, level, links, k, shapes)?;
     save(dir, &keys)?;
     Ok((keys, false))
 }
@@ -96,6 +101,7 @@ fn keygen(
     srs: &Srs,
     snarks: &[Snark],
     level: Level,
+    links: &[Link],
     k: u32,
     member_shapes: Vec<String>,
 ) -> Result<AggregationKeys> {
@@ -103,7 +109,8 @@ fn keygen(
         return Err(Error::Batch(format!("the SRS has k={}, aggregation needs k={k}", srs.params.k())));
     }
     let config = AggregationConfigParams { degree: k, lookup_bits: k as usize - 1, ..Default::default() };
-    let mut circuit = build(CircuitBuilderStage::Keygen, config, &srs.params, snarks.to_vec(), level, None);
+    let mut circuit =
+        build(CircuitBuilderStage::Keygen, config, &srs.params, snarks.to_vec(), level, links, None);
     let config = circuit.calculate_params(Some(UNUSABLE_ROWS));
     let halo2 = |step| {
         move |e: halo2_base::halo2_proofs::plonk::Error| Error::Halo2 { step, reason: format!("{e:?}") }
@@ -116,6 +123,7 @@ fn keygen(
         break_points: circuit.break_points(),
         member_shapes,
         num_instances: circuit.builder.assigned_instances[0].len(),
+        links: links.to_vec(),
         srs_fingerprint: srs_fingerprint(srs),
     };
     Ok(AggregationKeys { pk, settings })

@@ -1,4 +1,5 @@
 use std::path::Path;
+use std::time::Instant;
 
 use halo2_base::gates::circuit::CircuitBuilderStage;
 use halo2_base::halo2_proofs::halo2curves::bn256::{Bn256, Fr, G1Affine};
@@ -14,10 +15,11 @@ use snark_verifier_sdk::snark_verifier::pcs::kzg::KzgDecidingKey;
 use snark_verifier_sdk::snark_verifier::system::halo2::transcript::evm::EvmTranscript;
 use snark_verifier_sdk::snark_verifier::verifier::SnarkVerifier;
 use snark_verifier_sdk::{CircuitExt, NativeLoader, PlonkVerifier, Snark, SHPLONK};
-use zkinfer_circuit::public_instances;
+use zkinfer_circuit::{Exposed, PublicValues};
+use zkinfer_model::Visibility;
 use zkinfer_prover::{fr_from_hex, fr_to_hex, protocol, verify_snark, SnarkFile, Srs};
 
-use crate::circuit::{build, circuit_digest, Level, ACCUMULATOR_WORDS};
+use crate::circuit::{build, circuit_digest, Level, Link, ACCUMULATOR_WORDS};
 use crate::keys::{load_or_keygen, AggregationKeys};
 use crate::{Error, Result};
 
@@ -52,6 +54,17 @@ pub struct MemberInfo {
     pub output_scale: u32,
     /// The member circuit's digest (Poseidon hash of its verifying key), `0x`-hex.
     pub circuit_digest: String,
+    /// How the member's public values show its inputs (packed words unless a split model's
+    /// segment: its hash).
+    #[serde(default, skip_serializing_if = "is_public")]
+    pub input_visibility: Visibility,
+    /// How the member's public values show its outputs.
+    #[serde(default, skip_serializing_if = "is_public")]
+    pub output_visibility: Visibility,
+}
+
+fn is_public(v: &Visibility) -> bool {
+    *v == Visibility::Public
 }
 
 impl MemberInfo {
@@ -65,8 +78,13 @@ impl MemberInfo {
             .ok()
             .and_then(|b| b.try_into().ok())
             .ok_or_else(|| bad("model id is not 32 bytes of hex".into()))?;
+        let shown = PublicValues {
+            inputs: Exposed::of(self.input_visibility, &self.inputs),
+            outputs: Exposed::of(self.output_visibility, &self.outputs),
+            weights_hash: None,
+        };
         let mut values = vec![digest];
-        values.extend(public_instances(&id, &self.inputs, &self.outputs));
+        values.extend(shown.instances(&id));
         Ok(values)
     }
 }
@@ -92,6 +110,8 @@ impl Member {
             input_scale: file.input_scale,
             output_scale: file.output_scale,
             circuit_digest: fr_to_hex(&circuit_digest(&file.snark.protocol)),
+            input_visibility: file.input_visibility,
+            output_visibility: file.output_visibility,
         };
         Self { snark: file.snark.clone(), inferences: vec![info], is_aggregation: false }
     }
@@ -125,6 +145,9 @@ impl Member {
     }
 }
 
+/// Where a segment's input hash sits among its proof's public values (after `idHi, idLo`).
+const INPUT_HASH_AT: usize = 2;
+
 /// An aggregation proof (`aggregation.json`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -142,6 +165,10 @@ pub struct AggregationProof {
     pub instances: Vec<String>,
     /// The proof bytes, `0x`-hex.
     pub proof: String,
+    /// Public values of different members that the circuit constrains equal (the links
+    /// between the segments of a split model); empty for a batch of independent inferences.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
     /// With the Poseidon transcript: the proof as a snark for the next tree level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snark: Option<Snark>,
@@ -188,6 +215,10 @@ pub struct Aggregated {
     pub keys: AggregationKeys,
     /// Whether the keys came from the key directory.
     pub keys_cached: bool,
+    /// Wall time of loading or generating the keys, in seconds.
+    pub keygen_seconds: f64,
+    /// Wall time of building the witness, proving and verifying the proof natively, in seconds.
+    pub prove_seconds: f64,
 }
 
 /// Aggregates `members` into one proof at circuit size `2^k` (`srs` must have exactly that
@@ -202,6 +233,55 @@ pub fn aggregate(
     members: &[Member],
     transcript: Transcript,
 ) -> Result<Aggregated> {
+    aggregate_linked(srs, keys_dir, members, transcript, Vec::new())
+}
+
+/// Aggregates the segments of a split model ([`QuantizedModel::split`](zkinfer_model::QuantizedModel::split)),
+/// in order, into one proof in which each segment's output hash is constrained equal to the
+/// next segment's input hash: the proof shows the whole model's run from the first segment's
+/// inputs to the last segment's outputs. Segments whose crossing values differ are an error
+/// naming the cut, and nothing is proven.
+pub fn aggregate_segments(
+    srs: &Srs,
+    keys_dir: &Path,
+    segments: &[Member],
+    transcript: Transcript,
+) -> Result<Aggregated> {
+    if segments.len() < 2 || segments.iter().any(|m| m.is_aggregation) {
+        return Err(Error::Batch(
+            "a split model aggregates two or more segment proofs (inference proofs)".into(),
+        ));
+    }
+    let mut links = Vec::new();
+    for (i, pair) in segments.windows(2).enumerate() {
+        let (a, b) = (&pair[0].inferences[0], &pair[1].inferences[0]);
+        if a.output_visibility != Visibility::Hashed || b.input_visibility != Visibility::Hashed {
+            return Err(Error::Batch(format!(
+                "cut {i}: segment {i} must have hashed outputs and segment {} hashed inputs (they have {} and {})",
+                i + 1,
+                a.output_visibility,
+                b.input_visibility
+            )));
+        }
+        if a.outputs != b.inputs {
+            return Err(Error::Batch(format!(
+                "cut {i}: segment {i}'s outputs are not segment {}'s inputs",
+                i + 1
+            )));
+        }
+        let output_hash_at = pair[0].snark.instances.iter().map(Vec::len).sum::<usize>() - 1;
+        links.push(Link { from: [i, output_hash_at], to: [i + 1, INPUT_HASH_AT] });
+    }
+    aggregate_linked(srs, keys_dir, segments, transcript, links)
+}
+
+fn aggregate_linked(
+    srs: &Srs,
+    keys_dir: &Path,
+    members: &[Member],
+    transcript: Transcript,
+    links: Vec<Link>,
+) -> Result<Aggregated> {
     let level = check_batch(members)?;
     for (index, m) in members.iter().enumerate() {
         let refuse = |reason: String| Error::Member { index, what: m.what(), reason };
@@ -215,7 +295,10 @@ pub fn aggregate(
     }
     let snarks: Vec<Snark> = members.iter().map(|m| m.snark.clone()).collect();
     let k = srs.params.k();
-    let (keys, keys_cached) = load_or_keygen(keys_dir, srs, &snarks, level, k)?;
+    let started = Instant::now();
+    let (keys, keys_cached) = load_or_keygen(keys_dir, srs, &snarks, level, &links, k)?;
+    let keygen_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
 
     let circuit = build(
         CircuitBuilderStage::Prover,
@@ -223,6 +306,7 @@ pub fn aggregate(
         &srs.params,
         snarks,
         level,
+        &links,
         Some(keys.settings.break_points.clone()),
     );
     let instances = circuit.instances().remove(0);
@@ -240,6 +324,7 @@ pub fn aggregate(
     let protocol = protocol(&srs.params, keys.vk(), instances.len(), true);
     let snark = Snark::new(protocol, vec![instances.clone()], proof.clone());
     verify(&srs.params, &snark, transcript)?;
+    let prove_seconds = started.elapsed().as_secs_f64();
     let depth = 1 + members.iter().map(|m| u32::from(m.is_aggregation)).max().unwrap_or(0);
     let proof = AggregationProof {
         format: AGGREGATION_FORMAT.into(),
@@ -248,9 +333,10 @@ pub fn aggregate(
         members: inferences,
         instances: instances.iter().map(fr_to_hex).collect(),
         proof: format!("0x{}", hex::encode(&proof)),
+        links,
         snark: (transcript == Transcript::Poseidon).then_some(snark),
     };
-    Ok(Aggregated { proof, keys, keys_cached })
+    Ok(Aggregated { proof, keys, keys_cached, keygen_seconds, prove_seconds })
 }
 
 fn check_batch(members: &[Member]) -> Result<Level> {

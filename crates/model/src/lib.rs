@@ -16,6 +16,7 @@ mod input;
 mod lower;
 mod onnx;
 mod quantize;
+mod split;
 mod validate;
 mod visibility;
 

@@ -12,7 +12,7 @@ use snark_verifier_sdk::snark_verifier::system::halo2::{compile, Config};
 use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
 use snark_verifier_sdk::snark_verifier::verifier::SnarkVerifier;
 use snark_verifier_sdk::{NativeLoader, PlonkVerifier, Snark, SHPLONK};
-use zkinfer_model::{id_hex, QuantizedModel, Trace};
+use zkinfer_model::{id_hex, ParamVisibility, QuantizedModel, Trace, Visibility};
 
 use crate::keys::Keys;
 use crate::prove::prover_circuit;
@@ -40,9 +40,20 @@ pub struct SnarkFile {
     pub input_scale: u32,
     /// Fixed-point scale of the outputs, in bits.
     pub output_scale: u32,
+    /// How the proof exposes the inputs: their packed words (public, the default), their
+    /// Poseidon hash (hashed: a segment of a split model) or nothing.
+    #[serde(default, skip_serializing_if = "is_public")]
+    pub input_visibility: Visibility,
+    /// How the proof exposes the outputs.
+    #[serde(default, skip_serializing_if = "is_public")]
+    pub output_visibility: Visibility,
     /// The proof with its protocol (the verifying key as snark-verifier reads it) and public
     /// values.
     pub snark: Snark,
+}
+
+fn is_public(v: &Visibility) -> bool {
+    *v == Visibility::Public
 }
 
 /// The snark-verifier protocol of a circuit: what an aggregation circuit needs to replay its
@@ -71,6 +82,12 @@ pub fn prove_snark(
     model_id: [u8; 32],
     trace: &Trace,
 ) -> Result<SnarkFile> {
+    if model.visibility.params != ParamVisibility::Fixed {
+        return Err(Error::Rejected(format!(
+            "aggregation takes models with fixed weights (constants of the verifying key); `{}` has {} weights",
+            model.name, model.visibility.params
+        )));
+    }
     let (builder, instances) = prover_circuit(keys, model, model_id, trace)?;
     let mut transcript =
         PoseidonTranscript::<NativeLoader, Vec<u8>>::from_spec(vec![], POSEIDON_SPEC.clone());
@@ -93,6 +110,8 @@ pub fn prove_snark(
         outputs: trace.outputs(model),
         input_scale: model.input_scale(),
         output_scale: model.output_scale(),
+        input_visibility: model.visibility.input,
+        output_visibility: model.visibility.output,
         snark,
     })
 }
