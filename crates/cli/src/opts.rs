@@ -240,6 +240,13 @@ pub(crate) struct DemoArgs {
     pub(crate) visibility: VisibilityArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
+    /// Also aggregate N inferences (1 to 16; member i proves the sample input with its first
+    /// value + 0.05 i) into one proof and verify them with one `verifyInferenceBatch` call.
+    #[arg(long, value_name = "N")]
+    pub(crate) aggregate: Option<usize>,
+    /// log2 of the aggregation circuit's rows (with `--aggregate`).
+    #[arg(long, default_value_t = 20, requires = "aggregate")]
+    pub(crate) aggregate_k: u32,
 }
 
 /// Fixed-point scales.

@@ -202,3 +202,29 @@ fn hashed_inputs_and_weights_prove_and_verify_natively_and_in_revm() {
     assert!(o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("PRIVATE WEIGHTS ARE NOT BOUND"));
 }
+
+/// `zkinfer demo --aggregate 1`: the whole demo on its own anvil, then an aggregation proof
+/// (k=20) checked by one `verifyInferenceBatch` transaction; the demo itself fails if a tampered
+/// batch is accepted.
+#[test]
+fn demo_with_aggregation_verifies_the_batch_on_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = zkinfer(&["demo", "--aggregate", "1", "--dir", s(dir.path()), "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["members"], 1);
+    assert_eq!(summary["aggregationVerifierDeployable"], true);
+    assert!(summary["verifyInferenceGas"].as_u64().unwrap() > 200_000);
+    assert!(summary["verifyInferenceBatchGas"].as_u64().unwrap() > 300_000);
+    for rejected in
+        ["flipped proof byte", "flipped accumulator byte", "changed member input", "changed member output"]
+    {
+        assert!(stderr.contains(&format!("rejected on-chain (batch): {rejected}")), "{rejected}: {stderr}");
+    }
+    assert!(dir.path().join("aggregation/aggregation.json").exists());
+
+    // More members than an aggregation proof carries: refused before any work.
+    let err = fails(&["demo", "--aggregate", "17", "--dir", s(dir.path())]);
+    assert!(err.contains("1 to 16"), "{err}");
+}

@@ -1,8 +1,11 @@
 use std::path::Path;
 
-use zkinfer_aggregate::{aggregate, AggregationProof, Member, Transcript};
-use zkinfer_evm::{aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, EIP170_LIMIT};
-use zkinfer_prover::{read_json, write_json, SnarkFile};
+use zkinfer_aggregate::{aggregate, Aggregated, AggregationProof, Member, Transcript};
+use zkinfer_circuit::halo2_base::halo2_proofs::poly::commitment::Params;
+use zkinfer_evm::{
+    aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, VerifierArtifact, EIP170_LIMIT,
+};
+use zkinfer_prover::{read_json, write_json, SnarkFile, Srs};
 
 use super::setup::srs_for;
 use crate::opts::AggregateArgs;
@@ -17,60 +20,95 @@ impl AggregateArgs {
         let transcript = if self.transcript == "poseidon" { Transcript::Poseidon } else { Transcript::Evm };
         let members = self.members.iter().map(|p| read_member(p)).collect::<anyhow::Result<Vec<_>>>()?;
         let srs = srs_for(self.k, &self.srs, rep)?;
-        let keys_dir = self.out.join(paths::KEYS_DIR);
-        let agg = rep.step(&format!("aggregate {} proofs (k={})", members.len(), self.k), || {
-            aggregate(&srs, &keys_dir, &members, transcript)
-        })?;
-        let proof = &agg.proof;
-        let config = agg.keys.settings.config;
-        rep.note(format!(
-            "keys {} ({} advice, {} lookup columns)",
-            if agg.keys_cached { "reused" } else { "generated" },
-            config.num_advice,
-            config.num_lookup_advice
-        ));
-        let size = proof.proof_bytes()?.len();
-        rep.set("members", proof.members.len());
-        rep.set("depth", proof.depth);
-        rep.set("proofBytes", size);
-        rep.set("publicValues", proof.instances.len());
-        rep.set("aggregation", config);
-        write_json(&self.out.join(paths::AGGREGATION), proof)?;
-        rep.line(format!(
-            "aggregated {} inferences, depth {}, proof {size} bytes",
-            proof.members.len(),
-            proof.depth
-        ));
-        if transcript == Transcript::Evm {
-            let n = proof.instances.len();
-            let source = aggregation_verifier_solidity(&srs.params, agg.keys.vk(), n, CONTRACT);
-            std::fs::write(paths::verifier_sol(&self.out, CONTRACT), &source)?;
-            let solc = Solc::find()?;
-            let verifier = rep.step("compile verifier (solc, no optimizer)", || {
-                compile_verifier(&solc, &source, CONTRACT, n)
-            })?;
-            if verifier.runtime_size > EIP170_LIMIT {
-                rep.warn(format!(
-                    "verifier runtime {} bytes exceeds EIP-170 ({EIP170_LIMIT})",
-                    verifier.runtime_size
-                ));
-            }
-            let (instances, bytes) = (proof.instance_values()?, proof.proof_bytes()?);
-            let check = rep.step("revm: verify (and reject a tampered proof)", || {
-                evm_verify(&verifier.creation_code(), &instances, &bytes)
-            })?;
-            write_json(&self.out.join(paths::VERIFIER_JSON), &verifier)?;
-            rep.set("verifierRuntimeBytes", verifier.runtime_size);
-            rep.set("verifierDeployBytes", verifier.deploy_size);
-            rep.set("revmGas", check.gas);
-            rep.line(format!(
-                "verifier   {} bytes runtime, {} creation; {} gas in revm",
-                verifier.runtime_size, verifier.deploy_size, check.gas
-            ));
-        }
+        aggregate_into(&srs, &members, transcript, &self.out, rep)?;
         rep.line(format!("written    {}", self.out.join(paths::AGGREGATION).display()));
         Ok(())
     }
+}
+
+/// The compiled Solidity verifier of an EVM-transcript aggregation proof.
+pub(crate) struct EvmVerifier {
+    pub(crate) artifact: VerifierArtifact,
+    /// Gas of the verifier transaction in revm; `None` when it is too large to deploy (EIP-170).
+    pub(crate) revm_gas: Option<u64>,
+}
+
+/// Aggregates `members` with keys from (or saved to) `out/keys`, writes `out/aggregation.json`
+/// and, with the EVM transcript, generates and compiles the Solidity verifier
+/// (`out/AggregationVerifier.sol`, `out/verifier.json`) and checks it in revm (its gas), unless
+/// it is too large to deploy (EIP-170): then its gas is `None`.
+pub(crate) fn aggregate_into(
+    srs: &Srs,
+    members: &[Member],
+    transcript: Transcript,
+    out: &Path,
+    rep: &mut Reporter,
+) -> anyhow::Result<(Aggregated, Option<EvmVerifier>)> {
+    let keys_dir = out.join(paths::KEYS_DIR);
+    let agg = rep.step(&format!("aggregate {} proofs (k={})", members.len(), srs.params.k()), || {
+        aggregate(srs, &keys_dir, members, transcript)
+    })?;
+    let proof = &agg.proof;
+    let config = agg.keys.settings.config;
+    rep.note(format!(
+        "keys {} in {:.1} s ({} advice, {} lookup columns), proof in {:.1} s",
+        if agg.keys_cached { "reused" } else { "generated" },
+        agg.keygen_seconds,
+        config.num_advice,
+        config.num_lookup_advice,
+        agg.prove_seconds
+    ));
+    let size = proof.proof_bytes()?.len();
+    rep.set("members", proof.members.len());
+    rep.set("depth", proof.depth);
+    rep.set("proofBytes", size);
+    rep.set("publicValues", proof.instances.len());
+    rep.set("aggregation", config);
+    rep.set("aggregationKeysCached", agg.keys_cached);
+    rep.set("aggregationKeygenSeconds", agg.keygen_seconds);
+    rep.set("aggregationProveSeconds", agg.prove_seconds);
+    write_json(&out.join(paths::AGGREGATION), proof)?;
+    rep.line(format!(
+        "aggregated {} inferences, depth {}, proof {size} bytes",
+        proof.members.len(),
+        proof.depth
+    ));
+    if transcript != Transcript::Evm {
+        return Ok((agg, None));
+    }
+    let n = proof.instances.len();
+    let source = aggregation_verifier_solidity(&srs.params, agg.keys.vk(), n, CONTRACT);
+    std::fs::write(paths::verifier_sol(out, CONTRACT), &source)?;
+    let solc = Solc::find()?;
+    let verifier =
+        rep.step("compile verifier (solc, no optimizer)", || compile_verifier(&solc, &source, CONTRACT, n))?;
+    write_json(&out.join(paths::VERIFIER_JSON), &verifier)?;
+    rep.set("verifierRuntimeBytes", verifier.runtime_size);
+    rep.set("verifierDeployBytes", verifier.deploy_size);
+    if verifier.runtime_size > EIP170_LIMIT {
+        // Ethereum refuses to deploy it (revm too): report instead of failing, so that the
+        // sizes and times above are not lost.
+        rep.warn(format!(
+            "the aggregation verifier has {} bytes of runtime code, over EIP-170's {EIP170_LIMIT}: it cannot be \
+             deployed on Ethereum, so it is not checked in revm. Fewer members per proof keep it under the limit.",
+            verifier.runtime_size
+        ));
+        rep.line(format!(
+            "verifier   {} bytes runtime (over EIP-170), {} creation; not deployable, not checked in revm",
+            verifier.runtime_size, verifier.deploy_size
+        ));
+        return Ok((agg, Some(EvmVerifier { artifact: verifier, revm_gas: None })));
+    }
+    let (instances, bytes) = (proof.instance_values()?, proof.proof_bytes()?);
+    let check = rep.step("revm: verify (and reject a tampered proof)", || {
+        evm_verify(&verifier.creation_code(), &instances, &bytes)
+    })?;
+    rep.set("revmGas", check.gas);
+    rep.line(format!(
+        "verifier   {} bytes runtime, {} creation; {} gas in revm",
+        verifier.runtime_size, verifier.deploy_size, check.gas
+    ));
+    Ok((agg, Some(EvmVerifier { artifact: verifier, revm_gas: Some(check.gas) })))
 }
 
 /// A `snark.json` or a Poseidon `aggregation.json`, told apart by their `format`.

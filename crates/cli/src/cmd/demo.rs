@@ -1,9 +1,10 @@
 use zkinfer_chain::{compile as compile_contracts, Chain, LocalNode};
-use zkinfer_evm::Solc;
+use zkinfer_evm::{Solc, EIP170_LIMIT};
 use zkinfer_model::dequantize;
 
 use super::compile::compile;
 use super::create_evm_verifier::create_evm_verifier;
+use super::demo_batch::{check_batch_size, prove_batch, verify_batch_onchain};
 use super::deploy::deploy;
 use super::prove::prove;
 use super::runtime;
@@ -17,6 +18,14 @@ impl DemoArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let dir = &self.dir;
         let visibility = self.visibility.visibilities();
+        if let Some(n) = self.aggregate {
+            check_batch_size(n)?;
+            if !visibility.is_default() {
+                anyhow::bail!(
+                    "--aggregate: aggregation takes public inputs and outputs and fixed weights only, not {visibility}"
+                );
+            }
+        }
         let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), visibility, dir, rep)?;
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
@@ -24,6 +33,20 @@ impl DemoArgs {
         let instances = proof.instance_values()?;
         let proof_bytes = proof.proof_bytes()?;
         let (verifier, revm) = create_evm_verifier(&compiled, &srs, keys.vk(), Some(&proof), dir, rep)?;
+        let batch = match self.aggregate {
+            Some(n) => Some(prove_batch(
+                &compiled,
+                &srs,
+                &keys,
+                &self.input,
+                n,
+                self.aggregate_k,
+                &self.srs,
+                dir,
+                rep,
+            )?),
+            None => None,
+        };
         // The summary's first lines, the same with and without the on-chain steps.
         let title = match visibility.is_default() {
             true => format!("zkinfer demo: {} ({})", compiled.model.name, compiled.op_types.join(", ")),
@@ -70,13 +93,19 @@ impl DemoArgs {
         if stale.exists() {
             std::fs::remove_file(&stale)?;
         }
-        let (deployed, onchain) = rt.block_on(async {
+        let (deployed, onchain, batch_gas) = rt.block_on(async {
             let chain = Chain::connect(&node.endpoint(), &key).await?;
             let deployed = deploy(&chain, &deployments_dir, &compiled, &verifier, &contracts, rep).await?;
             let onchain =
                 verify_onchain(&chain, deployed.registry, deployed.consumer.address, &proof, rep).await?;
             check_rejections(&chain, deployed.registry, Some(deployed.consumer.address), &proof, rep).await?;
-            anyhow::Ok((deployed, onchain))
+            let batch_gas = match &batch {
+                Some(b) if b.revm_gas.is_some() => {
+                    Some(verify_batch_onchain(&chain, deployed.registry, b, rep).await?)
+                }
+                _ => None,
+            };
+            anyhow::Ok((deployed, onchain, batch_gas))
         })?;
         drop(node);
 
@@ -110,6 +139,35 @@ impl DemoArgs {
             if fidelity.argmax_agrees { "agrees" } else { "differs" }
         ));
         rep.line("  rejected on-chain     flipped proof byte, changed input, changed output".to_string());
+        if let Some(b) = &batch {
+            let n = b.proof.members.len();
+            rep.line(format!(
+                "  aggregation           {n} inferences, k={}, {} advice columns: keygen {:.1} s, prove {:.1} s",
+                b.k, b.advice_columns, b.keygen_seconds, b.prove_seconds
+            ));
+            rep.line(format!(
+                "  aggregation proof     {} bytes + {} public values; verifier {} bytes runtime",
+                b.proof.proof_bytes()?.len(),
+                b.proof.instances.len(),
+                b.verifier.runtime_size
+            ));
+            match (batch_gas, b.revm_gas) {
+                (Some(gas), Some(alone)) => {
+                    rep.line(format!(
+                        "  verifyInferenceBatch  {gas} gas for {n} ({} per inference; verifier alone {alone} in revm)",
+                        gas / n as u64
+                    ));
+                    rep.line(
+                        "  rejected (batch)      flipped proof byte, flipped accumulator byte, changed member input, changed member output"
+                            .to_string(),
+                    );
+                }
+                _ => rep.line(format!(
+                    "  verifyInferenceBatch  skipped: the verifier's {} bytes of runtime code exceed EIP-170 ({EIP170_LIMIT})",
+                    b.verifier.runtime_size
+                )),
+            }
+        }
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ mod compile;
 mod conformance;
 mod create_evm_verifier;
 mod demo;
+mod demo_batch;
 mod deploy;
 mod prove;
 mod setup;

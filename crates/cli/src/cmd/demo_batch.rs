@@ -1,0 +1,170 @@
+//! `demo --aggregate N`: N inferences of the demo's model aggregated into one proof, which
+//! the registry's `verifyInferenceBatch` checks on the demo's chain.
+
+use std::path::Path;
+
+use anyhow::Context;
+use zkinfer_aggregate::{AggregationProof, Member, Transcript, MAX_MEMBERS};
+use zkinfer_chain::{Address, BatchMember, Chain, B256};
+use zkinfer_evm::VerifierArtifact;
+use zkinfer_model::{CompiledModel, InputData};
+use zkinfer_prover::{prove_snark, Keys, Srs};
+
+use super::aggregate::aggregate_into;
+use super::deploy::timed;
+use super::setup::srs_for;
+use crate::opts::SrsSelect;
+use crate::output::Reporter;
+
+/// Subfolder of the demo's directory holding the aggregation artifacts.
+const BATCH_DIR: &str = "aggregation";
+/// Member `i` proves the sample input with its first value shifted by `i` times this, so that
+/// the members differ.
+const MEMBER_SHIFT: f32 = 0.05;
+
+/// An aggregated batch of the demo's model and its verifier.
+pub(crate) struct Batch {
+    pub(crate) proof: AggregationProof,
+    pub(crate) verifier: VerifierArtifact,
+    /// Gas of the verifier alone in revm; `None` when it is too large to deploy (EIP-170).
+    pub(crate) revm_gas: Option<u64>,
+    pub(crate) k: u32,
+    pub(crate) advice_columns: usize,
+    pub(crate) keygen_seconds: f64,
+    pub(crate) prove_seconds: f64,
+}
+
+/// Checks the batch size before anything is proven.
+pub(crate) fn check_batch_size(n: usize) -> anyhow::Result<()> {
+    if n == 0 || n > MAX_MEMBERS {
+        anyhow::bail!("--aggregate {n}: a batch has 1 to {MAX_MEMBERS} inferences");
+    }
+    Ok(())
+}
+
+/// Proves `n` inferences of `compiled` for aggregation (member `i`: the sample input with its
+/// first value + `0.05 i`) and aggregates them at `2^k` rows with the EVM transcript.
+#[allow(clippy::too_many_arguments)] // the demo's pipeline state, passed on unchanged
+pub(crate) fn prove_batch(
+    compiled: &CompiledModel,
+    srs: &Srs,
+    keys: &Keys,
+    input: &Path,
+    n: usize,
+    k: u32,
+    select: &SrsSelect,
+    dir: &Path,
+    rep: &mut Reporter,
+) -> anyhow::Result<Batch> {
+    check_batch_size(n)?;
+    let data = InputData::read(input)?;
+    let snarks = rep.step(&format!("prove {n} inferences for aggregation (Poseidon transcript)"), || {
+        (0..n)
+            .map(|i| {
+                let mut member = data.clone();
+                if let Some(first) = member.values.first_mut().and_then(|v| v.first_mut()) {
+                    *first += MEMBER_SHIFT * i as f32;
+                }
+                let trace = compiled.trace(&member).with_context(|| {
+                    format!("member {i} (first input value + {})", MEMBER_SHIFT * i as f32)
+                })?;
+                Ok(prove_snark(srs, keys, &compiled.model, compiled.id(), &trace)?)
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    })?;
+    let members: Vec<Member> = snarks.iter().map(Member::inference).collect();
+    let agg_srs = srs_for(k, select, rep)?;
+    let (aggregated, evm) = aggregate_into(&agg_srs, &members, Transcript::Evm, &dir.join(BATCH_DIR), rep)?;
+    let evm = evm.context("the EVM transcript always yields a verifier")?;
+    let (verifier, revm_gas) = (evm.artifact, evm.revm_gas);
+    // Under their own keys: the single proof's figures share the summary.
+    rep.set("aggregationProofBytes", aggregated.proof.proof_bytes()?.len());
+    rep.set("aggregationVerifierRuntimeBytes", verifier.runtime_size);
+    rep.set("aggregationVerifierDeployBytes", verifier.deploy_size);
+    rep.set("aggregationRevmGas", revm_gas);
+    rep.set("aggregationVerifierDeployable", revm_gas.is_some());
+    Ok(Batch {
+        k,
+        advice_columns: aggregated.keys.settings.config.num_advice,
+        keygen_seconds: aggregated.keygen_seconds,
+        prove_seconds: aggregated.prove_seconds,
+        proof: aggregated.proof,
+        verifier,
+        revm_gas,
+    })
+}
+
+/// Deploys the batch's verifier, registers it and the model's circuit digest with the registry
+/// (where the model is registered already), verifies the batch in one `verifyInferenceBatch`
+/// transaction and checks that tampered submissions are rejected. Returns the gas used.
+pub(crate) async fn verify_batch_onchain(
+    chain: &Chain,
+    registry: Address,
+    batch: &Batch,
+    rep: &mut Reporter,
+) -> anyhow::Result<u64> {
+    let verifier = timed(
+        rep,
+        "deploy AggregationVerifier",
+        chain.deploy("AggregationVerifier", batch.verifier.creation_code()),
+    )
+    .await?;
+    let members = &batch.proof.members;
+    let first = members.first().context("an aggregation proof carries at least one inference")?;
+    let model_id: B256 = first.model_id.parse()?;
+    timed(
+        rep,
+        "registerCircuitDigest",
+        chain.register_circuit_digest(registry, model_id, first.circuit_digest.parse()?),
+    )
+    .await?;
+    timed(
+        rep,
+        "registerAggregationVerifier",
+        chain.register_aggregation_verifier(registry, verifier.address, members.len().try_into()?),
+    )
+    .await?;
+    let batch_members = members
+        .iter()
+        .map(|m| {
+            Ok(BatchMember {
+                model_id: m.model_id.parse()?,
+                inputs: m.inputs.clone(),
+                outputs: m.outputs.clone(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let proof = batch.proof.batch_proof_bytes()?;
+    let tx = timed(
+        rep,
+        "verifyInferenceBatch (transaction)",
+        chain.verify_inference_batch_tx(registry, verifier.address, &batch_members, &proof),
+    )
+    .await?;
+    rep.note(format!("verifyInferenceBatch accepted {} inferences; {} gas", members.len(), tx.gas_used));
+
+    let mut flipped_proof = proof.clone();
+    flipped_proof[proof.len() - 1 - (proof.len() - 12 * 32) / 2] ^= 1;
+    let mut flipped_accumulator = proof.clone();
+    flipped_accumulator[31] ^= 1;
+    let last = batch_members.len() - 1;
+    let mut changed_input = batch_members.clone();
+    changed_input[last].inputs[0] += 1;
+    let mut changed_output = batch_members.clone();
+    changed_output[0].outputs[0] += 1;
+    let cases = [
+        ("flipped proof byte", &batch_members, &flipped_proof),
+        ("flipped accumulator byte", &batch_members, &flipped_accumulator),
+        ("changed member input", &changed_input, &proof),
+        ("changed member output", &changed_output, &proof),
+    ];
+    for (what, m, p) in cases {
+        if chain.verify_inference_batch(registry, verifier.address, m, p).await? {
+            anyhow::bail!("verifyInferenceBatch accepted a {what}");
+        }
+        rep.note(format!("rejected on-chain (batch): {what}"));
+    }
+    rep.set("aggregationVerifier", verifier.address.to_string());
+    rep.set("verifyInferenceBatchGas", tx.gas_used);
+    Ok(tx.gas_used)
+}
