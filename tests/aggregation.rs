@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
 
 use zkinfer_aggregate::{aggregate, verify_file, AggregationProof, Error, Member, Transcript};
-use zkinfer_chain::{compile, BatchMember, Chain, LocalNode, ModelEntry, B256};
+use zkinfer_chain::{BatchMember, LocalNode, ModelEntry, B256};
 use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use zkinfer_evm::{aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, EIP170_LIMIT};
 use zkinfer_prover::{SnarkFile, Srs};
-use zkinfer_tests::{aggregation_srs, demo_snarks, repo};
+use zkinfer_tests::{aggregation_srs, chain_with_registry, demo_snarks, repo};
 
 struct Setup {
     srs: Srs,
@@ -91,36 +91,18 @@ fn batch_verifies_natively_and_in_revm() {
 
 /// The batch behind the registry on a real chain, and every tampered submission rejected.
 fn on_anvil(agg: &AggregationProof, creation_code: &[u8]) {
-    let solc = Solc::find().unwrap();
-    let contracts = compile(&solc).unwrap();
     let node = LocalNode::start().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let chain = Chain::connect(&node.endpoint(), &node.dev_key(0).unwrap()).await.unwrap();
-        let registry =
-            chain.deploy("ModelRegistry", contracts.registry.bytecode.clone()).await.unwrap().address;
+        let (chain, registry) = chain_with_registry(&node).await;
         let verifier = chain.deploy("AggregationVerifier", creation_code.to_vec()).await.unwrap();
         assert!(verifier.code_size > 0);
         let m = &agg.members[0];
-        let id: B256 = m.model_id.parse().unwrap();
-        let entry = ModelEntry {
-            model_id: id,
-            input_count: m.inputs.len() as u32,
-            output_count: m.outputs.len() as u32,
-            input_scale: m.input_scale as u8,
-            output_scale: m.output_scale as u8,
-        };
+        let entry = entry_of(m);
+        let id = entry.model_id;
         // The single-proof verifier is irrelevant to batches; any contract with code will do.
         chain.register_model(registry, verifier.address, &entry).await.unwrap();
-        let members: Vec<BatchMember> = agg
-            .members
-            .iter()
-            .map(|m| BatchMember {
-                model_id: m.model_id.parse().unwrap(),
-                inputs: m.inputs.clone(),
-                outputs: m.outputs.clone(),
-            })
-            .collect();
+        let members = batch_members(agg);
         let proof = agg.batch_proof_bytes().unwrap();
         chain.register_aggregation_verifier(registry, verifier.address, 2).await.unwrap();
         // No digest yet: batches of this model are refused.
@@ -204,21 +186,11 @@ fn two_level_tree_verifies() {
 #[test]
 fn split_model_aggregates_to_the_unsplit_output() {
     use zkinfer_aggregate::aggregate_segments;
-    use zkinfer_model::{execute, CompiledModel, InputData, Scales};
-    use zkinfer_prover::{dev_srs, layout, load_or_keygen, prove, prove_snark};
+    use zkinfer_model::execute;
+    use zkinfer_prover::{prove, prove_snark};
 
-    let dir = repo().join("../shared/conformance/onnx/1l_mlp");
-    let data = InputData::read(&dir.join("input.json")).unwrap();
-    let (compiled, _) =
-        CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).unwrap();
+    let (compiled, data) = conformance_1l_mlp();
     let model = &compiled.model;
-    let keyed = |m: &zkinfer_model::QuantizedModel, name: &str| {
-        let id = zkinfer_model::model_id(m);
-        let layout = layout(m, id).unwrap();
-        let srs = dev_srs(layout.k(), &repo().join("target/test-srs")).unwrap();
-        let (keys, _) = load_or_keygen(&keys_dir(name), &srs, m, id, &layout).unwrap();
-        (srs, keys, id)
-    };
 
     // The unsplit proof.
     let whole_trace = compiled.trace(&data).unwrap();
@@ -285,4 +257,101 @@ fn split_model_aggregates_to_the_unsplit_output() {
         changed[at] += Fr::from(1u64);
         assert!(evm_verify(&verifier.creation_code(), &changed, &bytes).is_err(), "public value {at}");
     }
+}
+
+/// Two different models in one batch (the demo model and the suite's `1l_mlp`): one leaf
+/// aggregation, one `verifyInferenceBatch`, each member checked against its own registered
+/// model and circuit digest; swapping the members' model ids is rejected.
+#[test]
+fn mixed_model_batch_verifies_on_chain() {
+    let (compiled, data) = conformance_1l_mlp();
+    let (srs, keys, id) = keyed(&compiled.model, "split-whole");
+    let trace = compiled.trace(&data).unwrap();
+    let mlp = zkinfer_prover::prove_snark(&srs, &keys, &compiled.model, id, &trace).unwrap();
+    let members = vec![Member::inference(&SETUP.snarks[0]), Member::inference(&mlp)];
+    let agg = aggregate_one("agg-mixed", &members, Transcript::Evm);
+    verify_file(&SETUP.srs.params, agg.keys.vk(), &agg.proof).unwrap();
+    assert_ne!(agg.proof.members[0].model_id, agg.proof.members[1].model_id);
+
+    let instances = agg.proof.instance_values().unwrap();
+    let n = instances.len();
+    let source = aggregation_verifier_solidity(&SETUP.srs.params, agg.keys.vk(), n, "MixedVerifier");
+    let verifier = compile_verifier(&Solc::find().unwrap(), &source, "MixedVerifier", n).unwrap();
+    assert!(verifier.runtime_size <= EIP170_LIMIT, "{}", verifier.runtime_size);
+
+    let node = LocalNode::start().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (chain, registry) = chain_with_registry(&node).await;
+        let verifier = chain.deploy("MixedVerifier", verifier.creation_code()).await.unwrap().address;
+        for m in &agg.proof.members {
+            let entry = entry_of(m);
+            chain.register_model(registry, verifier, &entry).await.unwrap();
+            chain
+                .register_circuit_digest(registry, entry.model_id, m.circuit_digest.parse().unwrap())
+                .await
+                .unwrap();
+        }
+        chain.register_aggregation_verifier(registry, verifier, 2).await.unwrap();
+        let batch = batch_members(&agg.proof);
+        let proof = agg.proof.batch_proof_bytes().unwrap();
+        let tx = chain.verify_inference_batch_tx(registry, verifier, &batch, &proof).await.unwrap();
+        eprintln!(
+            "mixed batch (risk_mlp + 1l_mlp): {n} public values, verifyInferenceBatch {} gas",
+            tx.gas_used
+        );
+
+        // The two members' model ids swapped: each member's values meet the other model's
+        // entry (other counts, other digest), so the batch is refused.
+        let swapped = [
+            BatchMember { model_id: batch[1].model_id, ..batch[0].clone() },
+            BatchMember { model_id: batch[0].model_id, ..batch[1].clone() },
+        ];
+        assert!(!matches!(
+            chain.verify_inference_batch(registry, verifier, &swapped, &proof).await,
+            Ok(true)
+        ));
+    });
+}
+
+/// `../shared/conformance/onnx/1l_mlp` compiled at the default scales, and its sample input.
+fn conformance_1l_mlp() -> (zkinfer_model::CompiledModel, zkinfer_model::InputData) {
+    use zkinfer_model::{CompiledModel, InputData, Scales};
+    let dir = repo().join("../shared/conformance/onnx/1l_mlp");
+    let data = InputData::read(&dir.join("input.json")).unwrap();
+    let (compiled, _) =
+        CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).unwrap();
+    (compiled, data)
+}
+
+/// A model's SRS (at its own k), its keys (cached in `target/test-keys/<name>`) and its id.
+fn keyed(model: &zkinfer_model::QuantizedModel, name: &str) -> (Srs, zkinfer_prover::Keys, [u8; 32]) {
+    let id = zkinfer_model::model_id(model);
+    let layout = zkinfer_prover::layout(model, id).unwrap();
+    let srs = zkinfer_prover::dev_srs(layout.k(), &repo().join("target/test-srs")).unwrap();
+    let (keys, _) = zkinfer_prover::load_or_keygen(&keys_dir(name), &srs, model, id, &layout).unwrap();
+    (srs, keys, id)
+}
+
+/// The registry entry of an aggregated member's model.
+fn entry_of(m: &zkinfer_aggregate::MemberInfo) -> ModelEntry {
+    ModelEntry {
+        model_id: m.model_id.parse().unwrap(),
+        input_count: m.inputs.len() as u32,
+        output_count: m.outputs.len() as u32,
+        input_scale: m.input_scale as u8,
+        output_scale: m.output_scale as u8,
+    }
+}
+
+/// The members of an aggregation proof as `verifyInferenceBatch` takes them.
+fn batch_members(agg: &AggregationProof) -> Vec<BatchMember> {
+    agg.members
+        .iter()
+        .map(|m| BatchMember {
+            model_id: m.model_id.parse().unwrap(),
+            inputs: m.inputs.clone(),
+            outputs: m.outputs.clone(),
+        })
+        .collect()
 }

@@ -75,3 +75,19 @@ pub fn aggregation_srs() -> Srs {
 
 /// Circuit size of the aggregation circuits in the tests.
 pub const AGGREGATION_K: u32 = 20;
+
+/// A client of `node` signing with its dev account 0, and a `ModelRegistry` freshly deployed
+/// there (contracts compiled with the repo's solc).
+pub async fn chain_with_registry(
+    node: &zkinfer_chain::LocalNode,
+) -> (zkinfer_chain::Chain, zkinfer_chain::Address) {
+    let contracts = zkinfer_chain::compile(&zkinfer_evm::Solc::find().expect("solc")).expect("contracts");
+    let key = node.dev_key(0).expect("anvil dev key");
+    let chain = zkinfer_chain::Chain::connect(&node.endpoint(), &key).await.expect("connect to anvil");
+    let registry = chain
+        .deploy("ModelRegistry", contracts.registry.bytecode.clone())
+        .await
+        .expect("deploy ModelRegistry")
+        .address;
+    (chain, registry)
+}
