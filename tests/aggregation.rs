@@ -265,7 +265,7 @@ fn split_model_aggregates_to_the_unsplit_output() {
 #[test]
 fn mixed_model_batch_verifies_on_chain() {
     let (compiled, data) = conformance_1l_mlp();
-    let (srs, keys, id) = keyed(&compiled.model, "split-whole");
+    let (srs, keys, id) = keyed(&compiled.model, "mixed-1l-mlp");
     let trace = compiled.trace(&data).unwrap();
     let mlp = zkinfer_prover::prove_snark(&srs, &keys, &compiled.model, id, &trace).unwrap();
     let members = vec![Member::inference(&SETUP.snarks[0]), Member::inference(&mlp)];

@@ -42,7 +42,10 @@ impl QuantizedModel {
         for &v in &self.outputs {
             last_use.insert(v, n);
         }
-        let defined_at = |v: usize| self.nodes.iter().position(|node| node.output == v);
+        // The node computing each value (graph inputs have none).
+        let producer: BTreeMap<usize, usize> =
+            self.nodes.iter().enumerate().map(|(i, node)| (node.output, i)).collect();
+        let defined_at = |v: usize| producer.get(&v).copied();
         let is_constant =
             |v: usize| defined_at(v).is_some_and(|d| matches!(self.nodes[d].op, QuantOp::Constant { .. }));
         // Constants never cross a cut: a later segment that uses one holds its own copy.

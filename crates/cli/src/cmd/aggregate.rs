@@ -20,7 +20,15 @@ impl AggregateArgs {
         let transcript = if self.transcript == "poseidon" { Transcript::Poseidon } else { Transcript::Evm };
         let members = self.members.iter().map(|p| read_member(p)).collect::<anyhow::Result<Vec<_>>>()?;
         let srs = srs_for(self.k, &self.srs, rep)?;
-        aggregate_into(&srs, &members, transcript, &self.out, rep)?;
+        let (agg, evm) = aggregate_into(&srs, &members, transcript, &self.out, rep)?;
+        rep.set("proofBytes", agg.proof.proof_bytes()?.len());
+        if let Some(evm) = evm {
+            rep.set("verifierRuntimeBytes", evm.artifact.runtime_size);
+            rep.set("verifierDeployBytes", evm.artifact.deploy_size);
+            if let Some(gas) = evm.revm_gas {
+                rep.set("revmGas", gas);
+            }
+        }
         rep.line(format!("written    {}", self.out.join(paths::AGGREGATION).display()));
         Ok(())
     }
@@ -36,7 +44,8 @@ pub(crate) struct EvmVerifier {
 /// Aggregates `members` with keys from (or saved to) `out/keys`, writes `out/aggregation.json`
 /// and, with the EVM transcript, generates and compiles the Solidity verifier
 /// (`out/AggregationVerifier.sol`, `out/verifier.json`) and checks it in revm (its gas), unless
-/// it is too large to deploy (EIP-170): then its gas is `None`.
+/// it is too large to deploy (EIP-170): then its gas is `None`. Proof and verifier sizes and
+/// gas are left to the caller to report (the demo reports a single proof's under the same names).
 pub(crate) fn aggregate_into(
     srs: &Srs,
     members: &[Member],
@@ -61,7 +70,6 @@ pub(crate) fn aggregate_into(
     let size = proof.proof_bytes()?.len();
     rep.set("members", proof.members.len());
     rep.set("depth", proof.depth);
-    rep.set("proofBytes", size);
     rep.set("publicValues", proof.instances.len());
     rep.set("aggregation", config);
     rep.set("aggregationKeysCached", agg.keys_cached);
@@ -83,8 +91,6 @@ pub(crate) fn aggregate_into(
     let verifier =
         rep.step("compile verifier (solc, no optimizer)", || compile_verifier(&solc, &source, CONTRACT, n))?;
     write_json(&out.join(paths::VERIFIER_JSON), &verifier)?;
-    rep.set("verifierRuntimeBytes", verifier.runtime_size);
-    rep.set("verifierDeployBytes", verifier.deploy_size);
     if verifier.runtime_size > EIP170_LIMIT {
         // Ethereum refuses to deploy it (revm too): report instead of failing, so that the
         // sizes and times above are not lost.
@@ -103,7 +109,6 @@ pub(crate) fn aggregate_into(
     let check = rep.step("revm: verify (and reject a tampered proof)", || {
         evm_verify(&verifier.creation_code(), &instances, &bytes)
     })?;
-    rep.set("revmGas", check.gas);
     rep.line(format!(
         "verifier   {} bytes runtime, {} creation; {} gas in revm",
         verifier.runtime_size, verifier.deploy_size, check.gas

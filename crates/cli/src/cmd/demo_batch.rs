@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use zkinfer_aggregate::{AggregationProof, Member, Transcript, MAX_MEMBERS};
+use zkinfer_aggregate::{AggregationProof, Member, Transcript, ACCUMULATOR_WORDS, MAX_MEMBERS};
 use zkinfer_chain::{Address, BatchMember, Chain, B256};
 use zkinfer_evm::VerifierArtifact;
 use zkinfer_model::{CompiledModel, InputData};
@@ -13,6 +13,7 @@ use zkinfer_prover::{prove_snark, Keys, Srs};
 use super::aggregate::aggregate_into;
 use super::deploy::timed;
 use super::setup::srs_for;
+use super::verify_onchain::nudge;
 use crate::opts::SrsSelect;
 use crate::output::Reporter;
 
@@ -43,7 +44,8 @@ pub(crate) fn check_batch_size(n: usize) -> anyhow::Result<()> {
 }
 
 /// Proves `n` inferences of `compiled` for aggregation (member `i`: the sample input with its
-/// first value + `0.05 i`) and aggregates them at `2^k` rows with the EVM transcript.
+/// first value + `0.05 i`) and aggregates them at `2^k` rows with the EVM transcript. `n` has
+/// passed [`check_batch_size`] (the demo checks it before any work).
 #[allow(clippy::too_many_arguments)] // the demo's pipeline state, passed on unchanged
 pub(crate) fn prove_batch(
     compiled: &CompiledModel,
@@ -56,7 +58,6 @@ pub(crate) fn prove_batch(
     dir: &Path,
     rep: &mut Reporter,
 ) -> anyhow::Result<Batch> {
-    check_batch_size(n)?;
     let data = InputData::read(input)?;
     let snarks = rep.step(&format!("prove {n} inferences for aggregation (Poseidon transcript)"), || {
         (0..n)
@@ -143,21 +144,28 @@ pub(crate) async fn verify_batch_onchain(
     .await?;
     rep.note(format!("verifyInferenceBatch accepted {} inferences; {} gas", members.len(), tx.gas_used));
 
+    // The accumulator words come first, then the proof bytes: flip one in the middle of each.
+    let accumulator_bytes = ACCUMULATOR_WORDS * 32;
     let mut flipped_proof = proof.clone();
-    flipped_proof[proof.len() - 1 - (proof.len() - 12 * 32) / 2] ^= 1;
+    flipped_proof[accumulator_bytes + (proof.len() - accumulator_bytes) / 2] ^= 1;
     let mut flipped_accumulator = proof.clone();
     flipped_accumulator[31] ^= 1;
     let last = batch_members.len() - 1;
     let mut changed_input = batch_members.clone();
-    changed_input[last].inputs[0] += 1;
+    changed_input[last].inputs = nudge(&changed_input[last].inputs);
     let mut changed_output = batch_members.clone();
-    changed_output[0].outputs[0] += 1;
-    let cases = [
+    changed_output[0].outputs = nudge(&changed_output[0].outputs);
+    let mut cases = vec![
         ("flipped proof byte", &batch_members, &flipped_proof),
         ("flipped accumulator byte", &batch_members, &flipped_accumulator),
-        ("changed member input", &changed_input, &proof),
-        ("changed member output", &changed_output, &proof),
     ];
+    // A model without inputs (or outputs) has nothing there to change.
+    if changed_input != batch_members {
+        cases.push(("changed member input", &changed_input, &proof));
+    }
+    if changed_output != batch_members {
+        cases.push(("changed member output", &changed_output, &proof));
+    }
     for (what, m, p) in cases {
         if chain.verify_inference_batch(registry, verifier.address, m, p).await? {
             anyhow::bail!("verifyInferenceBatch accepted a {what}");

@@ -131,6 +131,16 @@ pub(crate) async fn verify_onchain(
     Ok(OnchainReport { verify_gas, consumer_tx: tx, class_after, ltv_before, ltv_after })
 }
 
+/// `values` with its first element changed by one (down at the top of the value range, so
+/// that it stays a value the registry accepts as such); empty stays empty.
+pub(crate) fn nudge(values: &[i64]) -> Vec<i64> {
+    let mut v = values.to_vec();
+    if let Some(first) = v.first_mut() {
+        *first = if *first == zkinfer_model::VALUE_MAX { *first - 1 } else { *first + 1 };
+    }
+    v
+}
+
 /// Tampered submissions that the chain must reject; any acceptance is an error. A hashed side
 /// is tampered through its hash; the consumer (when given) must refuse a changed output.
 pub(crate) async fn check_rejections(
@@ -144,13 +154,6 @@ pub(crate) async fn check_rejections(
     let bytes = proof.proof_bytes()?;
     let mut flipped = bytes.clone();
     flipped[bytes.len() / 2] ^= 0x01;
-    let nudge = |values: &[i64]| {
-        let mut v = values.to_vec();
-        if let Some(first) = v.first_mut() {
-            *first = if *first == zkinfer_model::VALUE_MAX { *first - 1 } else { *first + 1 };
-        }
-        v
-    };
     // A hashed side's hash + 1 (still below the field modulus for any real hash but r - 1).
     let nudge_side = |values: &[i64], hash: &Option<String>| -> anyhow::Result<Vec<I256>> {
         let mut v = side_args(&nudge(values), hash)?;
