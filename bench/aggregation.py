@@ -7,7 +7,10 @@ Run through scripts/bench-aggregation.sh (it builds zkinfer). For each N of BENC
 not loaded): the demo proves N inferences with the Poseidon transcript, aggregates them at
 k = BENCH_AGG_K (default 20) with the Keccak transcript, compiles the verifier, checks it in
 revm, then on its own anvil registers it and calls `verifyInferenceBatch` once (and checks
-that tampered batches are rejected). The peak resident memory is the demo process's (its peak
+that tampered batches are rejected). With BENCH_AGG_ROOT_K, a two-level tree instead
+(`--aggregate-root-k`): the N proofs aggregated at k = BENCH_AGG_K with the Poseidon
+transcript, that proof alone at k = BENCH_AGG_ROOT_K with the Keccak transcript; tree rows are
+kept beside the flat ones. The peak resident memory is the demo process's (its peak
 is the aggregation). One run per N: these take minutes. EZKL has no aggregation since v23, so
 there is no peer column; the single-proof `verifyInference` of the same model is the baseline.
 """
@@ -17,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ZK = os.path.join(ROOT, "target/release/zkinfer")
 SIZES = [int(n) for n in os.environ.get("BENCH_AGG_SIZES", "1 2 4 8").split()]
 K = int(os.environ.get("BENCH_AGG_K", "20"))
+ROOT_K = int(os.environ["BENCH_AGG_ROOT_K"]) if os.environ.get("BENCH_AGG_ROOT_K") else None
 TIMEOUT = int(os.environ.get("BENCH_AGG_TIMEOUT", "5400"))
 MEM_GB = int(os.environ.get("BENCH_MEM_GB", "22"))
 WORK = os.path.join(ROOT, "target/bench-aggregation")
@@ -25,9 +29,11 @@ RESULTS = os.path.join(WORK, "results.json")
 
 
 def run(n):
-    d = os.path.join(WORK, f"n{n}")
+    d = os.path.join(WORK, f"n{n}" if ROOT_K is None else f"tree{n}")
     shutil.rmtree(os.path.join(d, "aggregation"), ignore_errors=True)
     cmd = [ZK, "--json", "demo", "--aggregate", str(n), "--aggregate-k", str(K), "--dir", d]
+    if ROOT_K is not None:
+        cmd += ["--aggregate-root-k", str(ROOT_K)]
     probe = os.path.join(ROOT, "bench/measure.py")
     r = subprocess.run([sys.executable, probe, str(TIMEOUT), str(MEM_GB), *cmd], capture_output=True, text=True,
                        cwd=ROOT)
@@ -35,9 +41,15 @@ def run(n):
     if r.returncode:
         lines = [l for l in r.stderr.splitlines() if l.strip() and not l.startswith("RSS ")]
         why = [l for l in lines if l.startswith("error") or "Error" in l or "panicked" in l]
-        return {"n": n, "error": (why or lines or ["failed"])[-1][:200]}
+        return {"n": n, "root_k": ROOT_K, "error": (why or lines or ["failed"])[-1][:200]}
     s = json.loads(r.stdout)
+    leaf = s.get("aggregationLeaf")
     return {
+        "root_k": ROOT_K,
+        "leaf": None if leaf is None else {
+            "k": leaf["k"], "advice": leaf["numAdvice"], "lookup": leaf["numLookupAdvice"],
+            "keygen_s": leaf["keygenSeconds"], "prove_s": leaf["proveSeconds"], "proof_bytes": leaf["proofBytes"],
+        },
         "n": n, "k": s["aggregation"]["degree"], "advice": s["aggregation"]["num_advice"],
         "lookup": s["aggregation"]["num_lookup_advice"],
         "keygen_s": s["aggregationKeygenSeconds"], "prove_s": s["aggregationProveSeconds"],
@@ -64,21 +76,31 @@ def write(rows):
         "`ModelRegistry` (the members' values checked against the registered model and circuit digest);",
         "`verifyInference` is the single-proof baseline of the same run. EIP-170 limit: 24,576 bytes.",
         "",
-        "| N | k | advice + lookup columns | keygen (s) | prove (s) | peak RSS (MB) | proof (bytes) | public values"
+        "Tree rows (`tree`) aggregate the N proofs in a leaf (Poseidon transcript) and that proof alone in",
+        "a root (Keccak transcript, the one verified on-chain); their k, columns and times read leaf / root.",
+        "",
+        "| N | shape | k | advice + lookup columns | keygen (s) | prove (s) | peak RSS (MB) | proof (bytes) | public values"
         " | verifier runtime / deploy (bytes) | verifier alone, revm (gas) | `verifyInferenceBatch` (gas) | per inference"
         " | N x `verifyInference` |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in sorted(rows, key=lambda r: r["n"]):
+    for r in sorted(rows, key=lambda r: (r.get("root_k") or 0, r["n"])):
+        shape = "flat" if r.get("root_k") is None else "tree"
         if "error" in r:
-            out.append(f"| {r['n']} | | | | | | | | | | | | error: {r['error']} |")
+            out.append(f"| {r['n']} | {shape} | | | | | | | | | | | | error: {r['error']} |")
             continue
         if r.get("batch_gas") is None:
             gas = "over EIP-170: not deployable | | |"
         else:
             gas = f"{r['revm_gas']:,} | {r['batch_gas']:,} | {r['batch_gas'] // r['n']:,} |"
+        k, cols = f"{r['k']}", f"{r['advice']} + {r['lookup']}"
+        keygen, prove = f"{r['keygen_s']:.1f}", f"{r['prove_s']:.1f}"
+        if r.get("leaf"):
+            l = r["leaf"]
+            k, cols = f"{l['k']} / {k}", f"{l['advice']} + {l['lookup']} / {cols}"
+            keygen, prove = f"{l['keygen_s']:.1f} / {keygen}", f"{l['prove_s']:.1f} / {prove}"
         out.append(
-            f"| {r['n']} | {r['k']} | {r['advice']} + {r['lookup']} | {r['keygen_s']:.1f} | {r['prove_s']:.1f}"
+            f"| {r['n']} | {shape} | {k} | {cols} | {keygen} | {prove}"
             f" | {cell(r, 'peak_rss_mb')} | {cell(r, 'proof_bytes')} | {r['public_values']}"
             f" | {r['runtime_bytes']:,} / {r['deploy_bytes']:,} | {gas} {r['n'] * r['single_gas']:,} |")
     out.append("")
@@ -90,10 +112,11 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     rows = json.load(open(RESULTS)) if os.path.exists(RESULTS) else []
     for n in SIZES:
-        print(f"N={n}: zkinfer demo --aggregate {n} (k={K})", flush=True)
+        tree = "" if ROOT_K is None else f", root k={ROOT_K}"
+        print(f"N={n}: zkinfer demo --aggregate {n} (k={K}{tree})", flush=True)
         row = run(n)
         print(json.dumps(row), flush=True)
-        rows = [r for r in rows if r["n"] != n] + [row]
+        rows = [r for r in rows if (r["n"], r.get("root_k")) != (n, ROOT_K)] + [row]
         json.dump(rows, open(RESULTS, "w"), indent=1)
         write(rows)
     print(f"written {TABLE}")

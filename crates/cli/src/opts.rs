@@ -247,6 +247,11 @@ pub(crate) struct DemoArgs {
     /// log2 of the aggregation circuit's rows (with `--aggregate`).
     #[arg(long, default_value_t = 20, requires = "aggregate")]
     pub(crate) aggregate_k: u32,
+    /// Aggregate in two levels: the N proofs at `--aggregate-k` (Poseidon transcript), then that
+    /// proof alone at this log2 of rows (Keccak transcript, verified on-chain). A root with few
+    /// columns keeps the on-chain verifier small and cheap for large N.
+    #[arg(long, value_name = "K", requires = "aggregate")]
+    pub(crate) aggregate_root_k: Option<u32>,
 }
 
 /// Fixed-point scales.

@@ -207,13 +207,19 @@ fn hashed_inputs_and_weights_prove_and_verify_natively_and_in_revm() {
 /// (k=20) checked by one `verifyInferenceBatch` transaction; the demo itself fails if a tampered
 /// batch is accepted.
 #[test]
-fn demo_with_aggregation_verifies_the_batch_on_chain() {
+fn demo_with_two_level_aggregation_verifies_the_batch_on_chain() {
     let dir = tempfile::tempdir().unwrap();
-    let out = zkinfer(&["demo", "--aggregate", "1", "--dir", s(dir.path()), "--json"]);
+    // Two levels (the flat batch is the root step alone): the leaf aggregates the inference
+    // with the Poseidon transcript, the root aggregates the leaf proof for the chain.
+    let out =
+        zkinfer(&["demo", "--aggregate", "1", "--aggregate-root-k", "20", "--dir", s(dir.path()), "--json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["members"], 1);
+    assert_eq!(summary["depth"], 2);
+    assert_eq!(summary["aggregationLeaf"]["k"], 20);
+    assert!(dir.path().join("aggregation/leaf/aggregation.json").exists());
     assert_eq!(summary["aggregationVerifierDeployable"], true);
     assert!(summary["verifyInferenceGas"].as_u64().unwrap() > 200_000);
     assert!(summary["verifyInferenceBatchGas"].as_u64().unwrap() > 300_000);

@@ -96,7 +96,8 @@ pub(crate) fn aggregate_into(
         // sizes and times above are not lost.
         rep.warn(format!(
             "the aggregation verifier has {} bytes of runtime code, over EIP-170's {EIP170_LIMIT}: it cannot be \
-             deployed on Ethereum, so it is not checked in revm. Fewer members per proof keep it under the limit.",
+             deployed on Ethereum, so it is not checked in revm. A larger k (fewer columns), fewer members per proof or \
+             a two-level tree whose root has a larger k make it smaller.",
             verifier.runtime_size
         ));
         rep.line(format!(

@@ -41,6 +41,7 @@ impl DemoArgs {
                 &self.input,
                 n,
                 self.aggregate_k,
+                self.aggregate_root_k,
                 &self.srs,
                 dir,
                 rep,
@@ -141,8 +142,18 @@ impl DemoArgs {
         rep.line("  rejected on-chain     flipped proof byte, changed input, changed output".to_string());
         if let Some(b) = &batch {
             let n = b.proof.members.len();
+            if let Some(l) = &b.leaf {
+                rep.line(format!(
+                    "  aggregation (leaf)    {n} inferences, k={}, {} advice columns: keygen {:.1} s, prove {:.1} s, proof {} bytes",
+                    l.k, l.advice_columns, l.keygen_seconds, l.prove_seconds, l.proof_bytes
+                ));
+            }
+            let (label, what) = match b.leaf {
+                Some(_) => ("aggregation (root)   ", "the leaf proof".to_string()),
+                None => ("aggregation          ", format!("{n} inferences")),
+            };
             rep.line(format!(
-                "  aggregation           {n} inferences, k={}, {} advice columns: keygen {:.1} s, prove {:.1} s",
+                "  {label} {what}, k={}, {} advice columns: keygen {:.1} s, prove {:.1} s",
                 b.k, b.advice_columns, b.keygen_seconds, b.prove_seconds
             ));
             rep.line(format!(

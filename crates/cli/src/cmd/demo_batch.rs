@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context;
-use zkinfer_aggregate::{AggregationProof, Member, Transcript, ACCUMULATOR_WORDS, MAX_MEMBERS};
+use zkinfer_aggregate::{Aggregated, AggregationProof, Member, Transcript, ACCUMULATOR_WORDS, MAX_MEMBERS};
 use zkinfer_chain::{Address, BatchMember, Chain, B256};
 use zkinfer_evm::VerifierArtifact;
 use zkinfer_model::{CompiledModel, InputData};
@@ -19,6 +19,8 @@ use crate::output::Reporter;
 
 /// Subfolder of the demo's directory holding the aggregation artifacts.
 const BATCH_DIR: &str = "aggregation";
+/// Subfolder of [`BATCH_DIR`] holding the leaf level of a two-level batch.
+const LEAF_DIR: &str = "leaf";
 /// Member `i` proves the sample input with its first value shifted by `i` times this, so that
 /// the members differ.
 const MEMBER_SHIFT: f32 = 0.05;
@@ -33,6 +35,32 @@ pub(crate) struct Batch {
     pub(crate) advice_columns: usize,
     pub(crate) keygen_seconds: f64,
     pub(crate) prove_seconds: f64,
+    /// The leaf level, when the batch is a two-level tree (`--aggregate-root-k`).
+    pub(crate) leaf: Option<Level>,
+}
+
+/// One level of a two-level batch: its circuit size and times.
+pub(crate) struct Level {
+    pub(crate) k: u32,
+    pub(crate) advice_columns: usize,
+    pub(crate) lookup_columns: usize,
+    pub(crate) keygen_seconds: f64,
+    pub(crate) prove_seconds: f64,
+    pub(crate) proof_bytes: usize,
+}
+
+impl Level {
+    fn of(aggregated: &Aggregated) -> anyhow::Result<Self> {
+        let config = aggregated.keys.settings.config;
+        Ok(Self {
+            k: config.degree,
+            advice_columns: config.num_advice,
+            lookup_columns: config.num_lookup_advice,
+            keygen_seconds: aggregated.keygen_seconds,
+            prove_seconds: aggregated.prove_seconds,
+            proof_bytes: aggregated.proof.proof_bytes()?.len(),
+        })
+    }
 }
 
 /// Checks the batch size before anything is proven.
@@ -44,8 +72,12 @@ pub(crate) fn check_batch_size(n: usize) -> anyhow::Result<()> {
 }
 
 /// Proves `n` inferences of `compiled` for aggregation (member `i`: the sample input with its
-/// first value + `0.05 i`) and aggregates them at `2^k` rows with the EVM transcript. `n` has
-/// passed [`check_batch_size`] (the demo checks it before any work).
+/// first value + `0.05 i`) and aggregates them at `2^k` rows with the EVM transcript. With
+/// `root_k`, a two-level tree instead: the `n` proofs are aggregated at `2^k` rows with the
+/// Poseidon transcript (the leaf), and that proof alone again at `2^root_k` rows with the EVM
+/// transcript (the root): the root verifies one proof of the leaf's fixed shape, so its circuit,
+/// and with it the on-chain verifier's columns, stays small however many inferences the leaf
+/// holds. `n` has passed [`check_batch_size`] (the demo checks it before any work).
 #[allow(clippy::too_many_arguments)] // the demo's pipeline state, passed on unchanged
 pub(crate) fn prove_batch(
     compiled: &CompiledModel,
@@ -54,6 +86,7 @@ pub(crate) fn prove_batch(
     input: &Path,
     n: usize,
     k: u32,
+    root_k: Option<u32>,
     select: &SrsSelect,
     dir: &Path,
     rep: &mut Reporter,
@@ -73,9 +106,23 @@ pub(crate) fn prove_batch(
             })
             .collect::<anyhow::Result<Vec<_>>>()
     })?;
-    let members: Vec<Member> = snarks.iter().map(Member::inference).collect();
-    let agg_srs = srs_for(k, select, rep)?;
-    let (aggregated, evm) = aggregate_into(&agg_srs, &members, Transcript::Evm, &dir.join(BATCH_DIR), rep)?;
+    let mut members: Vec<Member> = snarks.iter().map(Member::inference).collect();
+    let batch_dir = dir.join(BATCH_DIR);
+    let mut leaf = None;
+    let final_k = match root_k {
+        Some(root_k) => {
+            let leaf_srs = srs_for(k, select, rep)?;
+            let (aggregated, _) =
+                aggregate_into(&leaf_srs, &members, Transcript::Poseidon, &batch_dir.join(LEAF_DIR), rep)?;
+            leaf = Some(Level::of(&aggregated)?);
+            members = vec![Member::aggregation(&aggregated.proof)?];
+            // The leaf's proving key is dropped here, before the root's is built.
+            root_k
+        }
+        None => k,
+    };
+    let agg_srs = srs_for(final_k, select, rep)?;
+    let (aggregated, evm) = aggregate_into(&agg_srs, &members, Transcript::Evm, &batch_dir, rep)?;
     let evm = evm.context("the EVM transcript always yields a verifier")?;
     let (verifier, revm_gas) = (evm.artifact, evm.revm_gas);
     // Under their own keys: the single proof's figures share the summary.
@@ -84,8 +131,18 @@ pub(crate) fn prove_batch(
     rep.set("aggregationVerifierDeployBytes", verifier.deploy_size);
     rep.set("aggregationRevmGas", revm_gas);
     rep.set("aggregationVerifierDeployable", revm_gas.is_some());
+    if let Some(l) = &leaf {
+        rep.set(
+            "aggregationLeaf",
+            serde_json::json!({
+                "k": l.k, "numAdvice": l.advice_columns, "numLookupAdvice": l.lookup_columns,
+                "keygenSeconds": l.keygen_seconds, "proveSeconds": l.prove_seconds, "proofBytes": l.proof_bytes,
+            }),
+        );
+    }
     Ok(Batch {
-        k,
+        k: final_k,
+        leaf,
         advice_columns: aggregated.keys.settings.config.num_advice,
         keygen_seconds: aggregated.keygen_seconds,
         prove_seconds: aggregated.prove_seconds,
