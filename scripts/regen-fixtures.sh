@@ -5,8 +5,12 @@
 #   fixtures/chess/policy-proof.json          a real proof of the chess policy's first move
 #                                             (models/chess/input.json: the initial position)
 #   contracts/generated/PolicyVerifier.sol    the verifier generated for the chess circuit
-# `cargo test -p zkinfer-tests --test fixture_fresh` fails while the risk_mlp ones are stale
-# (the chess fixture has no such check yet).
+#   fixtures/aggregation/batch.json           a real aggregation proof of two demo-model
+#                                             inferences (k=20; `zkinfer demo --aggregate 2`)
+#   contracts/generated/AggregationVerifier.sol  its verifier
+# `cargo test -p zkinfer-tests --test fixture_fresh` fails while the risk_mlp or chess ones are
+# stale; `cargo test -p zkinfer-tests --release --test aggregation aggregation_fixture` while the
+# aggregation ones are.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 scripts/bootstrap.sh
@@ -28,5 +32,12 @@ zk prove --input models/chess/input.json --dir "$chess"
 zk create-evm-verifier --dir "$chess"
 cp "$chess/proof.json" fixtures/chess/policy-proof.json
 cp "$chess/PolicyVerifier.sol" contracts/generated/PolicyVerifier.sol
+agg=target/aggregation-fixture
+rm -rf "$agg"
+zk demo --aggregate 2 --dir "$agg"
+mkdir -p fixtures/aggregation
+cp "$agg/aggregation/aggregation.json" fixtures/aggregation/batch.json
+cp "$agg/aggregation/AggregationVerifier.sol" contracts/generated/AggregationVerifier.sol
+echo "regenerated fixtures/aggregation/batch.json and contracts/generated/AggregationVerifier.sol,"
 echo "regenerated fixtures/risk_mlp/proof.json, contracts/generated/RiskMlpVerifier.sol,"
 echo "            fixtures/chess/policy-proof.json and contracts/generated/PolicyVerifier.sol"

@@ -11,7 +11,7 @@ use zkinfer_aggregate::{aggregate, verify_file, AggregationProof, Error, Member,
 use zkinfer_chain::{BatchMember, LocalNode, ModelEntry, B256};
 use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use zkinfer_evm::{aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, EIP170_LIMIT};
-use zkinfer_prover::{SnarkFile, Srs};
+use zkinfer_prover::{read_json, SnarkFile, Srs};
 use zkinfer_tests::{aggregation_srs, chain_with_registry, demo_snarks, repo};
 
 struct Setup {
@@ -87,6 +87,33 @@ fn batch_verifies_natively_and_in_revm() {
     let check = evm_verify(&verifier.creation_code(), &instances, &agg.proof_bytes().unwrap()).unwrap();
     eprintln!("aggregation of 2: verifier {} bytes runtime, revm gas {}", verifier.runtime_size, check.gas);
     on_anvil(agg, &verifier.creation_code());
+}
+
+/// The forge fixture (`fixtures/aggregation/batch.json`, a batch of 2 demo-model inferences)
+/// and the committed `contracts/generated/AggregationVerifier.sol` must belong to the current
+/// circuits (the member circuit and the leaf aggregation circuit of 2 of them at k=20).
+#[test]
+fn aggregation_fixture_and_verifier_match_the_current_circuit() {
+    const HINT: &str = "stale: run scripts/regen-fixtures.sh and commit the result";
+    let current = &*LEAF_EVM; // this batch's keys are the fixture's
+    let fixture: AggregationProof = read_json(&repo().join("fixtures/aggregation/batch.json")).unwrap();
+    assert_eq!(fixture.members.len(), current.members.len(), "member count {HINT}");
+    for (f, c) in fixture.members.iter().zip(&current.members) {
+        assert_eq!(f.model_id, c.model_id, "model id {HINT}");
+        assert_eq!(f.circuit_digest, c.circuit_digest, "circuit digest {HINT}");
+    }
+    // The members' values as listed are the ones the proof carries.
+    let values: Vec<Fr> = fixture.members.iter().flat_map(|m| m.public_values().unwrap()).collect();
+    let instances = fixture.instance_values().unwrap();
+    assert_eq!(instances[zkinfer_aggregate::ACCUMULATOR_WORDS..], values[..], "member values {HINT}");
+    let (vk, _) = zkinfer_aggregate::read_vk(&keys_dir("agg-leaf-2")).unwrap();
+    verify_file(&SETUP.srs.params, &vk, &fixture).expect(HINT);
+
+    let generated =
+        aggregation_verifier_solidity(&SETUP.srs.params, &vk, instances.len(), "AggregationVerifier");
+    let path = "contracts/generated/AggregationVerifier.sol";
+    let committed = std::fs::read_to_string(repo().join(path)).unwrap();
+    assert!(generated == committed, "{path} {HINT}");
 }
 
 /// The batch behind the registry on a real chain, and every tampered submission rejected.

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity ^0.8.19;
+
+import {Test} from "./utils/Test.sol";
+import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
+import {IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
+
+/// @notice End to end: a real aggregation proof (two demo-model inferences, k=20, dev SRS)
+///         checked through `verifyInferenceBatch` by the verifier snark-verifier generated for
+///         the aggregation circuit.
+/// @dev Inputs, produced by the Rust toolchain (scripts/regen-fixtures.sh):
+///      - `fixtures/aggregation/batch.json` (format zkinfer.aggregation.v1): members (modelId,
+///        inputs, outputs, inputScale, outputScale, circuitDigest), instances (the 12
+///        accumulator words, then per member its digest and instance words), proof (hex);
+///      - `contracts/generated/AggregationVerifier.sol`, contract `AggregationVerifier`;
+///      - `contracts/generated/RiskMlpVerifier.sol`: the members' model needs a registered
+///        single-proof verifier (any contract with code would do; this one is the real one).
+///      Verifiers are deployed from their artifacts (see RiskMlpProof.t.sol for why). The cargo
+///      test `aggregation_fixture_and_verifier_match_the_current_circuit` fails while the
+///      fixture or the verifier no longer match the circuits.
+contract AggregationProofTest is Test {
+    string internal constant FIXTURE = "/fixtures/aggregation/batch.json";
+    string internal constant AGGREGATION_ARTIFACT = "AggregationVerifier.sol:AggregationVerifier";
+    string internal constant MODEL_ARTIFACT = "RiskMlpVerifier.sol:RiskMlpVerifier";
+    uint256 internal constant ACCUMULATOR_WORDS = 12;
+
+    ModelRegistry internal registry;
+    address internal aggregationVerifier;
+
+    bytes32[] internal modelIds;
+    int256[][] internal inputs;
+    int256[][] internal outputs;
+    /// @dev The registry's `proof` argument: accumulator words, then the proof bytes.
+    bytes internal batchProof;
+
+    function setUp() public {
+        string memory path = string.concat(vm.projectRoot(), FIXTURE);
+        require(vm.exists(path), "fixtures/aggregation/batch.json is missing: run scripts/regen-fixtures.sh");
+        string memory json = vm.readFile(path);
+        uint256[] memory instances = vm.parseJsonUintArray(json, ".instances");
+        bytes memory accumulator;
+        for (uint256 i = 0; i < ACCUMULATOR_WORDS; ++i) {
+            accumulator = abi.encodePacked(accumulator, instances[i]);
+        }
+        batchProof = bytes.concat(accumulator, vm.parseJsonBytes(json, ".proof"));
+
+        registry = new ModelRegistry();
+        address modelVerifier = deploy(MODEL_ARTIFACT);
+        aggregationVerifier = deploy(AGGREGATION_ARTIFACT);
+        for (uint256 i = 0; i < 2; ++i) {
+            string memory member = string.concat(".members[", vm.toString(i), "]");
+            bytes32 id = vm.parseJsonBytes32(json, string.concat(member, ".modelId"));
+            modelIds.push(id);
+            inputs.push(vm.parseJsonIntArray(json, string.concat(member, ".inputs")));
+            outputs.push(vm.parseJsonIntArray(json, string.concat(member, ".outputs")));
+            if (registry.circuitDigest(id) != 0) continue; // both members prove the same model
+            registry.registerModel(
+                id,
+                modelVerifier,
+                uint32(inputs[i].length),
+                uint32(outputs[i].length),
+                uint8(vm.parseJsonUint(json, string.concat(member, ".inputScale"))),
+                uint8(vm.parseJsonUint(json, string.concat(member, ".outputScale")))
+            );
+            registry.registerCircuitDigest(id, vm.parseJsonUint(json, string.concat(member, ".circuitDigest")));
+        }
+        registry.registerAggregationVerifier(aggregationVerifier, 2);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    function deploy(string memory artifact) internal returns (address deployed) {
+        bytes memory creationCode = vm.getCode(artifact);
+        assembly {
+            deployed := create(0, add(creationCode, 0x20), mload(creationCode))
+        }
+        require(deployed != address(0), "verifier deployment failed");
+    }
+
+    function verify(bytes32[] memory ids, int256[][] memory ins, int256[][] memory outs, bytes memory proof)
+        internal
+        view
+        returns (bool)
+    {
+        return registry.verifyInferenceBatch(aggregationVerifier, ids, ins, outs, proof);
+    }
+
+    /// @dev A different in-range value: +1, or -1 at the top of the lane range.
+    function nudged(int256 value) internal pure returns (int256) {
+        return value == 2 ** 31 - 1 ? value - 1 : value + 1;
+    }
+
+    /// @dev A deep copy, so that a tampered case never changes the stored batch.
+    function copy(int256[][] storage values) internal view returns (int256[][] memory out) {
+        out = new int256[][](values.length);
+        for (uint256 i = 0; i < values.length; ++i) {
+            out[i] = values[i];
+        }
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    /// @dev forge's test EVM does not enforce EIP-170, so check the mainnet limit here.
+    function test_AggregationVerifierHasCodeWithinSizeLimit() public view {
+        assertTrue(aggregationVerifier.code.length > 0, "verifier has no code: every call would succeed");
+        assertTrue(aggregationVerifier.code.length <= 24_576, "verifier exceeds the EIP-170 code size limit");
+    }
+
+    function test_RealBatchVerifiesThroughRegistry() public {
+        (bytes32[] memory ids, int256[][] memory ins, int256[][] memory outs, bytes memory proof) =
+            (modelIds, copy(inputs), copy(outputs), batchProof);
+        uint256 before = gasleft();
+        bool ok = verify(ids, ins, outs, proof);
+        emit log_named_uint("verifyInferenceBatch gas, real batch of 2", before - gasleft());
+        emit log_named_uint("proof bytes (with accumulator)", proof.length);
+        assertTrue(ok, "genuine batch rejected");
+    }
+
+    function test_FlippedProofByteFails() public view {
+        uint256 start = ACCUMULATOR_WORDS * 32;
+        uint256[3] memory positions = [start, start + (batchProof.length - start) / 2, batchProof.length - 1];
+        for (uint256 i = 0; i < positions.length; ++i) {
+            bytes memory tampered = bytes.concat(batchProof);
+            tampered[positions[i]] ^= 0x01;
+            assertFalse(verify(modelIds, copy(inputs), copy(outputs), tampered), "tampered proof accepted");
+        }
+    }
+
+    function test_FlippedAccumulatorByteFails() public view {
+        for (uint256 word = 0; word < ACCUMULATOR_WORDS; word += 5) {
+            bytes memory tampered = bytes.concat(batchProof);
+            tampered[word * 32 + 31] ^= 0x01;
+            assertFalse(verify(modelIds, copy(inputs), copy(outputs), tampered), "tampered accumulator accepted");
+        }
+    }
+
+    function test_ChangedMemberInputFails() public view {
+        for (uint256 m = 0; m < 2; ++m) {
+            int256[][] memory changed = copy(inputs);
+            changed[m][0] = nudged(changed[m][0]);
+            assertFalse(verify(modelIds, changed, copy(outputs), batchProof), "changed member input accepted");
+        }
+    }
+
+    function test_ChangedMemberOutputFails() public view {
+        for (uint256 m = 0; m < 2; ++m) {
+            int256[][] memory changed = copy(outputs);
+            uint256 last = changed[m].length - 1;
+            changed[m][last] = nudged(changed[m][last]);
+            assertFalse(verify(modelIds, copy(inputs), changed, batchProof), "changed member output accepted");
+        }
+    }
+
+    function test_SwappedMembersFail() public view {
+        (int256[][] memory ins, int256[][] memory outs) = (copy(inputs), copy(outputs));
+        (ins[0], ins[1]) = (ins[1], ins[0]);
+        (outs[0], outs[1]) = (outs[1], outs[0]);
+        assertFalse(verify(modelIds, ins, outs, batchProof), "members in swapped order accepted");
+    }
+
+    function test_UnregisteredMemberModelReverts() public {
+        bytes32[] memory ids = modelIds;
+        ids[1] = keccak256(abi.encode(ids[1]));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, ids[1]));
+        registry.verifyInferenceBatch(aggregationVerifier, ids, copy(inputs), copy(outputs), batchProof);
+    }
+
+    /// @dev Same circuit, same verifier, same values: only the model id differs, and the
+    ///      proof's public values carry the id, so the batch fails.
+    function test_MemberUnderAnotherRegisteredModelIdFails() public {
+        bytes32 otherId = keccak256(abi.encode(modelIds[0]));
+        registry.registerModel(
+            otherId, deploy(MODEL_ARTIFACT), uint32(inputs[0].length), uint32(outputs[0].length), 8, 8
+        );
+        registry.registerCircuitDigest(otherId, registry.circuitDigest(modelIds[0]));
+        bytes32[] memory ids = modelIds;
+        ids[0] = otherId;
+        assertFalse(verify(ids, copy(inputs), copy(outputs), batchProof), "member accepted under another model id");
+    }
+
+    function test_VerifierRegisteredForAnotherMemberCountReverts() public {
+        address other = deploy(AGGREGATION_ARTIFACT);
+        registry.registerAggregationVerifier(other, 3);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.MemberCountMismatch.selector, 3, 2));
+        registry.verifyInferenceBatch(other, modelIds, copy(inputs), copy(outputs), batchProof);
+    }
+}
