@@ -34,6 +34,8 @@ contract ModelRegistry is IModelRegistry {
 
     /// @dev Bytes of the KZG accumulator (12 words) at the start of an aggregation proof.
     uint256 private constant ACCUMULATOR_BYTES = 12 * 32;
+    /// @dev Leading words of `InstanceEncoding.encode` holding the model id (`idHi, idLo`).
+    uint256 private constant MODEL_ID_WORDS = 2;
 
     /// @inheritdoc IModelRegistry
     function registerModel(
@@ -214,11 +216,28 @@ contract ModelRegistry is IModelRegistry {
             if (_models[modelId].visibility != 0) revert BatchVisibilityNotSupported(modelId);
             uint256 digest = _circuitDigests[modelId];
             if (digest == 0) revert NoCircuitDigest(modelId);
-            values = abi.encodePacked(values, digest, instances);
+            values = abi.encodePacked(values, _memberValues(digest, instances));
         }
         return _callVerifier(
             aggregationVerifier, abi.encodePacked(proof[:ACCUMULATOR_BYTES], values, proof[ACCUMULATOR_BYTES:])
         );
+    }
+
+    /// @dev A member's values in an aggregation proof: its circuit digest, then its instances
+    ///      without the model id (`idHi, idLo`): the id is a constant of the member circuit,
+    ///      which the digest commits to.
+    function _memberValues(uint256 digest, uint256[] memory instances) private pure returns (bytes memory out) {
+        uint256 count = instances.length - MODEL_ID_WORDS;
+        out = new bytes(32 * (1 + count));
+        assembly ("memory-safe") {
+            mstore(add(out, 0x20), digest)
+            // Skip the length word and the two id words.
+            let from := add(instances, mul(0x20, add(1, MODEL_ID_WORDS)))
+            let to := add(out, 0x40)
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                mstore(add(to, mul(i, 0x20)), mload(add(from, mul(i, 0x20))))
+            }
+        }
     }
 
     /// @dev Looks the model up, checks the shapes (a hashed side takes one value, a private

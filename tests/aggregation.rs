@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
 
 use zkinfer_aggregate::{aggregate, verify_file, AggregationProof, Error, Member, Transcript};
-use zkinfer_chain::{BatchMember, LocalNode, ModelEntry, B256};
+use zkinfer_chain::{BatchMember, LocalNode, ModelEntry, B256, U256};
 use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use zkinfer_evm::{aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, EIP170_LIMIT};
 use zkinfer_prover::{read_json, SnarkFile, Srs};
@@ -170,14 +170,15 @@ fn on_anvil(agg: &AggregationProof, creation_code: &[u8]) {
         let err =
             chain.verify_inference_batch(registry, verifier.address, &unknown, &proof).await.unwrap_err();
         assert!(err.to_string().contains("UnknownModel"), "{err}");
-        // Another registered model (with the same digest) in place of the proven one: the model
-        // id is a public value of the member, so the proof fails.
+        // Another registered model (another circuit) in place of the proven one: the registry
+        // passes that model's digest, which the proof does not carry.
         let other = B256::repeat_byte(0x42);
         chain
             .register_model(registry, verifier.address, &ModelEntry { model_id: other, ..entry })
             .await
             .unwrap();
-        chain.register_circuit_digest(registry, other, m.circuit_digest.parse().unwrap()).await.unwrap();
+        let digest: U256 = m.circuit_digest.parse().unwrap();
+        chain.register_circuit_digest(registry, other, digest + U256::from(1)).await.unwrap();
         let mut swapped = members.clone();
         swapped[0].model_id = other;
         assert!(!chain.verify_inference_batch(registry, verifier.address, &swapped, &proof).await.unwrap());
@@ -274,10 +275,10 @@ fn split_model_aggregates_to_the_unsplit_output() {
         "split model, 2 segments: {} public values, verifier {} bytes runtime, revm gas {}",
         n, verifier.runtime_size, check.gas
     );
-    // Public values: accumulator, then segment 0 (digest, id, inputs, cut hash), segment 1
-    // (digest, id, cut hash, outputs).
-    let first_len = 1 + members[0].snark.instances[0].len();
-    let cut_hash_at = [12 + first_len - 1, 12 + first_len + 3];
+    // Public values: accumulator, then segment 0 (digest, inputs, cut hash), segment 1
+    // (digest, cut hash, outputs); the model ids (2 words each) are left out.
+    let first_len = 1 + members[0].snark.instances[0].len() - 2;
+    let cut_hash_at = [12 + first_len - 1, 12 + first_len + 1];
     assert_eq!(instances[cut_hash_at[0]], instances[cut_hash_at[1]], "both sides of the cut expose one hash");
     for at in [n - 1, cut_hash_at[0], cut_hash_at[1]] {
         let mut changed = instances.clone();

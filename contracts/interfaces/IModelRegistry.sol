@@ -279,7 +279,8 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
     /// @dev Every model must be registered with a circuit digest; lengths are checked per
     ///      member as in `verifyInference`, and values are packed by `InstanceEncoding`. The
     ///      verifier receives the 12 accumulator words (the start of `proof`), then per member
-    ///      its circuit digest and encoded instances, then the rest of `proof`.
+    ///      its circuit digest and encoded instances without the model id (the digest binds
+    ///      the id, a constant of the member circuit), then the rest of `proof`.
     ///      Reverts `UnknownAggregationVerifier`, `VerifierHasNoCode`, `BatchArityMismatch`,
     ///      `MemberCountMismatch`, `BatchProofTooShort`, `UnknownModel`, `NoCircuitDigest`,
     ///      `InputLengthMismatch`, `OutputLengthMismatch`, `ValueOutOfRange`.

@@ -165,17 +165,32 @@ contract AggregationProofTest is Test {
         registry.verifyInferenceBatch(aggregationVerifier, ids, copy(inputs), copy(outputs), batchProof);
     }
 
-    /// @dev Same circuit, same verifier, same values: only the model id differs, and the
-    ///      proof's public values carry the id, so the batch fails.
-    function test_MemberUnderAnotherRegisteredModelIdFails() public {
+    /// @dev Another registered model, with its own circuit, in a member's place: the
+    ///      registry passes that model's digest, which the proof does not carry.
+    function test_MemberUnderAnotherModelFails() public {
         bytes32 otherId = keccak256(abi.encode(modelIds[0]));
-        registry.registerModel(
-            otherId, deploy(MODEL_ARTIFACT), uint32(inputs[0].length), uint32(outputs[0].length), 8, 8
-        );
-        registry.registerCircuitDigest(otherId, registry.circuitDigest(modelIds[0]));
+        registerOther(otherId, registry.circuitDigest(modelIds[0]) + 1);
         bytes32[] memory ids = modelIds;
         ids[0] = otherId;
-        assertFalse(verify(ids, copy(inputs), copy(outputs), batchProof), "member accepted under another model id");
+        assertFalse(verify(ids, copy(inputs), copy(outputs), batchProof), "member accepted under another model");
+    }
+
+    /// @dev The trust model, pinned: a registrant vouches for its model's circuit digest as it
+    ///      vouches for its single-proof verifier. Registering an existing circuit's digest
+    ///      under one's own id makes that circuit's proofs count for that id (and changes
+    ///      nothing for the original model). Auditors recompute a model's digest from its file.
+    function test_DigestRegisteredUnderAnotherIdVouchesForThatId() public {
+        bytes32 otherId = keccak256(abi.encode(modelIds[0]));
+        registerOther(otherId, registry.circuitDigest(modelIds[0]));
+        bytes32[] memory ids = modelIds;
+        ids[0] = otherId;
+        assertTrue(verify(ids, copy(inputs), copy(outputs), batchProof), "the registrant's own digest");
+        assertTrue(verify(modelIds, copy(inputs), copy(outputs), batchProof), "the original model");
+    }
+
+    function registerOther(bytes32 id, uint256 digest) internal {
+        registry.registerModel(id, deploy(MODEL_ARTIFACT), uint32(inputs[0].length), uint32(outputs[0].length), 8, 8);
+        registry.registerCircuitDigest(id, digest);
     }
 
     function test_VerifierRegisteredForAnotherMemberCountReverts() public {

@@ -43,9 +43,10 @@ contract ModelRegistryBatchTest is Test {
     }
 
     function expectedCalldata() internal pure returns (bytes memory) {
-        // lane = v + 2**31: A has input 5 and output -3, B input -1 and output 7.
-        bytes memory a = abi.encodePacked(DIGEST_A, uint256(0xA), uint256(1), uint256(0x80000005), uint256(0x7ffffffd));
-        bytes memory b = abi.encodePacked(DIGEST_B, uint256(0xB), uint256(2), uint256(0x7fffffff), uint256(0x80000007));
+        // lane = v + 2**31: A has input 5 and output -3, B input -1 and output 7. No model id
+        // words: the digest stands for the model's circuit, id included.
+        bytes memory a = abi.encodePacked(DIGEST_A, uint256(0x80000005), uint256(0x7ffffffd));
+        bytes memory b = abi.encodePacked(DIGEST_B, uint256(0x7fffffff), uint256(0x80000007));
         return abi.encodePacked(accumulator(), a, b, TAIL);
     }
 

@@ -19,6 +19,12 @@ use snark_verifier_sdk::{Snark, BITS, LIMBS, SHPLONK};
 /// proof (two G1 points, 3 limbs of 88 bits per coordinate).
 pub const ACCUMULATOR_WORDS: usize = 4 * LIMBS;
 
+/// Number of public values of an inference proof holding its model id (`idHi, idLo`). A leaf
+/// aggregation leaves them out of its own public values: the member circuit loads the id as a
+/// constant (a fixed cell copy-constrained to the instance), so the member's circuit digest,
+/// which hashes its fixed and permutation commitments, already binds the id.
+pub(crate) const MODEL_ID_WORDS: usize = 2;
+
 /// What an aggregation circuit verifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -77,10 +83,24 @@ pub fn circuit_digest(protocol: &PlonkProtocol<G1Affine>) -> Fr {
     *hasher.hash_fix_len_array(ctx, &gate, &cells).value()
 }
 
+/// Number of public values of the aggregation circuit of `snarks` at `level`, as [`build`] sets
+/// them. Saved keys whose count differs were made for another layout and are not reused.
+pub(crate) fn public_value_count(snarks: &[Snark], level: Level) -> usize {
+    let member = |s: &Snark| {
+        let own: usize = s.instances.iter().map(Vec::len).sum();
+        match level {
+            Level::Leaf => 1 + own.saturating_sub(MODEL_ID_WORDS),
+            Level::Node => own.saturating_sub(ACCUMULATOR_WORDS),
+        }
+    };
+    ACCUMULATOR_WORDS + snarks.iter().map(member).sum::<usize>()
+}
+
 /// Builds the aggregation circuit of `snarks` at `level` and sets its public values:
-/// the accumulator, then per member (leaf) its circuit digest and public values, or (node) the
-/// member's public values without its accumulator. Each link (leaf only) is a copy constraint
-/// between two members' public values.
+/// the accumulator, then per member (leaf) its circuit digest and public values without the
+/// model id ([`MODEL_ID_WORDS`]), or (node) the member's public values without its
+/// accumulator. Each link (leaf only) is a copy constraint between two members' public values
+/// (indices among the member proof's own public values, model id included).
 pub(crate) fn build(
     stage: CircuitBuilderStage,
     config: AggregationConfigParams,
@@ -112,7 +132,7 @@ pub(crate) fn build(
                 let mut inputs = pre.preprocessed.clone();
                 inputs.push(pre.k);
                 public.push(hasher.hash_fix_len_array(ctx, &gate, &inputs));
-                public.extend(prev);
+                public.extend(prev.into_iter().skip(MODEL_ID_WORDS));
             }
             circuit.builder.assigned_instances[0].extend(public);
         }

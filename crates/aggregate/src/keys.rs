@@ -14,7 +14,7 @@ use snark_verifier_sdk::Snark;
 use zkinfer_circuit::UNUSABLE_ROWS;
 use zkinfer_prover::{read_key_pk, read_key_settings, read_key_vk, srs_fingerprint, write_key_dir, Srs};
 
-use crate::circuit::{build, Level, Link};
+use crate::circuit::{build, public_value_count, Level, Link};
 use crate::{Error, Result};
 
 /// What aggregation keygen fixed, saved as `settings.json` beside `pk.bin` and `vk.bin`.
@@ -85,6 +85,7 @@ pub fn load_or_keygen(
             && settings.member_shapes == shapes
             && settings.links == links
             && settings.config.degree == k
+            && settings.num_instances == public_value_count(snarks, level)
             && settings.srs_fingerprint == srs_fingerprint(srs);
         if same {
             if let Ok(pk) = read_key_pk::<BaseCircuitBuilder<Fr>>(dir, settings.config.into()) {
@@ -115,6 +116,14 @@ fn keygen(
     let halo2 = |step| {
         move |e: halo2_base::halo2_proofs::plonk::Error| Error::Halo2 { step, reason: format!("{e:?}") }
     };
+    let num_instances = circuit.builder.assigned_instances[0].len();
+    if num_instances != public_value_count(snarks, level) {
+        // The cache check relies on the count; a layout change must update both.
+        return Err(Error::Batch(format!(
+            "the aggregation circuit exposes {num_instances} public values, {} expected",
+            public_value_count(snarks, level)
+        )));
+    }
     let vk = keygen_vk(&srs.params, &circuit.builder).map_err(halo2("keygen_vk"))?;
     let pk = keygen_pk(&srs.params, vk, &circuit.builder).map_err(halo2("keygen_pk"))?;
     let settings = AggregationSettings {
@@ -122,7 +131,7 @@ fn keygen(
         config,
         break_points: circuit.break_points(),
         member_shapes,
-        num_instances: circuit.builder.assigned_instances[0].len(),
+        num_instances,
         links: links.to_vec(),
         srs_fingerprint: srs_fingerprint(srs),
     };

@@ -19,7 +19,7 @@ use zkinfer_circuit::{Exposed, PublicValues};
 use zkinfer_model::Visibility;
 use zkinfer_prover::{fr_from_hex, fr_to_hex, protocol, verify_snark, SnarkFile, Srs};
 
-use crate::circuit::{build, circuit_digest, Level, Link, ACCUMULATOR_WORDS};
+use crate::circuit::{build, circuit_digest, Level, Link, ACCUMULATOR_WORDS, MODEL_ID_WORDS};
 use crate::keys::{load_or_keygen, AggregationKeys};
 use crate::{Error, Result};
 
@@ -68,9 +68,24 @@ fn is_public(v: &Visibility) -> bool {
 }
 
 impl MemberInfo {
-    /// This member's public values in an aggregation proof: digest, then the model's own
-    /// `[idHi, idLo, packed inputs, packed outputs]`.
+    /// This member's public values in an aggregation proof: its circuit digest, then its
+    /// proof's own public values without the model id (`[packed inputs, packed outputs]`, or
+    /// a side's hash): the model id is a constant of the member circuit, which the digest
+    /// commits to.
     pub fn public_values(&self) -> Result<Vec<Fr>> {
+        let (digest, own) = self.digest_and_proof_values()?;
+        let mut values = vec![digest];
+        values.extend_from_slice(&own[MODEL_ID_WORDS..]);
+        Ok(values)
+    }
+
+    /// The public values the member's own proof carries: `[idHi, idLo, packed inputs, packed
+    /// outputs]`.
+    fn proof_values(&self) -> Result<Vec<Fr>> {
+        Ok(self.digest_and_proof_values()?.1)
+    }
+
+    fn digest_and_proof_values(&self) -> Result<(Fr, Vec<Fr>)> {
         let bad = |reason: String| Error::Batch(format!("member {}: {reason}", self.model_id));
         let digest = fr_from_hex(&self.circuit_digest)
             .ok_or_else(|| bad("circuit digest is not a field element".into()))?;
@@ -83,9 +98,7 @@ impl MemberInfo {
             outputs: Exposed::of(self.output_visibility, &self.outputs),
             weights_hash: None,
         };
-        let mut values = vec![digest];
-        values.extend(shown.instances(&id));
-        Ok(values)
+        Ok((digest, shown.instances(&id)))
     }
 }
 
@@ -131,15 +144,12 @@ impl Member {
         }
     }
 
-    /// The public values this member's proof must carry.
+    /// The public values this member's proof must carry (an aggregation proof's without its
+    /// accumulator).
     fn expected_instances(&self) -> Result<Vec<Fr>> {
         let mut values = Vec::new();
         for info in &self.inferences {
-            let mut v = info.public_values()?;
-            if !self.is_aggregation {
-                v.remove(0); // an inference proof carries no digest of itself
-            }
-            values.extend(v);
+            values.extend(if self.is_aggregation { info.public_values()? } else { info.proof_values()? });
         }
         Ok(values)
     }
@@ -161,7 +171,7 @@ pub struct AggregationProof {
     /// The inferences carried, in the order of the public values.
     pub members: Vec<MemberInfo>,
     /// Public values, `0x`-hex 32-byte big-endian: 12 accumulator limbs, then per member its
-    /// circuit digest, `idHi, idLo`, packed inputs, packed outputs.
+    /// circuit digest, packed inputs, packed outputs ([`MemberInfo::public_values`]).
     pub instances: Vec<String>,
     /// The proof bytes, `0x`-hex.
     pub proof: String,
