@@ -45,8 +45,8 @@ contract AggregationProofTest is Test {
         batchProof = bytes.concat(accumulator, vm.parseJsonBytes(json, ".proof"));
 
         registry = new ModelRegistry();
-        address modelVerifier = deploy(MODEL_ARTIFACT);
-        aggregationVerifier = deploy(AGGREGATION_ARTIFACT);
+        address modelVerifier = deployArtifact(MODEL_ARTIFACT);
+        aggregationVerifier = deployArtifact(AGGREGATION_ARTIFACT);
         for (uint256 i = 0; i < 2; ++i) {
             string memory member = string.concat(".members[", vm.toString(i), "]");
             bytes32 id = vm.parseJsonBytes32(json, string.concat(member, ".modelId"));
@@ -68,14 +68,6 @@ contract AggregationProofTest is Test {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    function deploy(string memory artifact) internal returns (address deployed) {
-        bytes memory creationCode = vm.getCode(artifact);
-        assembly {
-            deployed := create(0, add(creationCode, 0x20), mload(creationCode))
-        }
-        require(deployed != address(0), "verifier deployment failed");
-    }
 
     function verify(bytes32[] memory ids, int256[][] memory ins, int256[][] memory outs, bytes memory proof)
         internal
@@ -189,12 +181,14 @@ contract AggregationProofTest is Test {
     }
 
     function registerOther(bytes32 id, uint256 digest) internal {
-        registry.registerModel(id, deploy(MODEL_ARTIFACT), uint32(inputs[0].length), uint32(outputs[0].length), 8, 8);
+        registry.registerModel(
+            id, deployArtifact(MODEL_ARTIFACT), uint32(inputs[0].length), uint32(outputs[0].length), 8, 8
+        );
         registry.registerCircuitDigest(id, digest);
     }
 
     function test_VerifierRegisteredForAnotherMemberCountReverts() public {
-        address other = deploy(AGGREGATION_ARTIFACT);
+        address other = deployArtifact(AGGREGATION_ARTIFACT);
         registry.registerAggregationVerifier(other, 3);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.MemberCountMismatch.selector, 3, 2));
         registry.verifyInferenceBatch(other, modelIds, copy(inputs), copy(outputs), batchProof);

@@ -43,19 +43,11 @@ contract RiskMlpProofTest is Test {
         outputScale = uint8(vm.parseJsonUint(json, ".outputScale"));
 
         registry = new ModelRegistry();
-        verifier = deployVerifier();
+        verifier = deployArtifact(VERIFIER_ARTIFACT);
         registerWith(modelId, verifier);
     }
 
     // ---------------------------------------------------------------- helpers
-
-    function deployVerifier() internal returns (address deployed) {
-        bytes memory creationCode = vm.getCode(VERIFIER_ARTIFACT);
-        assembly {
-            deployed := create(0, add(creationCode, 0x20), mload(creationCode))
-        }
-        require(deployed != address(0), "verifier deployment failed");
-    }
 
     function registerWith(bytes32 id, address verifierAddress) internal {
         registry.registerModel(
@@ -121,7 +113,7 @@ contract RiskMlpProofTest is Test {
 
     function test_ProofFailsForSameBytecodeRegisteredUnderAnotherModelId() public {
         bytes32 otherId = modelId ^ bytes32(uint256(1));
-        registerWith(otherId, deployVerifier());
+        registerWith(otherId, deployArtifact(VERIFIER_ARTIFACT));
         assertFalse(verify(otherId, inputs, outputs, proof), "proof accepted for another model id");
     }
 

@@ -116,12 +116,12 @@ fn keygen(
     let halo2 = |step| {
         move |e: halo2_base::halo2_proofs::plonk::Error| Error::Halo2 { step, reason: format!("{e:?}") }
     };
-    let num_instances = circuit.builder.assigned_instances[0].len();
-    if num_instances != public_value_count(snarks, level) {
+    let (num_instances, expected) =
+        (circuit.builder.assigned_instances[0].len(), public_value_count(snarks, level));
+    if num_instances != expected {
         // The cache check relies on the count; a layout change must update both.
         return Err(Error::Batch(format!(
-            "the aggregation circuit exposes {num_instances} public values, {} expected",
-            public_value_count(snarks, level)
+            "the aggregation circuit exposes {num_instances} public values, {expected} expected"
         )));
     }
     let vk = keygen_vk(&srs.params, &circuit.builder).map_err(halo2("keygen_vk"))?;

@@ -56,21 +56,13 @@ contract ChessAiMoveProofTest is Test {
         aiMove = uint256(outputs[0]);
 
         registry = new ModelRegistry();
-        verifier = deployVerifier();
+        verifier = deployArtifact(VERIFIER_ARTIFACT);
         register(modelId);
         game = new ChessGame(registry, modelId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE);
         vm.deal(ALICE, 100 ether);
     }
 
     // ---------------------------------------------------------------- helpers
-
-    function deployVerifier() internal returns (address deployed) {
-        bytes memory creationCode = vm.getCode(VERIFIER_ARTIFACT);
-        assembly {
-            deployed := create(0, add(creationCode, 0x20), mload(creationCode))
-        }
-        require(deployed != address(0), "verifier deployment failed");
-    }
 
     function register(bytes32 id) internal {
         registry.registerModel(

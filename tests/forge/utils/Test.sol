@@ -12,6 +12,17 @@ abstract contract Test {
     /// @dev forge prints these (ds-test convention) under "Logs:" with -vv.
     event log_named_uint(string key, uint256 val);
 
+    /// @dev Creates a contract from a forge artifact (`"<File>.sol:<Contract>"`). Used for the
+    ///      generated verifiers: importing them would pull the importing test into their
+    ///      unoptimized compilation (see foundry.toml).
+    function deployArtifact(string memory artifact) internal returns (address deployed) {
+        bytes memory creationCode = vm.getCode(artifact);
+        assembly {
+            deployed := create(0, add(creationCode, 0x20), mload(creationCode))
+        }
+        require(deployed != address(0), "verifier deployment failed");
+    }
+
     function assertTrue(bool condition, string memory err) internal pure {
         vm.assertTrue(condition, err);
     }

@@ -4,7 +4,7 @@ use zkinfer_model::dequantize;
 
 use super::compile::compile;
 use super::create_evm_verifier::create_evm_verifier;
-use super::demo_batch::{check_batch_size, prove_batch, verify_batch_onchain};
+use super::demo_batch::{check_batch_size, prove_batch, verify_batch_onchain, Level};
 use super::deploy::deploy;
 use super::prove::prove;
 use super::runtime;
@@ -142,20 +142,20 @@ impl DemoArgs {
         rep.line("  rejected on-chain     flipped proof byte, changed input, changed output".to_string());
         if let Some(b) = &batch {
             let n = b.proof.members.len();
-            if let Some(l) = &b.leaf {
-                rep.line(format!(
-                    "  aggregation (leaf)    {n} inferences, k={}, {} advice columns: keygen {:.1} s, prove {:.1} s, proof {} bytes",
-                    l.k, l.advice_columns, l.keygen_seconds, l.prove_seconds, l.proof_bytes
-                ));
-            }
-            let (label, what) = match b.leaf {
-                Some(_) => ("aggregation (root)   ", "the leaf proof".to_string()),
-                None => ("aggregation          ", format!("{n} inferences")),
+            let level = |label: &str, what: &str, l: &Level| {
+                format!(
+                    "  {label} {what}, k={}, {} advice columns: keygen {:.1} s, prove {:.1} s",
+                    l.k, l.num_advice, l.keygen_seconds, l.prove_seconds
+                )
             };
-            rep.line(format!(
-                "  {label} {what}, k={}, {} advice columns: keygen {:.1} s, prove {:.1} s",
-                b.k, b.advice_columns, b.keygen_seconds, b.prove_seconds
-            ));
+            match &b.leaf {
+                Some(leaf) => {
+                    let line = level("aggregation (leaf)   ", &format!("{n} inferences"), leaf);
+                    rep.line(format!("{line}, proof {} bytes", leaf.proof_bytes));
+                    rep.line(level("aggregation (root)   ", "the leaf proof", &b.root));
+                }
+                None => rep.line(level("aggregation          ", &format!("{n} inferences"), &b.root)),
+            }
             rep.line(format!(
                 "  aggregation proof     {} bytes + {} public values; verifier {} bytes runtime",
                 b.proof.proof_bytes()?.len(),

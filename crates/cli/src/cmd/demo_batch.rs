@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use serde::Serialize;
 use zkinfer_aggregate::{Aggregated, AggregationProof, Member, Transcript, ACCUMULATOR_WORDS, MAX_MEMBERS};
 use zkinfer_chain::{Address, BatchMember, Chain, B256};
 use zkinfer_evm::VerifierArtifact;
@@ -31,19 +32,19 @@ pub(crate) struct Batch {
     pub(crate) verifier: VerifierArtifact,
     /// Gas of the verifier alone in revm; `None` when it is too large to deploy (EIP-170).
     pub(crate) revm_gas: Option<u64>,
-    pub(crate) k: u32,
-    pub(crate) advice_columns: usize,
-    pub(crate) keygen_seconds: f64,
-    pub(crate) prove_seconds: f64,
+    /// The level verified on-chain (the only one of a flat batch).
+    pub(crate) root: Level,
     /// The leaf level, when the batch is a two-level tree (`--aggregate-root-k`).
     pub(crate) leaf: Option<Level>,
 }
 
-/// One level of a two-level batch: its circuit size and times.
+/// One aggregation level of a batch: its circuit size and times (`aggregationLeaf` in `--json`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct Level {
     pub(crate) k: u32,
-    pub(crate) advice_columns: usize,
-    pub(crate) lookup_columns: usize,
+    pub(crate) num_advice: usize,
+    pub(crate) num_lookup_advice: usize,
     pub(crate) keygen_seconds: f64,
     pub(crate) prove_seconds: f64,
     pub(crate) proof_bytes: usize,
@@ -54,8 +55,8 @@ impl Level {
         let config = aggregated.keys.settings.config;
         Ok(Self {
             k: config.degree,
-            advice_columns: config.num_advice,
-            lookup_columns: config.num_lookup_advice,
+            num_advice: config.num_advice,
+            num_lookup_advice: config.num_lookup_advice,
             keygen_seconds: aggregated.keygen_seconds,
             prove_seconds: aggregated.prove_seconds,
             proof_bytes: aggregated.proof.proof_bytes()?.len(),
@@ -109,7 +110,7 @@ pub(crate) fn prove_batch(
     let mut members: Vec<Member> = snarks.iter().map(Member::inference).collect();
     let batch_dir = dir.join(BATCH_DIR);
     let mut leaf = None;
-    let final_k = match root_k {
+    let root_k = match root_k {
         Some(root_k) => {
             let leaf_srs = srs_for(k, select, rep)?;
             let (aggregated, _) =
@@ -121,7 +122,7 @@ pub(crate) fn prove_batch(
         }
         None => k,
     };
-    let agg_srs = srs_for(final_k, select, rep)?;
+    let agg_srs = srs_for(root_k, select, rep)?;
     let (aggregated, evm) = aggregate_into(&agg_srs, &members, Transcript::Evm, &batch_dir, rep)?;
     let evm = evm.context("the EVM transcript always yields a verifier")?;
     let (verifier, revm_gas) = (evm.artifact, evm.revm_gas);
@@ -132,24 +133,9 @@ pub(crate) fn prove_batch(
     rep.set("aggregationRevmGas", revm_gas);
     rep.set("aggregationVerifierDeployable", revm_gas.is_some());
     if let Some(l) = &leaf {
-        rep.set(
-            "aggregationLeaf",
-            serde_json::json!({
-                "k": l.k, "numAdvice": l.advice_columns, "numLookupAdvice": l.lookup_columns,
-                "keygenSeconds": l.keygen_seconds, "proveSeconds": l.prove_seconds, "proofBytes": l.proof_bytes,
-            }),
-        );
+        rep.set("aggregationLeaf", l);
     }
-    Ok(Batch {
-        k: final_k,
-        leaf,
-        advice_columns: aggregated.keys.settings.config.num_advice,
-        keygen_seconds: aggregated.keygen_seconds,
-        prove_seconds: aggregated.prove_seconds,
-        proof: aggregated.proof,
-        verifier,
-        revm_gas,
-    })
+    Ok(Batch { root: Level::of(&aggregated)?, leaf, proof: aggregated.proof, verifier, revm_gas })
 }
 
 /// Deploys the batch's verifier, registers it and the model's circuit digest with the registry
