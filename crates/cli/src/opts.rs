@@ -2,6 +2,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// log2 of an aggregation circuit's rows: at least one verified proof must fit, and BN254's
+/// FFT domain stops at 2^28 (the dev SRS and keys at 2^26 already need far more than 24 GB).
+fn aggregation_k() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(12..=26)
+}
+
 /// Prove an ML model's inference with halo2 and verify it on-chain.
 ///
 /// The pipeline, one subcommand per stage: compile -> setup -> prove -> verify ->
@@ -244,13 +250,13 @@ pub(crate) struct DemoArgs {
     /// value + 0.05 i) into one proof and verify them with one `verifyInferenceBatch` call.
     #[arg(long, value_name = "N")]
     pub(crate) aggregate: Option<usize>,
-    /// log2 of the aggregation circuit's rows (with `--aggregate`).
-    #[arg(long, default_value_t = 20, requires = "aggregate")]
+    /// log2 of the aggregation circuit's rows (with `--aggregate`; 12 to 26).
+    #[arg(long, default_value_t = 20, requires = "aggregate", value_parser = aggregation_k())]
     pub(crate) aggregate_k: u32,
     /// Aggregate in two levels: the N proofs at `--aggregate-k` (Poseidon transcript), then that
     /// proof alone at this log2 of rows (Keccak transcript, verified on-chain). A root with few
     /// columns keeps the on-chain verifier small and cheap for large N.
-    #[arg(long, value_name = "K", requires = "aggregate")]
+    #[arg(long, value_name = "K", requires = "aggregate", value_parser = aggregation_k())]
     pub(crate) aggregate_root_k: Option<u32>,
 }
 
@@ -316,8 +322,8 @@ pub(crate) struct AggregateArgs {
     /// and with the EVM transcript `AggregationVerifier.sol` and `verifier.json`.
     #[arg(long, default_value = "zkinfer-agg")]
     pub(crate) out: PathBuf,
-    /// log2 of the aggregation circuit's rows; columns are chosen to fit.
-    #[arg(long, default_value_t = 20)]
+    /// log2 of the aggregation circuit's rows (12 to 26); columns are chosen to fit.
+    #[arg(long, default_value_t = 20, value_parser = aggregation_k())]
     pub(crate) k: u32,
     /// `evm` (Keccak, for the chain) or `poseidon` (to be aggregated again).
     #[arg(long, default_value = "evm", value_parser = ["evm", "poseidon"])]

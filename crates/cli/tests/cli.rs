@@ -233,4 +233,9 @@ fn demo_with_two_level_aggregation_verifies_the_batch_on_chain() {
     // More members than an aggregation proof carries: refused before any work.
     let err = fails(&["demo", "--aggregate", "17", "--dir", s(dir.path())]);
     assert!(err.contains("1 to 16"), "{err}");
+    // An aggregation size no machine can build (or below one proof): refused by the parser.
+    for k in ["0", "40"] {
+        let err = fails(&["demo", "--aggregate", "1", "--aggregate-root-k", k, "--dir", s(dir.path())]);
+        assert!(err.contains("--aggregate-root-k") && err.contains("12..=26"), "{k}: {err}");
+    }
 }
