@@ -29,6 +29,9 @@ pub enum Error {
     /// The EVM rejected the call or deployment.
     #[error("EVM: {0}")]
     Evm(String),
+    /// A circuit shape the universal verifier does not cover.
+    #[error("the universal verifier does not support {0}")]
+    Unsupported(String),
     /// The prover stage failed.
     #[error(transparent)]
     Prover(#[from] zkinfer_prover::Error),

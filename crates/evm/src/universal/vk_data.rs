@@ -1,0 +1,217 @@
+//! The verifying key as data: everything circuit-specific that the universal verifier needs,
+//! derived from snark-verifier's description of a halo2 circuit (`PlonkProtocol`).
+
+use std::collections::BTreeMap;
+
+use halo2_base::halo2_proofs::halo2curves::bn256::{Bn256, Fr, G1Affine};
+use halo2_base::halo2_proofs::halo2curves::ff::{Field, PrimeField};
+use halo2_base::halo2_proofs::plonk::VerifyingKey;
+use halo2_base::halo2_proofs::poly::commitment::ParamsProver;
+use halo2_base::halo2_proofs::poly::kzg::commitment::ParamsKZG;
+use snark_verifier_sdk::snark_verifier::system::halo2::{compile, Config};
+use snark_verifier_sdk::snark_verifier::util::arithmetic::Rotation;
+use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
+
+use super::expr::{compile_expression, Program};
+use crate::{Error, Result};
+
+/// One SHPLONK query set: polynomials opened at the same rotations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuerySet {
+    /// Indices into [`VkData::rotations`], in the set's order.
+    pub shifts: Vec<usize>,
+    /// `prod_{i != j} (w^{r_j} - w^{r_i})` for each shift `j` (a constant of the domain).
+    pub ell: Vec<Fr>,
+    /// Per polynomial: its commitment index and the evaluation slot of each shift.
+    pub polys: Vec<(usize, Vec<usize>)>,
+}
+
+/// The circuit-specific part of verification. Commitment indices: the preprocessed
+/// commitments, then one per instance column (never opened), then the witness commitments
+/// in transcript order, then the quotient. Evaluation slots: 0 is the instance column's
+/// evaluation (computed), `1..=num_evals` the proof's evaluations in transcript order, then
+/// the quotient's (computed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VkData {
+    /// log2 of the number of rows.
+    pub k: u32,
+    /// `1 / 2^k`.
+    pub n_inv: Fr,
+    /// The domain's generator `w`.
+    pub omega: Fr,
+    /// First scalar of the transcript (a digest of the verifying key).
+    pub transcript_initial_state: Fr,
+    /// Public values of the single instance column.
+    pub num_instance: usize,
+    /// Per phase: witness commitments to read, then challenges to squeeze.
+    pub phases: Vec<(usize, usize)>,
+    /// Quotient chunks to read.
+    pub num_chunks: usize,
+    /// Evaluations to read.
+    pub num_evals: usize,
+    /// Fixed and permutation commitments.
+    pub preprocessed: Vec<G1Affine>,
+    /// The SRS's `G1` generator (`g[0]`), on which constant terms are committed.
+    pub g1: G1Affine,
+    /// The quotient numerator as a stack program.
+    pub program: Program,
+    /// `w^i` for each row `i` of [`Program::lagranges`].
+    pub lagrange_omegas: Vec<Fr>,
+    /// `w^r` for every distinct opening rotation `r`, ascending in `r`.
+    pub rotations: Vec<Fr>,
+    /// SHPLONK query sets, in snark-verifier's order.
+    pub sets: Vec<QuerySet>,
+}
+
+impl VkData {
+    /// Describes a circuit with one instance column of `num_instance` values.
+    pub fn new(params: &ParamsKZG<Bn256>, vk: &VerifyingKey<G1Affine>, num_instance: usize) -> Result<Self> {
+        let protocol = compile(params, vk, Config::kzg().with_num_instance(vec![num_instance]));
+        Self::from_protocol(&protocol, params.get_g()[0])
+    }
+
+    /// From snark-verifier's protocol; refuses shapes the universal verifier does not cover.
+    pub fn from_protocol(protocol: &PlonkProtocol<G1Affine>, g1: G1Affine) -> Result<Self> {
+        let unsupported = |what: &str| Error::Unsupported(what.to_owned());
+        if protocol.num_instance.len() != 1 {
+            return Err(unsupported("exactly one instance column"));
+        }
+        if !protocol.accumulator_indices.is_empty() {
+            return Err(unsupported("circuits carrying a KZG accumulator (aggregation)"));
+        }
+        if protocol.instance_committing_key.is_some() || protocol.linearization.is_some() {
+            return Err(unsupported("committed instances or linearization"));
+        }
+        if protocol.quotient.chunk_degree != 1 {
+            return Err(unsupported("quotient chunk degree other than 1"));
+        }
+        let transcript_initial_state = protocol
+            .transcript_initial_state
+            .ok_or_else(|| unsupported("a transcript without initial state"))?;
+        let num_pre = protocol.preprocessed.len();
+        let instance_poly = num_pre;
+        let num_witness: usize = protocol.num_witness.iter().sum();
+        let quotient_poly = num_pre + 1 + num_witness;
+        let num_evals = protocol.evaluations.len();
+
+        // Evaluation slot of each query the numerator or the openings may reference.
+        let mut slots = BTreeMap::new();
+        for (i, q) in protocol.evaluations.iter().enumerate() {
+            slots.insert((q.poly, q.rotation.0), 1 + i);
+        }
+        slots.insert((quotient_poly, 0), 1 + num_evals);
+        let slot_of = |poly: usize, rotation: i32| -> Result<usize> {
+            if poly == instance_poly {
+                return if rotation == 0 {
+                    Ok(0)
+                } else {
+                    Err(Error::Unsupported(format!("instance queried at rotation {rotation}")))
+                };
+            }
+            slots.get(&(poly, rotation)).copied().ok_or_else(|| {
+                Error::Unsupported(format!("query of poly {poly} at {rotation} without evaluation"))
+            })
+        };
+
+        let program = compile_expression(protocol, &slot_of)?;
+
+        let domain = &protocol.domain;
+        let rotate = |r: i32| domain.rotate_scalar(Fr::ONE, Rotation(r));
+        let distinct: Vec<i32> = {
+            let mut r: Vec<i32> = protocol.queries.iter().map(|q| q.rotation.0).collect();
+            r.sort_unstable();
+            r.dedup();
+            r
+        };
+        let rotations = distinct.iter().map(|&r| rotate(r)).collect();
+        let rot_index = |r: i32| distinct.iter().position(|&d| d == r).unwrap_or_default();
+
+        // snark-verifier's grouping (bdfg21::query_sets): polynomials in order of first query,
+        // their rotations in order of appearance; a set per distinct rotation set, in order.
+        let mut poly_shifts: Vec<(usize, Vec<i32>)> = Vec::new();
+        for q in &protocol.queries {
+            match poly_shifts.iter_mut().find(|(p, _)| *p == q.poly) {
+                Some((_, shifts)) => {
+                    if !shifts.contains(&q.rotation.0) {
+                        shifts.push(q.rotation.0)
+                    }
+                }
+                None => poly_shifts.push((q.poly, vec![q.rotation.0])),
+            }
+        }
+        let mut groups: Vec<(Vec<i32>, Vec<usize>)> = Vec::new();
+        for (poly, shifts) in poly_shifts {
+            let same = |s: &Vec<i32>| {
+                let (mut a, mut b) = (s.clone(), shifts.clone());
+                a.sort_unstable();
+                b.sort_unstable();
+                a == b
+            };
+            match groups.iter_mut().find(|(s, _)| same(s)) {
+                Some((_, polys)) => {
+                    if !polys.contains(&poly) {
+                        polys.push(poly)
+                    }
+                }
+                None => groups.push((shifts, vec![poly])),
+            }
+        }
+        let mut sets = Vec::with_capacity(groups.len());
+        for (shifts, polys) in groups {
+            let ell = shifts
+                .iter()
+                .map(|&rj| {
+                    shifts
+                        .iter()
+                        .filter(|&&ri| ri != rj)
+                        .fold(Fr::ONE, |acc, &ri| acc * (rotate(rj) - rotate(ri)))
+                })
+                .collect();
+            let polys = polys
+                .into_iter()
+                .map(|p| Ok((p, shifts.iter().map(|&r| slot_of(p, r)).collect::<Result<Vec<_>>>()?)))
+                .collect::<Result<Vec<_>>>()?;
+            sets.push(QuerySet { shifts: shifts.iter().map(|&r| rot_index(r)).collect(), ell, polys });
+        }
+
+        Ok(Self {
+            k: domain.k as u32,
+            n_inv: domain.n_inv,
+            omega: domain.gen,
+            transcript_initial_state,
+            num_instance: protocol.num_instance[0],
+            phases: protocol
+                .num_witness
+                .iter()
+                .copied()
+                .zip(protocol.num_challenge.iter().copied())
+                .collect(),
+            num_chunks: protocol.quotient.num_chunk(),
+            num_evals,
+            preprocessed: protocol.preprocessed.clone(),
+            g1,
+            lagrange_omegas: program.lagranges.iter().map(|&i| rotate(i)).collect(),
+            program,
+            rotations,
+            sets,
+        })
+    }
+
+    /// Number of commitments in the index space (preprocessed, instance, witnesses, quotient).
+    pub fn num_commitments(&self) -> usize {
+        self.preprocessed.len() + 1 + self.phases.iter().map(|p| p.0).sum::<usize>() + 1
+    }
+
+    /// Bytes of the proof this key's proofs have, exactly.
+    pub fn proof_len(&self) -> usize {
+        let points = self.phases.iter().map(|p| p.0).sum::<usize>() + self.num_chunks + 2;
+        points * 64 + self.num_evals * 32
+    }
+}
+
+/// `x` as a 32-byte big-endian word.
+pub(crate) fn fr_word(x: &Fr) -> [u8; 32] {
+    let mut w = x.to_repr();
+    w.reverse();
+    w
+}
