@@ -5,8 +5,11 @@
 use std::path::PathBuf;
 
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
-use halo2_base::halo2_proofs::halo2curves::ff::Field;
-use zkinfer_evm::{reference_verify, Rejection, VkData};
+use halo2_base::halo2_proofs::halo2curves::ff::{Field, PrimeField};
+use zkinfer_evm::{
+    compile_universal_verifier, constructor_args, reference_verify, LocalEvm, Rejection, Solc, VerifyOutcome,
+    VkData, EIP170_LIMIT,
+};
 use zkinfer_model::{CompiledModel, InputData, Scales};
 use zkinfer_prover::{dev_srs, layout, load_or_keygen, prove, verify, Keys, Srs};
 
@@ -93,4 +96,163 @@ fn reference_verifier_refuses_another_models_key() {
     let vk_b = VkData::new(&b.srs.params, b.keys.vk(), b.instances.len()).unwrap();
     check(&b, &vk_b, &b.instances, &b.proof).unwrap();
     assert!(check(&b, &vk_b, &a.instances, &a.proof).is_err());
+}
+
+struct OnChain {
+    evm: LocalEvm,
+    verifier: [u8; 20],
+}
+
+fn universal_verifier(p: &Proven) -> OnChain {
+    let solc = Solc::at(repo().join("tools/solc"));
+    let mut code = compile_universal_verifier(&solc, &repo()).unwrap();
+    code.extend(constructor_args(&p.srs.params.g2(), &p.srs.params.s_g2()));
+    let mut evm = LocalEvm::new();
+    let (verifier, gas) = evm.deploy(code).unwrap();
+    let size = evm.code_size(verifier);
+    eprintln!("ZkinferVerifier: {size} bytes runtime, deployed for {gas} gas");
+    assert!(size > 0 && size <= EIP170_LIMIT);
+    OnChain { evm, verifier }
+}
+
+fn deploy_key(chain: &mut OnChain, vk: &VkData) -> [u8; 20] {
+    let (address, gas) = chain.evm.deploy(vk.creation_code()).unwrap();
+    eprintln!("key: {} bytes, deployed for {gas} gas", vk.to_bytes().len());
+    assert_eq!(chain.evm.code_size(address), vk.to_bytes().len() + 1);
+    address
+}
+
+/// The EVM verifier's answer, as accept or not.
+fn on_chain(chain: &mut OnChain, vk: [u8; 20], instances: &[Fr], proof: &[u8]) -> bool {
+    matches!(chain.evm.verify(chain.verifier, vk, instances, proof).unwrap(), VerifyOutcome::Accepted(_))
+}
+
+#[test]
+fn universal_verifier_accepts_exactly_what_halo2_accepts() {
+    let p = proven("models/risk_mlp", "network.onnx");
+    let vk = VkData::new(&p.srs.params, p.keys.vk(), p.instances.len()).unwrap();
+    eprintln!(
+        "phases {:?} chunks {} evals {} proof {}",
+        vk.phases,
+        vk.num_chunks,
+        vk.num_evals,
+        vk.proof_len()
+    );
+    let mut chain = universal_verifier(&p);
+    let key = deploy_key(&mut chain, &vk);
+    match chain.evm.verify(chain.verifier, key, &p.instances, &p.proof).unwrap() {
+        VerifyOutcome::Accepted(gas) => eprintln!("risk_mlp: verify {gas} gas (transaction)"),
+        other => panic!("the valid proof was not accepted: {other:?}"),
+    }
+    // Each evaluation changed by one, and made non-canonical (+ r, same value mod r).
+    let evals_at = vk.proof_len() - 128 - 32 * vk.num_evals;
+    for j in 0..vk.num_evals {
+        let at = evals_at + 32 * j;
+        let mut b = p.proof.clone();
+        b[at + 31] ^= 1;
+        assert!(!on_chain(&mut chain, key, &p.instances, &b), "changed evaluation {j} accepted");
+        let mut b = p.proof.clone();
+        add_modulus(&mut b[at..at + 32]);
+        assert!(!native(&p, &p.instances, &b), "halo2 accepted a non-canonical evaluation");
+        assert!(!on_chain(&mut chain, key, &p.instances, &b), "non-canonical evaluation {j} accepted");
+    }
+    // A point off the curve (W', y + 1) and a non-canonical public value.
+    let mut b = p.proof.clone();
+    let last = b.len() - 1;
+    b[last] ^= 1;
+    assert!(!on_chain(&mut chain, key, &p.instances, &b));
+    let mut words: Vec<[u8; 32]> = p.instances.iter().map(fr_word).collect();
+    add_modulus(&mut words[2]);
+    let data = verify_calldata_words(key, &words, &p.proof);
+    let (ok, out) = chain.evm.call(chain.verifier, data).unwrap();
+    assert!(ok && out.iter().all(|b| *b == 0), "a non-canonical public value was accepted");
+    for at in (0..p.proof.len()).step_by(29).chain([p.proof.len() - 1]) {
+        let mut b = p.proof.clone();
+        b[at] ^= 0x04;
+        assert_eq!(on_chain(&mut chain, key, &p.instances, &b), native(&p, &p.instances, &b), "byte {at}");
+    }
+    for i in 0..p.instances.len() {
+        let mut inst = p.instances.clone();
+        inst[i] += Fr::ONE;
+        assert!(!on_chain(&mut chain, key, &inst, &p.proof), "changed public value {i} accepted");
+    }
+    // Trailing and missing bytes revert with ProofLength; a missing value with InstanceCount.
+    let mut longer = p.proof.clone();
+    longer.extend([0u8; 32]);
+    assert!(matches!(
+        chain.evm.verify(chain.verifier, key, &p.instances, &longer).unwrap(),
+        VerifyOutcome::Reverted(_)
+    ));
+    let shorter = &p.proof[..p.proof.len() - 32];
+    assert!(matches!(
+        chain.evm.verify(chain.verifier, key, &p.instances, shorter).unwrap(),
+        VerifyOutcome::Reverted(_)
+    ));
+    let fewer = &p.instances[1..];
+    assert!(matches!(
+        chain.evm.verify(chain.verifier, key, fewer, &p.proof).unwrap(),
+        VerifyOutcome::Reverted(_)
+    ));
+}
+
+/// `word + r` (big-endian), the same field element in a non-canonical encoding.
+fn add_modulus(word: &mut [u8]) {
+    let r = hex::decode("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001").unwrap();
+    let mut carry = 0u16;
+    for i in (0..32).rev() {
+        let s = word[i] as u16 + r[i] as u16 + carry;
+        word[i] = s as u8;
+        carry = s >> 8;
+    }
+}
+
+fn fr_word(x: &Fr) -> [u8; 32] {
+    let mut w = x.to_repr();
+    w.reverse();
+    w
+}
+
+/// `verify` calldata with raw public value words.
+fn verify_calldata_words(vk: [u8; 20], words: &[[u8; 32]], proof: &[u8]) -> Vec<u8> {
+    let mut data = zkinfer_evm::verify_calldata(vk, &vec![Fr::ZERO; words.len()], proof);
+    for (i, w) in words.iter().enumerate() {
+        let at = 4 + 32 * 4 + 32 * i;
+        data[at..at + 32].copy_from_slice(w);
+    }
+    data
+}
+
+#[test]
+fn universal_verifier_refuses_another_srs_and_another_key() {
+    let a = proven("models/risk_mlp", "network.onnx");
+    let b = proven("models/chess", "policy.onnx");
+    let vk_a = VkData::new(&a.srs.params, a.keys.vk(), a.instances.len()).unwrap();
+    let vk_b = VkData::new(&b.srs.params, b.keys.vk(), b.instances.len()).unwrap();
+    let mut chain = universal_verifier(&a);
+    let key_a = deploy_key(&mut chain, &vk_a);
+    let key_b = deploy_key(&mut chain, &vk_b);
+    // One verifier, two models.
+    match chain.evm.verify(chain.verifier, key_b, &b.instances, &b.proof).unwrap() {
+        VerifyOutcome::Accepted(gas) => eprintln!("chess policy: verify {gas} gas (transaction)"),
+        other => panic!("the chess proof was not accepted: {other:?}"),
+    }
+    assert!(on_chain(&mut chain, key_a, &a.instances, &a.proof));
+    // A proof under another model's key: refused (here the lengths differ, so it reverts).
+    assert!(!on_chain(&mut chain, key_b, &a.instances, &a.proof));
+    // A verifier pinned to another SRS ([s]G2 = [1]G2) refuses the same key and proof.
+    let solc = Solc::at(repo().join("tools/solc"));
+    let mut code = compile_universal_verifier(&solc, &repo()).unwrap();
+    code.extend(constructor_args(&a.srs.params.g2(), &a.srs.params.g2()));
+    let (other, _) = chain.evm.deploy(code).unwrap();
+    assert_eq!(chain.evm.verify(other, key_a, &a.instances, &a.proof).unwrap(), VerifyOutcome::Rejected);
+    // An address without code, and a contract that is not a key, revert.
+    assert!(matches!(
+        chain.evm.verify(chain.verifier, [7u8; 20], &a.instances, &a.proof).unwrap(),
+        VerifyOutcome::Reverted(_)
+    ));
+    let verifier = chain.verifier;
+    assert!(matches!(
+        chain.evm.verify(chain.verifier, verifier, &a.instances, &a.proof).unwrap(),
+        VerifyOutcome::Reverted(_)
+    ));
 }

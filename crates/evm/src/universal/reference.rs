@@ -110,6 +110,22 @@ pub fn verify(
     g2: G2Affine,
     s_g2: G2Affine,
 ) -> Result<(), Rejection> {
+    let (lhs, w_prime, _) = opening(vk, instances, proof)?;
+    let neg_s_g2 = -s_g2;
+    let terms = [(&lhs, &g2.into()), (&w_prime, &neg_s_g2.into())];
+    let ok: bool = Bn256::multi_miller_loop(&terms).final_exponentiation().is_identity().into();
+    ok.then_some(()).ok_or(Rejection::Pairing)
+}
+
+/// The intermediate values of a verification, for debugging the EVM code against this one:
+/// `z, z', mu, gamma, z^n, the constant term`, then the evaluation slots.
+pub fn trace(vk: &VkData, instances: &[Fr], proof: &[u8]) -> Result<(G1Affine, Vec<Fr>), Rejection> {
+    let (lhs, _, trace) = opening(vk, instances, proof)?;
+    Ok((lhs, trace))
+}
+
+/// The pairing's left point, `W'`, and the trace.
+fn opening(vk: &VkData, instances: &[Fr], proof: &[u8]) -> Result<(G1Affine, G1Affine, Vec<Fr>), Rejection> {
     if instances.len() != vk.num_instance {
         return Err(Rejection::InstanceCount { expected: vk.num_instance, actual: instances.len() });
     }
@@ -225,9 +241,6 @@ pub fn verify(
     lhs -= w * z_s_first;
     lhs += w_prime * z_prime;
 
-    let lhs = lhs.to_affine();
-    let neg_s_g2 = -s_g2;
-    let terms = [(&lhs, &g2.into()), (&w_prime, &neg_s_g2.into())];
-    let ok: bool = Bn256::multi_miller_loop(&terms).final_exponentiation().is_identity().into();
-    ok.then_some(()).ok_or(Rejection::Pairing)
+    let trace = [z, z_prime, mu, gamma, zn, constant].into_iter().chain(evals).collect();
+    Ok((lhs.to_affine(), w_prime, trace))
 }

@@ -1,0 +1,157 @@
+//! The universal verifier in an in-process EVM (revm): compile it, deploy it with an SRS and
+//! any number of keys, call `verify`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use halo2_base::halo2_proofs::halo2curves::bn256::{Fr, G2Affine};
+use revm::context::result::{ExecutionResult, Output};
+use revm::context::TxEnv;
+use revm::database::InMemoryDB;
+use revm::primitives::{Address, TxKind};
+use revm::{Context, ExecuteCommitEvm, MainBuilder, MainContext};
+use sha3::{Digest, Keccak256};
+
+use super::encode::g2_words;
+use super::vk_data::fr_word;
+use crate::solc::Solc;
+use crate::{Error, Result};
+
+/// Name of the universal verifier contract (`contracts/verifier/ZkinferVerifier.sol`).
+pub const UNIVERSAL_VERIFIER: &str = "ZkinferVerifier";
+
+/// Compiles `contracts/verifier/ZkinferVerifier.sol` under `repo` (optimized, as forge does);
+/// returns its creation code without constructor arguments.
+pub fn compile_universal_verifier(solc: &Solc, repo: &Path) -> Result<Vec<u8>> {
+    let path = repo.join("contracts/verifier/ZkinferVerifier.sol");
+    let source = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+    let sources = BTreeMap::from([("ZkinferVerifier.sol".to_owned(), source)]);
+    let mut contracts = solc.compile(&sources, Some(200))?;
+    let c =
+        contracts.remove(UNIVERSAL_VERIFIER).ok_or_else(|| Error::NoContract(UNIVERSAL_VERIFIER.into()))?;
+    Ok(c.bytecode)
+}
+
+/// Constructor arguments: the SRS's `[1]G2` and `[s]G2`.
+pub fn constructor_args(g2: &G2Affine, s_g2: &G2Affine) -> Vec<u8> {
+    g2_words(g2).iter().chain(g2_words(s_g2).iter()).flatten().copied().collect()
+}
+
+/// Calldata of `verify(address vk, uint256[] instances, bytes proof)`.
+pub fn verify_calldata(vk: [u8; 20], instances: &[Fr], proof: &[u8]) -> Vec<u8> {
+    let selector = &Keccak256::digest(b"verify(address,uint256[],bytes)")[..4];
+    let word = |x: usize| {
+        let mut w = [0u8; 32];
+        w[24..].copy_from_slice(&(x as u64).to_be_bytes());
+        w
+    };
+    let mut out = selector.to_vec();
+    let mut addr = [0u8; 32];
+    addr[12..].copy_from_slice(&vk);
+    out.extend(addr);
+    out.extend(word(0x60));
+    out.extend(word(0x60 + 32 + 32 * instances.len()));
+    out.extend(word(instances.len()));
+    instances.iter().for_each(|x| out.extend(fr_word(x)));
+    out.extend(word(proof.len()));
+    out.extend_from_slice(proof);
+    out.resize(out.len() + (32 - proof.len() % 32) % 32, 0);
+    out
+}
+
+/// What a `verify` call did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerifyOutcome {
+    /// Returned `true`, with the transaction's gas.
+    Accepted(u64),
+    /// Returned `false`.
+    Rejected,
+    /// Reverted, with the revert data.
+    Reverted(Vec<u8>),
+}
+
+/// An in-memory chain holding the universal verifier and keys.
+#[derive(Debug)]
+pub struct LocalEvm {
+    evm: revm::MainnetEvm<revm::handler::MainnetContext<InMemoryDB>>,
+    nonce: u64,
+}
+
+impl Default for LocalEvm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LocalEvm {
+    /// An empty chain.
+    pub fn new() -> Self {
+        Self { evm: Context::mainnet().with_db(InMemoryDB::default()).build_mainnet(), nonce: 0 }
+    }
+
+    fn transact(&mut self, kind: TxKind, data: Vec<u8>) -> Result<ExecutionResult> {
+        let tx =
+            TxEnv { gas_limit: 30_000_000, kind, data: data.into(), nonce: self.nonce, ..Default::default() };
+        self.nonce += 1;
+        self.evm.transact_commit(tx).map_err(|e| Error::Evm(format!("{e:?}")))
+    }
+
+    /// Deploys creation code; returns the address and the gas.
+    pub fn deploy(&mut self, code: Vec<u8>) -> Result<([u8; 20], u64)> {
+        match self.transact(TxKind::Create, code)? {
+            ExecutionResult::Success { output: Output::Create(_, Some(address)), gas_used, .. } => {
+                Ok((address.into_array(), gas_used))
+            }
+            other => Err(Error::Evm(format!("deployment failed: {other:?}"))),
+        }
+    }
+
+    /// Runtime code size at `address`.
+    pub fn code_size(&mut self, address: [u8; 20]) -> usize {
+        use revm::database::Database;
+        self.evm
+            .ctx
+            .journaled_state
+            .database
+            .basic(Address::from(address))
+            .ok()
+            .flatten()
+            .and_then(|a| a.code)
+            .map(|c| c.original_byte_slice().len())
+            .unwrap_or(0)
+    }
+
+    /// Calls `to` with `data`; returns whether it succeeded and its output.
+    pub fn call(&mut self, to: [u8; 20], data: Vec<u8>) -> Result<(bool, Vec<u8>)> {
+        Ok(match self.transact(TxKind::Call(Address::from(to)), data)? {
+            ExecutionResult::Success { output, .. } => (true, output.into_data().to_vec()),
+            ExecutionResult::Revert { output, .. } => (false, output.to_vec()),
+            ExecutionResult::Halt { reason, .. } => (false, format!("{reason:?}").into_bytes()),
+        })
+    }
+
+    /// Calls `verify` on the verifier at `verifier`.
+    pub fn verify(
+        &mut self,
+        verifier: [u8; 20],
+        vk: [u8; 20],
+        instances: &[Fr],
+        proof: &[u8],
+    ) -> Result<VerifyOutcome> {
+        let data = verify_calldata(vk, instances, proof);
+        Ok(match self.transact(TxKind::Call(Address::from(verifier)), data)? {
+            ExecutionResult::Success { output, gas_used, .. } => {
+                let out = output.into_data();
+                if out.len() == 32 && out[31] == 1 && out[..31].iter().all(|b| *b == 0) {
+                    VerifyOutcome::Accepted(gas_used)
+                } else {
+                    VerifyOutcome::Rejected
+                }
+            }
+            ExecutionResult::Revert { output, .. } => VerifyOutcome::Reverted(output.to_vec()),
+            ExecutionResult::Halt { reason, .. } => {
+                VerifyOutcome::Reverted(format!("{reason:?}").into_bytes())
+            }
+        })
+    }
+}
