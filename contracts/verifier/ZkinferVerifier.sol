@@ -137,13 +137,20 @@ contract ZkinferVerifier {
                     inv := mulmod(inv, v, r)
                 }
             }
-            // The accumulator (slots 20, 21) += (x, y) * s.
+            // The accumulator (slots 20, 21) += (x, y) * s (no multiplication for s = 1).
             function mulAcc(x, y, s) {
                 let p := mload(0x400)
-                mstore(p, x)
-                mstore(add(p, 0x20), y)
-                mstore(add(p, 0x40), s)
-                if iszero(staticcall(gas(), 0x07, p, 0x60, add(p, 0x40), 0x40)) { revert(0, 0) }
+                switch s
+                case 1 {
+                    mstore(add(p, 0x40), x)
+                    mstore(add(p, 0x60), y)
+                }
+                default {
+                    mstore(p, x)
+                    mstore(add(p, 0x20), y)
+                    mstore(add(p, 0x40), s)
+                    if iszero(staticcall(gas(), 0x07, p, 0x60, add(p, 0x40), 0x40)) { revert(0, 0) }
+                }
                 mstore(p, mload(slot(20)))
                 mstore(add(p, 0x20), mload(slot(21)))
                 if iszero(staticcall(gas(), 0x06, p, 0x80, slot(20), 0x40)) { revert(0, 0) }
@@ -158,7 +165,7 @@ contract ZkinferVerifier {
             function loadKey() {
                 let key := mload(slot(28))
                 let size := extcodesize(key)
-                if lt(size, 0x361) { fail(mload(slot(30)), key, 0) }
+                if lt(size, 0x381) { fail(mload(slot(30)), key, 0) }
                 extcodecopy(key, 0xa00, 1, sub(size, 1))
                 if iszero(eq(hdr(0), 1)) { fail(mload(slot(30)), key, hdr(0)) }
                 if iszero(eq(mload(slot(25)), hdr(5))) { fail(mload(slot(31)), hdr(5), mload(slot(25))) }
@@ -171,8 +178,12 @@ contract ZkinferVerifier {
                 let r := fr()
                 let nInst := hdr(5)
                 let numEvals := hdr(8)
-                mstore(slot(1), alloc(hdr(11)))
-                mstore(slot(2), alloc(add(numEvals, 2)))
+                // The value table of the numerator program: evaluation slots, challenges, z,
+                // constants, Lagrange values.
+                let numSlots := add(numEvals, 2)
+                let table := alloc(add(add(numSlots, hdr(11)), add(add(1, hdr(27)), hdr(15))))
+                mstore(slot(2), table)
+                mstore(slot(1), add(table, shl(5, numSlots)))
                 let buf := alloc(add(add(nInst, 4), shr(5, mload(slot(27)))))
                 mstore(slot(3), buf)
                 mstore(buf, hdr(4))
@@ -321,8 +332,14 @@ contract ZkinferVerifier {
                     }
                     mstore(mload(slot(2)), mulmod(acc, numer, r))
                 }
-                let lagVals := alloc(nLag)
-                mstore(slot(17), lagVals)
+                // z and the constants into the value table; the Lagrange values after them.
+                let zAt := add(mload(slot(1)), shl(5, hdr(11)))
+                mstore(zAt, mload(slot(4)))
+                let consts := section(21)
+                for { let i := 0 } lt(i, hdr(27)) { i := add(i, 1) } {
+                    mstore(add(zAt, shl(5, add(i, 1))), mload(add(consts, shl(5, i))))
+                }
+                let lagVals := add(zAt, shl(5, add(hdr(27), 1)))
                 let lags := section(22)
                 for { let i := 0 } lt(i, nLag) { i := add(i, 1) } {
                     let t := mulmod(mload(add(lags, shl(5, i))), mload(add(inv, shl(5, add(nInst, i)))), r)
@@ -332,58 +349,36 @@ contract ZkinferVerifier {
                 let zn1Inv := mload(add(inv, shl(5, add(nInst, nLag))))
                 mstore(add(mload(slot(2)), shl(5, add(hdr(8), 1))), mulmod(num, zn1Inv, r))
             }
-            // The quotient numerator's stack program (see zkinfer-evm's `op`).
-            function runProgram() -> result {
+            // The quotient numerator's stack program (see zkinfer-evm's `op`): the top of the
+            // stack in `top`, the rest in memory; operands index the value table.
+            function runProgram() -> top {
                 let r := fr()
-                let stack := alloc(add(hdr(14), 1))
-                let sp := stack
-                let code := section(23)
-                let consts := section(21)
-                for { let i := 0 } lt(i, hdr(13)) { i := add(i, 1) } {
-                    let w := mload(add(code, mul(i, 3)))
-                    let arg := and(shr(232, w), 0xffff)
+                let sp := alloc(add(hdr(14), 2))
+                let table := mload(slot(2))
+                let at := section(23)
+                for { let end := add(at, mul(hdr(13), 3)) } lt(at, end) { at := add(at, 3) } {
+                    let w := mload(at)
+                    let v := mload(add(table, shl(5, and(shr(232, w), 0xffff))))
                     switch byte(0, w)
                     case 0 {
-                        mstore(sp, mload(add(consts, shl(5, arg))))
+                        mstore(sp, top)
                         sp := add(sp, 0x20)
+                        top := v
                     }
-                    case 1 {
-                        mstore(sp, mload(add(mload(slot(2)), shl(5, arg))))
-                        sp := add(sp, 0x20)
-                    }
-                    case 2 {
-                        mstore(sp, mload(add(mload(slot(1)), shl(5, arg))))
-                        sp := add(sp, 0x20)
-                    }
-                    case 3 {
-                        mstore(sp, mload(add(mload(slot(17)), shl(5, arg))))
-                        sp := add(sp, 0x20)
-                    }
-                    case 4 {
-                        mstore(sp, mload(slot(4)))
-                        sp := add(sp, 0x20)
-                    }
+                    case 3 { top := mulmod(top, v, r) }
+                    case 1 { top := addmod(top, v, r) }
+                    case 2 { top := addmod(top, sub(r, v), r) }
                     case 5 {
-                        let t := sub(sp, 0x20)
-                        mstore(t, mod(sub(r, mload(t)), r))
+                        sp := sub(sp, 0x20)
+                        top := addmod(mload(sp), top, r)
                     }
                     case 6 {
                         sp := sub(sp, 0x20)
-                        let t := sub(sp, 0x20)
-                        mstore(t, addmod(mload(t), mload(sp), r))
+                        top := mulmod(mload(sp), top, r)
                     }
-                    case 7 {
-                        sp := sub(sp, 0x20)
-                        let t := sub(sp, 0x20)
-                        mstore(t, mulmod(mload(t), mload(sp), r))
-                    }
-                    case 8 {
-                        let t := sub(sp, 0x20)
-                        mstore(t, mulmod(mload(t), mload(add(consts, shl(5, arg))), r))
-                    }
+                    case 4 { top := mod(sub(r, top), r) }
                     default { revert(0, 0) }
                 }
-                result := mload(stack)
             }
 
             // SHPLONK: per set its commitment coefficient Z_S1 / Z_S and the sum of its weights.

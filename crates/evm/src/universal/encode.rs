@@ -19,7 +19,7 @@ use super::vk_data::{fr_word, VkData};
 pub const VK_VERSION: u64 = 1;
 
 /// Header word indices, shared with `contracts/verifier/ZkinferVerifier.sol` (checked by a test).
-pub const HEADER: [(&str, usize); 27] = [
+pub const HEADER: [(&str, usize); 28] = [
     ("H_VERSION", 0),
     ("H_K", 1),
     ("H_N_INV", 2),
@@ -47,6 +47,7 @@ pub const HEADER: [(&str, usize); 27] = [
     ("H_OFF_ROTATIONS", 24),
     ("H_OFF_SETS", 25),
     ("H_PROOF_LEN", 26),
+    ("H_NUM_CONSTS", 27),
 ];
 
 /// Words in the header.
@@ -147,6 +148,7 @@ impl VkData {
             int(offsets[6]),
             int(offsets[7]),
             int(self.proof_len()),
+            int(self.program.consts.len()),
         ];
         header.iter().chain(body.iter()).flatten().copied().collect()
     }

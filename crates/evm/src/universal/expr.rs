@@ -4,30 +4,29 @@
 use std::rc::Rc;
 
 use halo2_base::halo2_proofs::halo2curves::bn256::{Fr, G1Affine};
+use halo2_base::halo2_proofs::halo2curves::ff::Field;
 use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
 
 use crate::{Error, Result};
 
-/// Operation codes; each operation is three bytes: the code and a big-endian 16-bit argument.
+/// Operation codes; each operation is three bytes: the code and a big-endian 16-bit index
+/// into the value table (`evals, challenges, z, constants, Lagrange values`). The top of the
+/// stack lives in a register of the interpreter.
 pub mod op {
-    /// Push `consts[arg]`.
-    pub const CONST: u8 = 0;
-    /// Push evaluation slot `arg`.
-    pub const EVAL: u8 = 1;
-    /// Push challenge `arg`.
-    pub const CHALLENGE: u8 = 2;
-    /// Push `L_{lagranges[arg]}(z)`.
-    pub const LAGRANGE: u8 = 3;
-    /// Push `z`.
-    pub const IDENTITY: u8 = 4;
-    /// Negate the top.
-    pub const NEG: u8 = 5;
-    /// Pop two, push their sum.
-    pub const ADD: u8 = 6;
-    /// Pop two, push their product.
-    pub const MUL: u8 = 7;
-    /// Multiply the top by `consts[arg]`.
-    pub const SCALE: u8 = 8;
+    /// Push `table[arg]`.
+    pub const LOAD: u8 = 0;
+    /// `top += table[arg]`.
+    pub const ADDV: u8 = 1;
+    /// `top -= table[arg]`.
+    pub const SUBV: u8 = 2;
+    /// `top *= table[arg]`.
+    pub const MULV: u8 = 3;
+    /// `top = -top`.
+    pub const NEG: u8 = 4;
+    /// Pop one, `top += popped`.
+    pub const ADD: u8 = 5;
+    /// Pop one, `top *= popped`.
+    pub const MUL: u8 = 6;
 }
 
 /// A compiled numerator.
@@ -35,12 +34,16 @@ pub mod op {
 pub struct Program {
     /// Three bytes per operation.
     pub code: Vec<u8>,
-    /// Constants referenced by `CONST` and `SCALE`.
+    /// Constants of the value table.
     pub consts: Vec<Fr>,
     /// Rows `i` whose Lagrange basis polynomial `L_i` is evaluated at `z`.
     pub lagranges: Vec<i32>,
     /// Largest stack depth reached.
     pub max_stack: usize,
+    /// Evaluation slots and challenges at the start of the value table.
+    pub num_slots: usize,
+    /// Challenges after the slots.
+    pub num_challenges: usize,
 }
 
 /// What the stack program reads besides its constants.
@@ -54,6 +57,15 @@ pub struct Inputs<'a> {
     pub lagranges: &'a [Fr],
     /// The opening point.
     pub z: Fr,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Operand {
+    Const(usize),
+    Eval(usize),
+    Challenge(usize),
+    Lagrange(usize),
+    Z,
 }
 
 #[derive(Debug)]
@@ -76,11 +88,29 @@ type Built = std::result::Result<Rc<Node>, String>;
 pub(crate) fn compile_expression(
     protocol: &PlonkProtocol<G1Affine>,
     slot: &dyn Fn(usize, i32) -> Result<usize>,
+    num_slots: usize,
+    num_challenges: usize,
 ) -> Result<Program> {
     let tree = build(protocol, slot).map_err(Error::Unsupported)?;
-    let mut program = Program::default();
+    let mut program = Program { num_slots, num_challenges, ..Program::default() };
+    let mut ops = Vec::new();
     let mut depth = 0;
-    emit(&tree, &mut program, &mut depth);
+    emit(&tree, &mut program, &mut ops, &mut depth);
+    let consts_at = num_slots + num_challenges + 1;
+    let lagranges_at = consts_at + program.consts.len();
+    for (code, operand) in ops {
+        let index = match operand {
+            Operand::Eval(s) => s,
+            Operand::Challenge(i) => num_slots + i,
+            Operand::Z => num_slots + num_challenges,
+            Operand::Const(i) => consts_at + i,
+            Operand::Lagrange(i) => lagranges_at + i,
+        };
+        let index = u16::try_from(index)
+            .map_err(|_| Error::Unsupported("a value table over 65,536 entries".into()))?;
+        program.code.push(code);
+        program.code.extend_from_slice(&index.to_be_bytes());
+    }
     Ok(program)
 }
 
@@ -110,60 +140,75 @@ fn build(protocol: &PlonkProtocol<G1Affine>, slot: &dyn Fn(usize, i32) -> Result
     )
 }
 
-fn push(program: &mut Program, code: u8, arg: usize) {
-    program.code.push(code);
-    program.code.extend_from_slice(&(arg as u16).to_be_bytes());
+fn constant(program: &mut Program, c: Fr) -> Operand {
+    let i = program.consts.iter().position(|x| *x == c).unwrap_or_else(|| {
+        program.consts.push(c);
+        program.consts.len() - 1
+    });
+    Operand::Const(i)
 }
 
-fn constant(program: &mut Program, c: Fr) -> usize {
-    match program.consts.iter().position(|x| *x == c) {
-        Some(i) => i,
-        None => {
-            program.consts.push(c);
-            program.consts.len() - 1
+/// The operand of a leaf node, registering constants and Lagrange rows.
+fn leaf(node: &Node, program: &mut Program) -> Option<Operand> {
+    Some(match node {
+        Node::Const(c) => constant(program, *c),
+        Node::Eval(s) => Operand::Eval(*s),
+        Node::Challenge(i) => Operand::Challenge(*i),
+        Node::Identity => Operand::Z,
+        Node::Lagrange(row) => {
+            let i = program.lagranges.iter().position(|r| r == row).unwrap_or_else(|| {
+                program.lagranges.push(*row);
+                program.lagranges.len() - 1
+            });
+            Operand::Lagrange(i)
         }
-    }
+        _ => return None,
+    })
 }
 
-fn emit(node: &Node, program: &mut Program, depth: &mut usize) {
-    let mut leaf = |program: &mut Program, code: u8, arg: usize| {
-        push(program, code, arg);
+fn is_leaf(node: &Node) -> bool {
+    matches!(node, Node::Const(_) | Node::Eval(_) | Node::Challenge(_) | Node::Identity | Node::Lagrange(_))
+}
+
+/// Post-order emission; a leaf operand of `+`, `-` or `*` is fused into the operation.
+fn emit(node: &Node, program: &mut Program, ops: &mut Vec<(u8, Operand)>, depth: &mut usize) {
+    if let Some(operand) = leaf(node, program) {
+        ops.push((op::LOAD, operand));
         *depth += 1;
         program.max_stack = program.max_stack.max(*depth);
-    };
+        return;
+    }
+    let mut fused =
+        |first: &Node, code: u8, operand: &Node, program: &mut Program, ops: &mut Vec<(u8, Operand)>| {
+            emit(first, program, ops, depth);
+            let operand = leaf(operand, program).unwrap_or(Operand::Z);
+            ops.push((code, operand));
+        };
     match node {
-        Node::Const(c) => {
-            let i = constant(program, *c);
-            leaf(program, op::CONST, i)
-        }
-        Node::Eval(s) => leaf(program, op::EVAL, *s),
-        Node::Challenge(i) => leaf(program, op::CHALLENGE, *i),
-        Node::Lagrange(row) => {
-            let i = match program.lagranges.iter().position(|r| r == row) {
-                Some(i) => i,
-                None => {
-                    program.lagranges.push(*row);
-                    program.lagranges.len() - 1
-                }
-            };
-            leaf(program, op::LAGRANGE, i)
-        }
-        Node::Identity => leaf(program, op::IDENTITY, 0),
         Node::Neg(a) => {
-            emit(a, program, depth);
-            push(program, op::NEG, 0);
+            emit(a, program, ops, depth);
+            ops.push((op::NEG, Operand::Z));
         }
+        Node::Add(a, b) if is_leaf(b) => fused(a, op::ADDV, b, program, ops),
+        Node::Add(a, b) if is_leaf(a) => fused(b, op::ADDV, a, program, ops),
+        Node::Add(a, b) if matches!(b.as_ref(), Node::Neg(x) if is_leaf(x)) => {
+            let Node::Neg(x) = b.as_ref() else { return };
+            fused(a, op::SUBV, x, program, ops)
+        }
+        Node::Mul(a, b) if is_leaf(b) => fused(a, op::MULV, b, program, ops),
+        Node::Mul(a, b) if is_leaf(a) => fused(b, op::MULV, a, program, ops),
         Node::Add(a, b) | Node::Mul(a, b) => {
-            emit(a, program, depth);
-            emit(b, program, depth);
-            push(program, if matches!(node, Node::Add(..)) { op::ADD } else { op::MUL }, 0);
+            emit(a, program, ops, depth);
+            emit(b, program, ops, depth);
+            ops.push((if matches!(node, Node::Add(..)) { op::ADD } else { op::MUL }, Operand::Z));
             *depth -= 1;
         }
         Node::Scale(a, c) => {
-            emit(a, program, depth);
-            let i = constant(program, *c);
-            push(program, op::SCALE, i);
+            emit(a, program, ops, depth);
+            let operand = constant(program, *c);
+            ops.push((op::MULV, operand));
         }
+        _ => {}
     }
 }
 
@@ -171,35 +216,43 @@ impl Program {
     /// Runs the program (the reference for the Solidity interpreter).
     pub fn run(&self, inputs: &Inputs<'_>) -> Result<Fr> {
         let bad = |what: String| Error::Unsupported(format!("numerator program: {what}"));
+        if inputs.evals.len() != self.num_slots || inputs.challenges.len() != self.num_challenges {
+            return Err(bad("inputs of the wrong size".into()));
+        }
+        let table: Vec<Fr> = inputs
+            .evals
+            .iter()
+            .chain(inputs.challenges)
+            .chain([&inputs.z])
+            .chain(&self.consts)
+            .chain(inputs.lagranges)
+            .copied()
+            .collect();
         let mut stack: Vec<Fr> = Vec::with_capacity(self.max_stack);
+        let mut top = Fr::ZERO;
         for chunk in self.code.chunks(3) {
             let [code, hi, lo] = <[u8; 3]>::try_from(chunk).map_err(|_| bad("truncated".into()))?;
             let arg = u16::from_be_bytes([hi, lo]) as usize;
-            let get = |v: &[Fr], what: &str| v.get(arg).copied().ok_or_else(|| bad(format!("{what} {arg}")));
-            let value = match code {
-                op::CONST => get(&self.consts, "constant")?,
-                op::EVAL => get(inputs.evals, "slot")?,
-                op::CHALLENGE => get(inputs.challenges, "challenge")?,
-                op::LAGRANGE => get(inputs.lagranges, "lagrange")?,
-                op::IDENTITY => inputs.z,
-                op::NEG | op::SCALE => {
-                    let a = stack.pop().ok_or_else(|| bad("empty stack".into()))?;
-                    stack.push(if code == op::NEG { -a } else { a * get(&self.consts, "constant")? });
-                    continue;
+            let value = || table.get(arg).copied().ok_or_else(|| bad(format!("value {arg}")));
+            match code {
+                op::LOAD => {
+                    stack.push(top);
+                    top = value()?;
                 }
+                op::ADDV => top += value()?,
+                op::SUBV => top -= value()?,
+                op::MULV => top *= value()?,
+                op::NEG => top = -top,
                 op::ADD | op::MUL => {
-                    let b = stack.pop().ok_or_else(|| bad("empty stack".into()))?;
                     let a = stack.pop().ok_or_else(|| bad("empty stack".into()))?;
-                    stack.push(if code == op::ADD { a + b } else { a * b });
-                    continue;
+                    top = if code == op::ADD { a + top } else { a * top };
                 }
                 other => return Err(bad(format!("unknown op {other}"))),
-            };
-            stack.push(value);
+            }
         }
-        match stack.as_slice() {
-            [v] => Ok(*v),
-            _ => Err(bad(format!("{} values left on the stack", stack.len()))),
+        match stack.len() {
+            1 => Ok(top),
+            n => Err(bad(format!("{n} values left on the stack"))),
         }
     }
 

@@ -181,11 +181,16 @@ fn opening(vk: &VkData, instances: &[Fr], proof: &[u8]) -> Result<(G1Affine, G1A
         omega_i *= vk.omega;
     }
     let lagranges: Vec<Fr> = vk.lagrange_omegas.iter().map(|&o| lagrange(o)).collect();
+    // The quotient's slot is part of the value table; the numerator does not read it.
+    evals.push(Fr::ZERO);
     let numerator = vk
         .program
         .run(&Inputs { evals: &evals, challenges: &challenges, lagranges: &lagranges, z })
         .map_err(|_| Rejection::Pairing)?;
-    evals.push(numerator * zn_minus_one.invert().unwrap_or(Fr::ZERO));
+    let quotient = numerator * zn_minus_one.invert().unwrap_or(Fr::ZERO);
+    if let Some(last) = evals.last_mut() {
+        *last = quotient;
+    }
 
     // SHPLONK (bdfg21): one combined opening at z'.
     let mut coeffs = vec![Fr::ZERO; vk.num_commitments()];

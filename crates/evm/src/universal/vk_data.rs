@@ -113,7 +113,8 @@ impl VkData {
             })
         };
 
-        let program = compile_expression(protocol, &slot_of)?;
+        let num_challenges = protocol.num_challenge.iter().sum();
+        let program = compile_expression(protocol, &slot_of, num_evals + 2, num_challenges)?;
 
         let domain = &protocol.domain;
         let rotate = |r: i32| domain.rotate_scalar(Fr::ONE, Rotation(r));
