@@ -332,17 +332,25 @@ impl<'a> ModelCircuit<'a> {
                     Some((w, _)) => w.to_vec(),
                     None => values.iter().map(|&v| ctx.load_constant(fe(v))).collect(),
                 },
-                QuantOp::Scatter { position, writers, .. } => {
+                QuantOp::Scatter { position, writers, axis_len } => {
                     let (indices, updates) = (operand(node.inputs[1])?, operand(node.inputs[2])?);
-                    position
-                        .iter()
-                        .zip(writers)
-                        .enumerate()
-                        .map(|(i, (&p, w))| {
-                            let pairs: Vec<_> = w.iter().map(|&(j, u)| (indices[j], updates[u])).collect();
-                            scatter(ctx, &chip, x[i], &pairs, p)
-                        })
-                        .collect()
+                    // Every index, written or not, is constrained to [0, axis_len) by its one-hot
+                    // indicator, exactly the indices the executor checks.
+                    let indicators: Vec<Vec<_>> =
+                        indices.iter().map(|&k| indicator(ctx, &chip, k, *axis_len)).collect();
+                    let mut y = Vec::with_capacity(position.len());
+                    for (i, (&p, w)) in position.iter().zip(writers).enumerate() {
+                        let p = usize::try_from(p).ok().filter(|&p| p < *axis_len).ok_or_else(|| {
+                            Error::TraceMismatch(format!(
+                                "node `{}` output[{i}] is at position {p} of an axis of {axis_len}",
+                                node.name
+                            ))
+                        })?;
+                        let pairs: Vec<_> =
+                            w.iter().map(|&(j, u)| (indicators[j].as_slice(), updates[u])).collect();
+                        y.push(scatter(ctx, &chip, x[i], &pairs, p));
+                    }
+                    y
                 }
                 QuantOp::IntDiv { divisor } => {
                     let values = &trace.values[node.inputs[0]];

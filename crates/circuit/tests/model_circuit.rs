@@ -78,3 +78,69 @@ fn another_model_id_fails() {
     let m = &compiled.model;
     assert!(!mock(&compiled, &trace, |i| *i = public_instances(&other, &trace.inputs(m), &trace.outputs(m))));
 }
+
+/// data [4], indices [1], updates [1] -> ScatterElements on the only axis.
+fn scatter_model() -> zkinfer_model::QuantizedModel {
+    use zkinfer_model::{QuantNode, QuantOp, QuantValue, QuantizedModel, QUANTIZED_FORMAT, VALUE_BITS};
+    let value = |name: &str, n| QuantValue { name: name.into(), shape: vec![n], scale: 0 };
+    let model = QuantizedModel {
+        format: QUANTIZED_FORMAT.into(),
+        name: "scatter".into(),
+        value_bits: VALUE_BITS,
+        scales: Scales::default(),
+        values: vec![value("data", 4), value("indices", 1), value("updates", 1), value("y", 4)],
+        inputs: vec![0, 1, 2],
+        outputs: vec![3],
+        nodes: vec![QuantNode {
+            name: "scatter".into(),
+            op_type: "ScatterElements".into(),
+            op: QuantOp::Scatter { position: vec![0, 1, 2, 3], writers: vec![vec![(0, 0)]; 4], axis_len: 4 },
+            inputs: vec![0, 1, 2],
+            output: 3,
+        }],
+        visibility: Default::default(),
+    };
+    model.validate().unwrap();
+    model
+}
+
+/// Whether MockProver accepts the scatter model's circuit assigned from `trace` with the public
+/// values claiming `outputs` (a cheating prover's claim; the trace's own outputs when `None`).
+fn scatter_satisfied(model: &zkinfer_model::QuantizedModel, trace: &Trace, outputs: Option<&[i64]>) -> bool {
+    let id = zkinfer_model::model_id(model);
+    let circuit = ModelCircuit::new(model, id);
+    let layout = circuit.layout(trace).unwrap();
+    let (builder, mut instances) = circuit.builder(CircuitBuilderStage::Mock, &layout, None, trace).unwrap();
+    if let Some(y) = outputs {
+        instances = public_instances(&id, &trace.inputs(model), y);
+    }
+    MockProver::run(layout.k(), &builder, vec![instances]).unwrap().verify().is_ok()
+}
+
+#[test]
+fn scatter_with_an_index_outside_the_axis_is_unsatisfied() {
+    let model = scatter_model();
+    let data = vec![10, 20, 30, 40];
+    // In range, including both edges: the executor's trace satisfies the circuit, and a claim
+    // of "no write" does not.
+    for index in [0, 3] {
+        let trace = zkinfer_model::execute(&model, &[data.clone(), vec![index], vec![99]]).unwrap();
+        assert!(scatter_satisfied(&model, &trace, None), "index {index}");
+        assert!(!scatter_satisfied(&model, &trace, Some(&data)), "index {index}");
+    }
+    for index in [-1, -4, 4, 5, 1 << 20] {
+        assert!(zkinfer_model::execute(&model, &[data.clone(), vec![index], vec![99]]).is_err());
+        // The circuit's own assignment (no slot selected: output = data) with "no write", ONNX's
+        // negative-index write (slot `index + 4`) and every other single write claimed.
+        let trace = Trace { values: vec![data.clone(), vec![index], vec![99], data.clone()] };
+        let mut claims = vec![data.clone()];
+        for slot in 0..4 {
+            let mut y = data.clone();
+            y[slot] = 99;
+            claims.push(y);
+        }
+        for y in claims {
+            assert!(!scatter_satisfied(&model, &trace, Some(&y)), "index {index} proved output {y:?}");
+        }
+    }
+}

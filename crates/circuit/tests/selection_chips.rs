@@ -1,5 +1,5 @@
-//! Comparison, logic, Where, arg-max, top-k, gather and integer division chips: the honest witness satisfies the
-//! circuit; a tampered result cell, a non-boolean flag or an index out of range does not.
+//! Comparison, logic, Where, arg-max, top-k, gather, scatter and integer division chips: the honest witness
+//! satisfies the circuit; a tampered result cell, a non-boolean flag or an index out of range does not.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
@@ -219,28 +219,85 @@ fn integer_division_with_a_wrong_quotient_fails() {
     });
 }
 
+/// Scatters `pairs` (index, update) into position 1 of a row of length [`AXIS`] holding `9`
+/// there; returns the output cell and the cells of every indicator.
+fn scatter_into_one(
+    ctx: &mut Context<Fr>,
+    chip: &FixedPointChip,
+    pairs: &[(i64, i64)],
+) -> (AssignedValue<Fr>, Vec<Vec<AssignedValue<Fr>>>) {
+    let data = ctx.load_witness(fe(9));
+    let mut indicators = Vec::new();
+    let mut updates = Vec::new();
+    for &(i, u) in pairs {
+        let index = ctx.load_witness(fe(i));
+        indicators.push(indicator(ctx, chip, index, AXIS));
+        updates.push(ctx.load_witness(fe(u)));
+    }
+    let cells: Vec<_> = indicators.iter().map(Vec::as_slice).zip(updates).collect();
+    (scatter(ctx, chip, data, &cells, 1), indicators)
+}
+
+/// Length of the scatter axis in the scatter tests.
+const AXIS: usize = 3;
+
 #[test]
 fn scatter_writes_the_last_matching_update_only() {
     // Position 1 of a row: updates aimed at 1 (twice: the later wins) and at 0 and 2.
     let cases = [(vec![(1, 50), (0, 60), (1, 70)], 70), (vec![(0, 60), (2, 80)], 9), (vec![], 9)];
     check(true, |ctx, chip| {
         for (pairs, want) in &cases {
-            let data = ctx.load_witness(fe(9));
-            let cells: Vec<_> =
-                pairs.iter().map(|&(i, u)| (ctx.load_witness(fe(i)), ctx.load_witness(fe(u)))).collect();
-            let out = scatter(ctx, chip, data, &cells, 1);
+            let (out, _) = scatter_into_one(ctx, chip, pairs);
             assert_value(ctx, chip, out, *want);
         }
     });
     for wrong in [9, 50] {
         check(false, |ctx, chip| {
-            let data = ctx.load_witness(fe(9));
-            let cells: Vec<_> = [(1, 50), (0, 60), (1, 70)]
-                .iter()
-                .map(|&(i, u)| (ctx.load_witness(fe(i)), ctx.load_witness(fe(u))))
-                .collect();
-            let out = scatter(ctx, chip, data, &cells, 1);
+            let (out, _) = scatter_into_one(ctx, chip, &[(1, 50), (0, 60), (1, 70)]);
             tamper(ctx, out, wrong);
         });
     }
+}
+
+#[test]
+fn scatter_with_an_index_outside_the_axis_fails_for_every_witness() {
+    // The executor refuses these indices; the circuit must not prove "no write" (output = data)
+    // nor ONNX's negative-index write (output = update), whatever the prover puts in the cells.
+    for bad in [-1, -2, AXIS as i64, AXIS as i64 + 5, 1 << 20] {
+        // The honest assignment: every indicator bit 0, output = data.
+        check(false, |ctx, chip| {
+            let (out, _) = scatter_into_one(ctx, chip, &[(bad, 50)]);
+            assert_value(ctx, chip, out, 9);
+        });
+        // The output claimed to be the update (the wrapped write).
+        check(false, |ctx, chip| {
+            let (out, _) = scatter_into_one(ctx, chip, &[(bad, 50)]);
+            tamper(ctx, out, 50);
+        });
+        // One indicator bit set by hand (so that the bits sum to 1), for each slot of the axis,
+        // with the output left or set to match.
+        for slot in 0..AXIS {
+            for out_value in [None, Some(50)] {
+                check(false, |ctx, chip| {
+                    let (out, indicators) = scatter_into_one(ctx, chip, &[(bad, 50)]);
+                    tamper(ctx, indicators[0][slot], 1);
+                    if let Some(v) = out_value {
+                        tamper(ctx, out, v);
+                    }
+                });
+            }
+        }
+        // Beside in-range pairs that write honestly.
+        check(false, |ctx, chip| {
+            scatter_into_one(ctx, chip, &[(1, 50), (bad, 60), (0, 70)]);
+        });
+    }
+    // The same shapes with in-range indices are satisfied (the negative cases can fail only on
+    // the index): the edges of the axis.
+    check(true, |ctx, chip| {
+        for (i, want) in [(0, 9), (1, 50), (AXIS as i64 - 1, 9)] {
+            let (out, _) = scatter_into_one(ctx, chip, &[(i, 50)]);
+            assert_value(ctx, chip, out, want);
+        }
+    });
 }

@@ -206,7 +206,11 @@ fn run(
                 let all: Vec<i64> = node.inputs.iter().flat_map(|&v| values[v].iter().copied()).collect();
                 map.iter().map(|&i| if i < 0 { 0 } else { all[i as usize] }).collect()
             }
-            QuantOp::Constant { values } => values.clone(),
+            QuantOp::Constant { values } => values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| checked(v.into(), node, i, out_scale))
+                .collect::<Result<_>>()?,
             QuantOp::Scatter { position, writers, axis_len } => {
                 let (indices, updates) = (&values[node.inputs[1]], &values[node.inputs[2]]);
                 if let Some((j, &k)) =

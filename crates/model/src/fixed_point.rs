@@ -42,6 +42,14 @@ pub fn dequantize(q: i64, scale: u32) -> f64 {
     q as f64 / (1u64 << scale) as f64
 }
 
+/// Largest `shift` of a rescale, and largest fixed-point scale, a model may use (checked by
+/// [`QuantizedModel::validate`](crate::QuantizedModel::validate)). The executor computes
+/// `2^shift` and `2^scale` in 64- and 128-bit integers (`1i128 << 128` wraps in release builds),
+/// and the circuit's rescale quotient is unique only while `shift + VALUE_BITS < 254` (see the
+/// circuit's `FixedPointChip::rescale`). The compiler's shifts are at most the sum of two scales
+/// (each at most 16 on the command line), far below this.
+pub const MAX_SHIFT: u32 = 62;
+
 /// Divides by `2^shift`, rounding half up: `floor((acc + 2^(shift-1)) / 2^shift)`. The circuit's
 /// rescale gadget proves exactly this.
 pub fn rescale(acc: i128, shift: u32) -> i128 {

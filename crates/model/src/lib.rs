@@ -30,7 +30,7 @@ pub use executor::{execute, quantize_inputs, Trace};
 pub use fidelity::Fidelity;
 pub use fixed_point::{
     broadcast_index, broadcast_shape, dequantize, in_range, packed_words, quantize, quantize_bits, rescale,
-    BIAS_BITS, LANES_PER_WORD, VALUE_BITS, VALUE_MAX, VALUE_MIN,
+    BIAS_BITS, LANES_PER_WORD, MAX_SHIFT, VALUE_BITS, VALUE_MAX, VALUE_MIN,
 };
 pub use float_reference::float_reference;
 pub use function::Function;

@@ -139,7 +139,8 @@ pub enum QuantOp {
         position: Vec<i64>,
         /// Per output element, the (index element, update element) pairs that may write it.
         writers: Vec<Vec<(usize, usize)>>,
-        /// Length of the scatter axis; an index outside `[0, axis_len)` is an error.
+        /// Length of the scatter axis; an index outside `[0, axis_len)` is an executor error
+        /// and leaves the circuit unsatisfiable.
         axis_len: usize,
     },
     /// `y[i] = trunc(x[i] / divisor[i])` on integers (scale 2^0), divisors positive.

@@ -1,7 +1,7 @@
 //! Consistency checks of an integer model read from a file (it may have been edited).
 
 use crate::calibrate::MAX_TABLE_ROWS;
-use crate::fixed_point::{in_range, VALUE_BITS};
+use crate::fixed_point::{in_range, MAX_SHIFT, VALUE_BITS};
 use crate::graph::LogicKind;
 use crate::quantize::{QuantOp, QuantizedModel, QUANTIZED_FORMAT};
 use crate::{Error, Result};
@@ -15,6 +15,35 @@ impl QuantizedModel {
         }
         if self.value_bits != VALUE_BITS {
             return bad(format!("value_bits {} (this build uses {VALUE_BITS})", self.value_bits));
+        }
+        if let Some((what, s)) = [("input", self.scales.input), ("param", self.scales.param)]
+            .into_iter()
+            .find(|&(_, s)| s > MAX_SHIFT)
+        {
+            return bad(format!("{what} scale {s} exceeds {MAX_SHIFT} bits"));
+        }
+        if let Some(v) = self.values.iter().find(|v| v.scale > MAX_SHIFT) {
+            return bad(format!("value `{}` has scale {} (at most {MAX_SHIFT} bits)", v.name, v.scale));
+        }
+        for node in &self.nodes {
+            let scales = match &node.op {
+                QuantOp::Linear { shift, .. }
+                | QuantOp::Conv { shift, .. }
+                | QuantOp::Scale { shift, .. }
+                | QuantOp::Binary { shift, .. }
+                | QuantOp::MatMul { shift } => vec![("shift", *shift)],
+                QuantOp::Function { in_scale, out_scale, .. } => {
+                    vec![("in_scale", *in_scale), ("out_scale", *out_scale)]
+                }
+                _ => Vec::new(),
+            };
+            if let Some((what, s)) = scales.into_iter().find(|&(_, s)| s > MAX_SHIFT) {
+                return bad(format!(
+                    "node `{}` ({}) has {what} {s}; at most {MAX_SHIFT} bits (2^{what} must stay exact in \
+                     the executor's 128-bit arithmetic and the circuit's rescale quotient unique)",
+                    node.name, node.op_type
+                ));
+            }
         }
         let n = self.values.len();
         let ids = self

@@ -313,3 +313,51 @@ fn undefined_function_inputs_are_errors() {
     compiled.model.calibrate(&[vec![vec![256; n]]]).unwrap();
     assert!(execute(&compiled.model, &[vec![256; n]]).is_ok());
 }
+
+#[test]
+fn shifts_and_scales_past_the_limit_are_refused() {
+    let (compiled, _) = risk_mlp();
+    let at = compiled.model.nodes.iter().position(|n| matches!(n.op, QuantOp::Linear { .. })).unwrap();
+    let with_shift = |shift: u32| {
+        let mut m = compiled.model.clone();
+        if let QuantOp::Linear { shift: s, .. } = &mut m.nodes[at].op {
+            *s = shift;
+        }
+        m
+    };
+    assert!(with_shift(MAX_SHIFT).validate().is_ok());
+    for shift in [MAX_SHIFT + 1, 127, 128, 200, u32::MAX] {
+        let err = with_shift(shift).validate().unwrap_err().to_string();
+        let name = &compiled.model.nodes[at].name;
+        assert!(err.contains(&format!("shift {shift}")) && err.contains(name.as_str()), "{err}");
+    }
+    let mut m = compiled.model.clone();
+    m.values[0].scale = 64;
+    let err = m.validate().unwrap_err().to_string();
+    assert!(err.contains("scale 64") && err.contains(&m.values[0].name), "{err}");
+    let mut m = compiled.model.clone();
+    m.scales.param = 100;
+    assert!(m.validate().unwrap_err().to_string().contains("param scale 100"));
+}
+
+#[test]
+fn an_out_of_range_constant_is_an_executor_error() {
+    let (compiled, data) = risk_mlp();
+    let value = |v: i64| {
+        let mut m = compiled.model.clone();
+        let out = m.values.len();
+        m.values.push(QuantValue { name: "c".into(), shape: vec![2], scale: 0 });
+        m.nodes.push(QuantNode {
+            name: "const".into(),
+            op_type: "Constant".into(),
+            op: QuantOp::Constant { values: vec![0, v] },
+            inputs: vec![],
+            output: out,
+        });
+        let inputs = quantize_inputs(&m, &compiled.input_tensors(&data).unwrap()).unwrap();
+        execute(&m, &inputs)
+    };
+    assert!(value(VALUE_MAX).is_ok());
+    let err = value(VALUE_MAX + 1).unwrap_err().to_string();
+    assert!(err.contains("node `const`") && err.contains("output[1]"), "{err}");
+}

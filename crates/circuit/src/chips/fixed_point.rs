@@ -39,8 +39,15 @@ impl FixedPointChip {
     ///
     /// Constraints: `r = acc + 2^(shift-1) - q * 2^shift` (cells `| acc | q | -2^shift | t |`,
     /// then `| t | 1 | 2^(shift-1) | r |`), `r in [0, 2^shift)` and `q` in the signed value range.
-    /// With `|acc| < 2^200` both sides are integers far below the field size, so `q` can only be
-    /// `floor((acc + 2^(shift-1)) / 2^shift)`.
+    ///
+    /// Uniqueness: two solutions `(q, r)`, `(q', r')` would give `(q - q') 2^shift = r' - r` in the
+    /// field, with `|q - q'| < 2^B` and `|r' - r| < 2^shift`; both sides are integers of absolute
+    /// value below `2^(shift + B)`, which is below the field size (about `2^253.6`) while
+    /// `shift + B < 254`, so the equation holds over the integers and forces `q = q'`, `r = r'`.
+    /// Validated models keep `shift <= MAX_SHIFT` (62), well inside. `q` is then
+    /// `floor((acc + 2^(shift-1)) / 2^shift)` of the integer `acc` whenever `acc`'s field element
+    /// is that integer (`|acc| < p / 2`: range-checked 32-bit activations times 64-bit constants,
+    /// summed over fewer than 2^150 terms, stay far below).
     pub fn rescale(
         &self,
         ctx: &mut Context<Fr>,

@@ -98,21 +98,22 @@ pub fn gather(
     chip.range().gate().inner_product(ctx, candidates.iter().copied(), indicator.iter().map(|&i| Existing(i)))
 }
 
-/// One output of ScatterElements: `data`, overwritten by each `(index, update)` pair whose
-/// index equals `position`, later pairs winning.
+/// One output of ScatterElements: `data`, overwritten by each `(indicator, update)` pair whose
+/// index is `position`, later pairs winning.
 ///
-/// Constraints per pair: `hit = is_equal(index, position)` (a bit), then
-/// `y = select(update, y, hit)`. The executor rejects indices outside the axis before this.
+/// Each pair carries the one-hot [`indicator`] of its index over the scattered axis, which
+/// constrains the index to `[0, len)`: an index the executor refuses (negative or past the axis)
+/// leaves the circuit unsatisfiable instead of silently writing nothing. Constraints per pair:
+/// `hit = indicator[position]` (a bit by construction), then `y = select(update, y, hit)`
+/// (cells `| update - y | hit | y | y' |` after the subtraction). `position` must be below the
+/// indicators' length (a validated model guarantees it; the model circuit checks it first).
 pub fn scatter(
     ctx: &mut Context<Fr>,
     chip: &FixedPointChip,
     data: AssignedValue<Fr>,
-    pairs: &[(AssignedValue<Fr>, AssignedValue<Fr>)],
-    position: i64,
+    pairs: &[(&[AssignedValue<Fr>], AssignedValue<Fr>)],
+    position: usize,
 ) -> AssignedValue<Fr> {
     let gate = chip.range().gate();
-    pairs.iter().fold(data, |y, &(index, update)| {
-        let hit = gate.is_equal(ctx, index, Constant(crate::field::fe(position)));
-        gate.select(ctx, update, y, hit)
-    })
+    pairs.iter().fold(data, |y, &(indicator, update)| gate.select(ctx, update, y, indicator[position]))
 }
