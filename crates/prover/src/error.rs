@@ -20,6 +20,17 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// Keys made with the insecure dev SRS, to be deployed to a chain other than the local
+    /// development chain.
+    #[error("{settings}: these keys were made with the INSECURE development SRS, whose secret is public: anyone can forge proofs its verifier accepts. Refusing to deploy to chain id {chain_id} (only the local development chain {local} takes dev-SRS artifacts). Make the keys with `zkinfer setup --srs <Perpetual Powers of Tau file>`, or pass --allow-insecure-srs if this chain is a throwaway test network")]
+    InsecureSrs {
+        /// The key settings that say so.
+        settings: PathBuf,
+        /// The chain deployed to.
+        chain_id: u64,
+        /// The chain id dev-SRS artifacts may go to.
+        local: u64,
+    },
     /// A JSON artifact that does not parse or does not fit.
     #[error("{path}: {reason}")]
     Artifact {

@@ -30,6 +30,10 @@ pub struct CircuitSettings {
     pub srs_fingerprint: String,
     /// Whether the keys were made with the insecure dev SRS.
     pub srs_insecure: bool,
+    /// keccak256 (hex) of the SRS file the keys were made from (empty in settings written
+    /// before it was recorded).
+    #[serde(default)]
+    pub srs_hash: String,
 }
 
 /// A proving key with its settings.
@@ -81,6 +85,7 @@ pub fn keygen(srs: &Srs, model: &QuantizedModel, model_id: [u8; 32], layout: &La
         break_points: builder.base.break_points(),
         srs_fingerprint: srs_fingerprint(srs),
         srs_insecure: srs.is_insecure(),
+        srs_hash: srs.file_hash.clone(),
     };
     Ok(Keys { pk, settings })
 }
@@ -102,6 +107,7 @@ pub fn load_or_keygen(
     if let Ok(settings) = read_key_settings::<CircuitSettings>(dir) {
         let same = settings.model_id == id_hex(&model_id)
             && settings.srs_fingerprint == srs_fingerprint(srs)
+            && settings.srs_hash == srs.file_hash
             && serde_json::to_value(&settings.layout).ok() == serde_json::to_value(layout).ok();
         if same {
             if let Ok(pk) = read_key_pk::<ProvingCircuit>(dir, layout.circuit_params()) {

@@ -97,6 +97,7 @@ fn srs_files_are_checked_and_the_dev_srs_is_recognised() {
     let other = Srs {
         params: halo2_base::halo2_proofs::poly::kzg::commitment::ParamsKZG::setup(9, rand_seed(7)),
         origin: SrsOrigin::InsecureDev,
+        file_hash: String::new(),
     };
     let ceremony = dir.path().join("ceremony.srs");
     write_srs(&ceremony, &other);
@@ -120,6 +121,94 @@ fn srs_files_are_checked_and_the_dev_srs_is_recognised() {
     std::fs::write(&garbage, &g).unwrap();
     let err = load_srs(&garbage, Some(9)).unwrap_err().to_string();
     assert!(err.contains("garbage.srs"), "{err}");
+}
+
+/// A consistent ceremony-like file (another secret than the dev SRS's) is accepted with its
+/// keccak256 reported and flagged as matching no published file; one changed G1 power, Lagrange
+/// point, g[0] or [s]G2 (each a valid curve point) and a truncated file are refused with an error
+/// naming the file.
+#[test]
+fn ceremony_files_are_checked_for_consistency_and_hashed() {
+    use sha3::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let k = 8;
+    let params = halo2_base::halo2_proofs::poly::kzg::commitment::ParamsKZG::setup(k, rand_seed(9));
+    let good = dir.path().join("good.srs");
+    write_srs(&good, &Srs { params, origin: SrsOrigin::InsecureDev, file_hash: String::new() });
+    let bytes = std::fs::read(&good).unwrap();
+    let hash = hex::encode(sha3::Keccak256::digest(&bytes));
+    let loaded = load_srs(&good, None).unwrap();
+    assert_eq!(loaded.file_hash, hash);
+    assert_eq!(loaded.known_file(), None);
+    assert!(KNOWN_CEREMONY_FILES.iter().all(|(h, _)| known_ceremony_file(h).is_some()));
+    let text = loaded.describe();
+    assert!(text.contains(&format!("0x{hash}")) && text.contains("NO published"), "{text}");
+    // Cut to a smaller circuit: the same file, the same hash.
+    assert_eq!(load_srs(&good, Some(6)).unwrap().file_hash, hash);
+
+    // Raw layout: k (4 bytes), 2^k G1 points (64 bytes), 2^k Lagrange points, G2, [s]G2 (128).
+    let n = 1usize << k;
+    let g1 = |i: usize| 4 + 64 * i;
+    let lagrange = |i: usize| g1(n + i);
+    let s_g2 = g1(2 * n) + 128;
+    let copy = |from: usize, to: usize, len: usize, name: &str| {
+        let mut b = bytes.clone();
+        b.copy_within(from..from + len, to);
+        let path = dir.path().join(name);
+        std::fs::write(&path, b).unwrap();
+        load_srs(&path, None).unwrap_err().to_string()
+    };
+    let err = copy(g1(6), g1(5), 64, "power.srs");
+    assert!(err.contains("power.srs") && err.contains("pairing check"), "{err}");
+    let err = copy(g1(n - 1), g1(n - 2), 64, "last.srs");
+    assert!(err.contains("pairing check"), "{err}");
+    let err = copy(lagrange(3), lagrange(2), 64, "lagrange.srs");
+    assert!(err.contains("lagrange.srs") && err.contains("Lagrange"), "{err}");
+    let err = copy(g1(1), g1(0), 64, "g0.srs");
+    assert!(err.contains("g[0] is not the BN254 G1 generator"), "{err}");
+    let err = copy(s_g2 - 128, s_g2, 128, "sg2.srs");
+    assert!(err.contains("sg2.srs") && err.contains("pairing check"), "{err}");
+    let truncated = dir.path().join("cut.srs");
+    std::fs::write(&truncated, &bytes[..bytes.len() - 64]).unwrap();
+    let err = load_srs(&truncated, None).unwrap_err().to_string();
+    assert!(err.contains("cut.srs") && err.contains("size"), "{err}");
+}
+
+/// Keys record the SRS file's hash and whether it is the dev SRS; dev-SRS keys deploy only to
+/// the local chain 31337 unless explicitly allowed (with a loud warning), keys on another SRS
+/// anywhere.
+#[test]
+fn dev_srs_keys_deploy_only_to_the_local_chain() {
+    let (compiled, _) = demo();
+    let id = compiled.id();
+    let layout = layout(&compiled.model, id).unwrap();
+    let srs = dev_srs(layout.k(), &cache()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (keys, _) = load_or_keygen(dir.path(), &srs, &compiled.model, id, &layout).unwrap();
+    let saved: CircuitSettings = read_key_settings(dir.path()).unwrap();
+    assert!(saved.srs_insecure);
+    assert_eq!(saved.srs_hash, srs.file_hash);
+    assert_eq!(saved.srs_hash.len(), 64);
+
+    assert_eq!(check_deploy_srs(dir.path(), LOCAL_CHAIN_ID, false).unwrap(), None);
+    for chain_id in [1, 1337, 11155111] {
+        let err = check_deploy_srs(dir.path(), chain_id, false).unwrap_err();
+        assert!(matches!(err, Error::InsecureSrs { chain_id: c, .. } if c == chain_id));
+        let text = err.to_string();
+        assert!(text.contains("INSECURE") && text.contains(&format!("chain id {chain_id}")), "{text}");
+        assert!(text.contains("settings.json") && text.contains("--allow-insecure-srs"), "{text}");
+        let warning = check_deploy_srs(dir.path(), chain_id, true).unwrap().unwrap();
+        assert!(warning.contains("INSECURE") && warning.contains("forge"), "{warning}");
+    }
+    // Keys from another SRS deploy anywhere.
+    let mut secure = keys.settings.clone();
+    secure.srs_insecure = false;
+    let path = dir.path().join("settings.json");
+    assert_eq!(deploy_srs_policy(&secure, &path, 1, false).unwrap(), None);
+    // No settings: refused, naming the file.
+    let empty = tempfile::tempdir().unwrap();
+    let err = check_deploy_srs(empty.path(), 1, true).unwrap_err().to_string();
+    assert!(err.contains("settings.json"), "{err}");
 }
 
 fn rand_seed(seed: u8) -> rand_chacha::ChaCha20Rng {
