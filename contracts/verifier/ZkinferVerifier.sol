@@ -21,6 +21,36 @@ contract ZkinferVerifier {
     /// @notice Layout version of the keys this verifier reads.
     uint256 public constant VK_VERSION = 1;
 
+    /// @dev Word indices of a key's header (zkinfer-evm's `HEADER`, checked by a test).
+    uint256 private constant H_VERSION = 0;
+    uint256 private constant H_K = 1;
+    uint256 private constant H_N_INV = 2;
+    uint256 private constant H_OMEGA = 3;
+    uint256 private constant H_INIT = 4;
+    uint256 private constant H_NUM_INSTANCE = 5;
+    uint256 private constant H_NUM_PHASES = 6;
+    uint256 private constant H_NUM_CHUNKS = 7;
+    uint256 private constant H_NUM_EVALS = 8;
+    uint256 private constant H_NUM_PRE = 9;
+    uint256 private constant H_NUM_COMMITMENTS = 10;
+    uint256 private constant H_NUM_CHALLENGES = 11;
+    uint256 private constant H_NUM_WITNESS = 12;
+    uint256 private constant H_NUM_OPS = 13;
+    uint256 private constant H_MAX_STACK = 14;
+    uint256 private constant H_NUM_LAGRANGE = 15;
+    uint256 private constant H_NUM_ROTATIONS = 16;
+    uint256 private constant H_NUM_SETS = 17;
+    uint256 private constant H_OFF_PHASES = 18;
+    uint256 private constant H_OFF_PRE = 19;
+    uint256 private constant H_OFF_G1 = 20;
+    uint256 private constant H_OFF_CONSTS = 21;
+    uint256 private constant H_OFF_LAGRANGE = 22;
+    uint256 private constant H_OFF_CODE = 23;
+    uint256 private constant H_OFF_ROTATIONS = 24;
+    uint256 private constant H_OFF_SETS = 25;
+    uint256 private constant H_PROOF_LEN = 26;
+    uint256 private constant H_NUM_CONSTS = 27;
+
     uint256 private immutable G2_X1;
     uint256 private immutable G2_X0;
     uint256 private immutable G2_Y1;
@@ -165,28 +195,35 @@ contract ZkinferVerifier {
             function loadKey() {
                 let key := mload(slot(28))
                 let size := extcodesize(key)
-                if lt(size, 0x381) { fail(mload(slot(30)), key, 0) }
+                if lt(size, add(1, shl(5, add(H_NUM_CONSTS, 1)))) { fail(mload(slot(30)), key, 0) }
                 extcodecopy(key, 0xa00, 1, sub(size, 1))
-                if iszero(eq(hdr(0), 1)) { fail(mload(slot(30)), key, hdr(0)) }
-                if iszero(eq(mload(slot(25)), hdr(5))) { fail(mload(slot(31)), hdr(5), mload(slot(25))) }
-                if iszero(eq(mload(slot(27)), hdr(26))) { fail(mload(slot(32)), hdr(26), mload(slot(27))) }
+                if iszero(eq(hdr(H_VERSION), VK_VERSION)) { fail(mload(slot(30)), key, hdr(H_VERSION)) }
+                if iszero(eq(mload(slot(25)), hdr(H_NUM_INSTANCE))) {
+                    fail(mload(slot(31)), hdr(H_NUM_INSTANCE), mload(slot(25)))
+                }
+                if iszero(eq(mload(slot(27)), hdr(H_PROOF_LEN))) {
+                    fail(mload(slot(32)), hdr(H_PROOF_LEN), mload(slot(27)))
+                }
                 mstore(0x400, add(0xa00, and(add(size, 0x3f), not(0x1f))))
             }
 
             // Replays the transcript: the key's digest, the public values, then the proof in order.
             function readProof() -> valid {
                 let r := fr()
-                let nInst := hdr(5)
-                let numEvals := hdr(8)
+                let nInst := hdr(H_NUM_INSTANCE)
+                let numEvals := hdr(H_NUM_EVALS)
                 // The value table of the numerator program: evaluation slots, challenges, z,
                 // constants, Lagrange values.
                 let numSlots := add(numEvals, 2)
-                let table := alloc(add(add(numSlots, hdr(11)), add(add(1, hdr(27)), hdr(15))))
+                let table :=
+                    alloc(
+                        add(add(numSlots, hdr(H_NUM_CHALLENGES)), add(add(1, hdr(H_NUM_CONSTS)), hdr(H_NUM_LAGRANGE)))
+                    )
                 mstore(slot(2), table)
                 mstore(slot(1), add(table, shl(5, numSlots)))
                 let buf := alloc(add(add(nInst, 4), shr(5, mload(slot(27)))))
                 mstore(slot(3), buf)
-                mstore(buf, hdr(4))
+                mstore(buf, hdr(H_INIT))
                 valid := 1
                 let instOffset := mload(slot(24))
                 calldatacopy(add(buf, 0x20), instOffset, shl(5, nInst))
@@ -196,8 +233,8 @@ contract ZkinferVerifier {
                 let len := add(0x20, shl(5, nInst))
                 let cursor := mload(slot(26))
                 let ci := 0
-                let phases := section(18)
-                for { let ph := 0 } lt(ph, hdr(6)) { ph := add(ph, 1) } {
+                let phases := section(H_OFF_PHASES)
+                for { let ph := 0 } lt(ph, hdr(H_NUM_PHASES)) { ph := add(ph, 1) } {
                     let n := mload(add(phases, shl(6, ph)))
                     let fine := 0
                     len, fine := absorbPoints(len, cursor, n)
@@ -211,9 +248,9 @@ contract ZkinferVerifier {
                 }
                 {
                     let fine := 0
-                    len, fine := absorbPoints(len, cursor, hdr(7))
+                    len, fine := absorbPoints(len, cursor, hdr(H_NUM_CHUNKS))
                     valid := and(valid, fine)
-                    cursor := add(cursor, shl(6, hdr(7)))
+                    cursor := add(cursor, shl(6, hdr(H_NUM_CHUNKS)))
                 }
                 mstore(slot(4), squeeze(len))
                 let evals := mload(slot(2))
@@ -243,40 +280,40 @@ contract ZkinferVerifier {
                 let r := fr()
                 let z := mload(slot(4))
                 let zn := z
-                for { let i := 0 } lt(i, hdr(1)) { i := add(i, 1) } { zn := mulmod(zn, zn, r) }
+                for { let i := 0 } lt(i, hdr(H_K)) { i := add(i, 1) } { zn := mulmod(zn, zn, r) }
                 mstore(slot(10), zn)
-                let diffs := alloc(hdr(16))
+                let diffs := alloc(hdr(H_NUM_ROTATIONS))
                 mstore(slot(18), diffs)
                 {
                     let zp := mload(slot(5))
-                    let rots := section(24)
-                    for { let i := 0 } lt(i, hdr(16)) { i := add(i, 1) } {
+                    let rots := section(H_OFF_ROTATIONS)
+                    for { let i := 0 } lt(i, hdr(H_NUM_ROTATIONS)) { i := add(i, 1) } {
                         mstore(add(diffs, shl(5, i)), addmod(zp, sub(r, mulmod(z, mload(add(rots, shl(5, i))), r)), r))
                     }
                 }
                 let nShifts := 0
                 {
-                    let p := section(25)
-                    for { let s := 0 } lt(s, hdr(17)) { s := add(s, 1) } {
+                    let p := section(H_OFF_SETS)
+                    for { let s := 0 } lt(s, hdr(H_NUM_SETS)) { s := add(s, 1) } {
                         nShifts := add(nShifts, mload(p))
                         p := add(p, setSize(p))
                     }
                 }
                 mstore(slot(15), nShifts)
-                let nInst := hdr(5)
-                let nLag := hdr(15)
-                let total := add(add(add(nInst, nLag), 1), add(nShifts, hdr(17)))
+                let nInst := hdr(H_NUM_INSTANCE)
+                let nLag := hdr(H_NUM_LAGRANGE)
+                let total := add(add(add(nInst, nLag), 1), add(nShifts, hdr(H_NUM_SETS)))
                 mstore(slot(23), total)
                 let inv := alloc(total)
                 mstore(slot(14), inv)
                 {
-                    let omega := hdr(3)
+                    let omega := hdr(H_OMEGA)
                     let w := 1
                     for { let i := 0 } lt(i, nInst) { i := add(i, 1) } {
                         mstore(add(inv, shl(5, i)), addmod(z, sub(r, w), r))
                         w := mulmod(w, omega, r)
                     }
-                    let lags := section(22)
+                    let lags := section(H_OFF_LAGRANGE)
                     for { let i := 0 } lt(i, nLag) { i := add(i, 1) } {
                         mstore(add(inv, shl(5, add(nInst, i))), addmod(z, sub(r, mload(add(lags, shl(5, i)))), r))
                     }
@@ -288,10 +325,10 @@ contract ZkinferVerifier {
                 let r := fr()
                 let z := mload(slot(4))
                 let diffs := mload(slot(18))
-                let zs := alloc(hdr(17))
+                let zs := alloc(hdr(H_NUM_SETS))
                 mstore(slot(16), zs)
-                let p := section(25)
-                for { let s := 0 } lt(s, hdr(17)) { s := add(s, 1) } {
+                let p := section(H_OFF_SETS)
+                for { let s := 0 } lt(s, hdr(H_NUM_SETS)) { s := add(s, 1) } {
                     let k := mload(p)
                     let zpow := 1
                     for { let i := 1 } lt(i, k) { i := add(i, 1) } { zpow := mulmod(zpow, z, r) }
@@ -306,7 +343,7 @@ contract ZkinferVerifier {
                     mstore(add(zs, shl(5, s)), prod)
                     p := add(p, setSize(p))
                 }
-                for { let s := 0 } lt(s, hdr(17)) { s := add(s, 1) } {
+                for { let s := 0 } lt(s, hdr(H_NUM_SETS)) { s := add(s, 1) } {
                     mstore(add(q, shl(5, s)), mload(add(zs, shl(5, s))))
                 }
                 mstore(slot(11), mload(zs))
@@ -317,13 +354,13 @@ contract ZkinferVerifier {
             function evaluations() {
                 let r := fr()
                 let inv := mload(slot(14))
-                let nInst := hdr(5)
-                let nLag := hdr(15)
-                let numer := mulmod(addmod(mload(slot(10)), sub(r, 1), r), hdr(2), r)
+                let nInst := hdr(H_NUM_INSTANCE)
+                let nLag := hdr(H_NUM_LAGRANGE)
+                let numer := mulmod(addmod(mload(slot(10)), sub(r, 1), r), hdr(H_N_INV), r)
                 {
                     let acc := 0
                     let w := 1
-                    let omega := hdr(3)
+                    let omega := hdr(H_OMEGA)
                     let instOffset := mload(slot(24))
                     for { let i := 0 } lt(i, nInst) { i := add(i, 1) } {
                         let t := mulmod(w, mload(add(inv, shl(5, i))), r)
@@ -333,30 +370,30 @@ contract ZkinferVerifier {
                     mstore(mload(slot(2)), mulmod(acc, numer, r))
                 }
                 // z and the constants into the value table; the Lagrange values after them.
-                let zAt := add(mload(slot(1)), shl(5, hdr(11)))
+                let zAt := add(mload(slot(1)), shl(5, hdr(H_NUM_CHALLENGES)))
                 mstore(zAt, mload(slot(4)))
-                let consts := section(21)
-                for { let i := 0 } lt(i, hdr(27)) { i := add(i, 1) } {
+                let consts := section(H_OFF_CONSTS)
+                for { let i := 0 } lt(i, hdr(H_NUM_CONSTS)) { i := add(i, 1) } {
                     mstore(add(zAt, shl(5, add(i, 1))), mload(add(consts, shl(5, i))))
                 }
-                let lagVals := add(zAt, shl(5, add(hdr(27), 1)))
-                let lags := section(22)
+                let lagVals := add(zAt, shl(5, add(hdr(H_NUM_CONSTS), 1)))
+                let lags := section(H_OFF_LAGRANGE)
                 for { let i := 0 } lt(i, nLag) { i := add(i, 1) } {
                     let t := mulmod(mload(add(lags, shl(5, i))), mload(add(inv, shl(5, add(nInst, i)))), r)
                     mstore(add(lagVals, shl(5, i)), mulmod(t, numer, r))
                 }
                 let num := runProgram()
                 let zn1Inv := mload(add(inv, shl(5, add(nInst, nLag))))
-                mstore(add(mload(slot(2)), shl(5, add(hdr(8), 1))), mulmod(num, zn1Inv, r))
+                mstore(add(mload(slot(2)), shl(5, add(hdr(H_NUM_EVALS), 1))), mulmod(num, zn1Inv, r))
             }
             // The quotient numerator's stack program (see zkinfer-evm's `op`): the top of the
             // stack in `top`, the rest in memory; operands index the value table.
             function runProgram() -> top {
                 let r := fr()
-                let sp := alloc(add(hdr(14), 2))
+                let sp := alloc(add(hdr(H_MAX_STACK), 2))
                 let table := mload(slot(2))
-                let at := section(23)
-                for { let end := add(at, mul(hdr(13), 3)) } lt(at, end) { at := add(at, 3) } {
+                let at := section(H_OFF_CODE)
+                for { let end := add(at, mul(hdr(H_NUM_OPS), 3)) } lt(at, end) { at := add(at, 3) } {
                     let w := mload(at)
                     let v := mload(add(table, shl(5, and(shr(232, w), 0xffff))))
                     switch byte(0, w)
@@ -384,15 +421,15 @@ contract ZkinferVerifier {
             // SHPLONK: per set its commitment coefficient Z_S1 / Z_S and the sum of its weights.
             function setCoefficients() {
                 let r := fr()
-                let nSets := hdr(17)
-                let wq := add(mload(slot(14)), shl(5, add(add(hdr(5), hdr(15)), 1)))
+                let nSets := hdr(H_NUM_SETS)
+                let wq := add(mload(slot(14)), shl(5, add(add(hdr(H_NUM_INSTANCE), hdr(H_NUM_LAGRANGE)), 1)))
                 let zsInv := add(wq, shl(5, mload(slot(15))))
                 let cc := alloc(nSets)
                 let sums := alloc(nSets)
                 mstore(slot(19), cc)
                 mstore(slot(22), sums)
                 let zs1 := mload(slot(11))
-                let p := section(25)
+                let p := section(H_OFF_SETS)
                 for { let s := 0 } lt(s, nSets) { s := add(s, 1) } {
                     let c := 1
                     if s { c := mulmod(zs1, mload(add(zsInv, shl(5, s))), r) }
@@ -410,14 +447,16 @@ contract ZkinferVerifier {
             // Each commitment's coefficient (gamma^s mu^i Z_S1 / Z_S) and the constant term.
             function accumulate() {
                 let r := fr()
-                let coeffs := alloc(hdr(10))
+                let coeffs := alloc(hdr(H_NUM_COMMITMENTS))
                 mstore(slot(12), coeffs)
-                for { let i := 0 } lt(i, hdr(10)) { i := add(i, 1) } { mstore(add(coeffs, shl(5, i)), 0) }
-                let wq := add(mload(slot(14)), shl(5, add(add(hdr(5), hdr(15)), 1)))
-                let p := section(25)
+                for { let i := 0 } lt(i, hdr(H_NUM_COMMITMENTS)) { i := add(i, 1) } {
+                    mstore(add(coeffs, shl(5, i)), 0)
+                }
+                let wq := add(mload(slot(14)), shl(5, add(add(hdr(H_NUM_INSTANCE), hdr(H_NUM_LAGRANGE)), 1)))
+                let p := section(H_OFF_SETS)
                 let gammaPow := 1
                 mstore(slot(13), 0)
-                for { let s := 0 } lt(s, hdr(17)) { s := add(s, 1) } {
+                for { let s := 0 } lt(s, hdr(H_NUM_SETS)) { s := add(s, 1) } {
                     let k := mload(p)
                     let c := mload(add(mload(slot(19)), shl(5, s)))
                     let rc := mulmod(c, mload(add(mload(slot(22)), shl(5, s))), r)
@@ -452,29 +491,29 @@ contract ZkinferVerifier {
                 mstore(slot(20), 0)
                 mstore(slot(21), 0)
                 let coeffs := mload(slot(12))
-                let numPre := hdr(9)
-                let pre := section(19)
+                let numPre := hdr(H_NUM_PRE)
+                let pre := section(H_OFF_PRE)
                 for { let i := 0 } lt(i, numPre) { i := add(i, 1) } {
                     let c := mload(add(coeffs, shl(5, i)))
                     if c { mulAcc(mload(add(pre, shl(6, i))), mload(add(pre, add(shl(6, i), 0x20))), c) }
                 }
                 let proofOffset := mload(slot(26))
-                let numWitness := hdr(12)
+                let numWitness := hdr(H_NUM_WITNESS)
                 for { let i := 0 } lt(i, numWitness) { i := add(i, 1) } {
                     let c := mload(add(coeffs, shl(5, add(add(numPre, 1), i))))
                     let at := add(proofOffset, shl(6, i))
                     if c { mulAcc(calldataload(at), calldataload(add(at, 0x20)), c) }
                 }
                 {
-                    let c := mload(add(coeffs, shl(5, sub(hdr(10), 1))))
+                    let c := mload(add(coeffs, shl(5, sub(hdr(H_NUM_COMMITMENTS), 1))))
                     let zn := mload(slot(10))
-                    for { let i := 0 } lt(i, hdr(7)) { i := add(i, 1) } {
+                    for { let i := 0 } lt(i, hdr(H_NUM_CHUNKS)) { i := add(i, 1) } {
                         let at := add(proofOffset, shl(6, add(numWitness, i)))
                         mulAcc(calldataload(at), calldataload(add(at, 0x20)), c)
                         c := mulmod(c, zn, r)
                     }
                 }
-                let g1 := section(20)
+                let g1 := section(H_OFF_G1)
                 mulAcc(mload(g1), mload(add(g1, 0x20)), mload(slot(13)))
                 let w := mload(slot(8))
                 mulAcc(calldataload(w), calldataload(add(w, 0x20)), sub(r, mload(slot(11))))

@@ -256,3 +256,20 @@ fn universal_verifier_refuses_another_srs_and_another_key() {
         VerifyOutcome::Reverted(_)
     ));
 }
+
+#[test]
+fn solidity_header_indices_match_the_key_layout() {
+    let src = std::fs::read_to_string(repo().join("contracts/verifier/ZkinferVerifier.sol")).unwrap();
+    for (name, index) in zkinfer_evm::HEADER {
+        let decl = format!("uint256 private constant {name} = {index};");
+        assert!(src.contains(&decl), "ZkinferVerifier.sol lacks `{decl}`");
+    }
+    let declared = src.matches("uint256 private constant H_").count();
+    assert_eq!(
+        declared,
+        zkinfer_evm::HEADER.len(),
+        "the verifier declares header words the key does not have"
+    );
+    let version = format!("uint256 public constant VK_VERSION = {};", zkinfer_evm::VK_VERSION);
+    assert!(src.contains(&version));
+}

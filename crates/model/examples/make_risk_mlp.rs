@@ -20,6 +20,9 @@ use std::path::PathBuf;
 use prost::Message;
 use tract_onnx::pb;
 
+mod onnx_writer;
+use onnx_writer::{int_attr, model, node, tensor, value_info};
+
 const FEATURES: [&str; 8] = [
     "return_1d",
     "return_7d",
@@ -159,63 +162,6 @@ impl Mlp {
     }
 }
 
-fn tensor(name: &str, dims: &[i64], data: &[f32]) -> pb::TensorProto {
-    pb::TensorProto {
-        name: name.into(),
-        dims: dims.to_vec(),
-        data_type: pb::tensor_proto::DataType::Float as i32,
-        float_data: data.to_vec(),
-        ..Default::default()
-    }
-}
-
-fn value_info(name: &str, dims: &[i64]) -> pb::ValueInfoProto {
-    let dim = dims
-        .iter()
-        .map(|&d| pb::tensor_shape_proto::Dimension {
-            value: Some(pb::tensor_shape_proto::dimension::Value::DimValue(d)),
-            ..Default::default()
-        })
-        .collect();
-    pb::ValueInfoProto {
-        name: name.into(),
-        r#type: Some(pb::TypeProto {
-            value: Some(pb::type_proto::Value::TensorType(pb::type_proto::Tensor {
-                elem_type: pb::tensor_proto::DataType::Float as i32,
-                shape: Some(pb::TensorShapeProto { dim }),
-            })),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
-}
-
-fn node(
-    name: &str,
-    op: &str,
-    inputs: &[&str],
-    output: &str,
-    attrs: Vec<pb::AttributeProto>,
-) -> pb::NodeProto {
-    pb::NodeProto {
-        name: name.into(),
-        op_type: op.into(),
-        input: inputs.iter().map(|s| s.to_string()).collect(),
-        output: vec![output.into()],
-        attribute: attrs,
-        ..Default::default()
-    }
-}
-
-fn int_attr(name: &str, value: i64) -> pb::AttributeProto {
-    pb::AttributeProto {
-        name: name.into(),
-        i: value,
-        r#type: pb::attribute_proto::AttributeType::Int as i32,
-        ..Default::default()
-    }
-}
-
 fn onnx(m: &Mlp) -> pb::ModelProto {
     let h = HIDDEN as i64;
     let c = CLASSES as i64;
@@ -242,13 +188,7 @@ fn onnx(m: &Mlp) -> pb::ModelProto {
         doc_string: format!("market-risk classifier; features: {}", FEATURES.join(", ")),
         ..Default::default()
     };
-    pb::ModelProto {
-        ir_version: 8,
-        opset_import: vec![pb::OperatorSetIdProto { domain: String::new(), version: 13 }],
-        producer_name: "zkinfer examples/make_risk_mlp.rs".into(),
-        graph: Some(graph),
-        ..Default::default()
-    }
+    model(graph, "zkinfer examples/make_risk_mlp.rs")
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

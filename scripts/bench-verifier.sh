@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The universal verifier beside snark-verifier's on the models of issue 13, with real proofs on
+# the dev SRS, in revm: writes docs/bench-verifier.md. Takes minutes (keygen and proofs up to
+# k=19 on 2 cores); a benchmark, not a test.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+scripts/bootstrap.sh
+conf=../shared/conformance/onnx
+cargo run --release --locked -p zkinfer-model --example make_mnist_mlp -- target/models/mnist_mlp >&2
+out=docs/bench-verifier.md
+tmp="$(mktemp)"
+trap 'rm -f "$tmp"' EXIT
+cargo run --release --locked -p zkinfer-evm --example verifier_table -- \
+  risk_mlp=models/risk_mlp/network.onnx \
+  chess_policy=models/chess/policy.onnx \
+  4l_relu_conv_fc=$conf/4l_relu_conv_fc/network.onnx \
+  large_mlp=$conf/large_mlp/network.onnx \
+  lenet_5=$conf/lenet_5/network.onnx \
+  mnist_mlp_784_128_10=target/models/mnist_mlp/network.onnx >"$tmp"
+{
+  echo "# Verifiers on-chain: the universal verifier and snark-verifier's"
+  echo
+  echo "Written by \`scripts/bench-verifier.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores, dev SRS, revm"
+  echo "with Ethereum mainnet rules; gas of the whole \`verify\` transaction, calldata included)."
+  echo "One \`ZkinferVerifier\` serves every row; each model adds only its key contract."
+  echo
+  cat "$tmp"
+} >"$out"
+cat "$out"
