@@ -2,6 +2,7 @@
 # Regenerates the forge fixtures with the zkinfer CLI:
 #   fixtures/risk_mlp/proof.json              a real proof (dev SRS) of the demo model
 #   contracts/generated/RiskMlpVerifier.sol   the verifier generated for its current circuit
+#   fixtures/risk_mlp/universal-key.json      its key for the universal ZkinferVerifier
 #   fixtures/chess/policy-proof.json          a real proof of the chess policy's first move
 #                                             (models/chess/input.json: the initial position)
 #   contracts/generated/PolicyVerifier.sol    the verifier generated for the chess circuit
@@ -24,6 +25,8 @@ zk create-evm-verifier --dir "$out"
 mkdir -p fixtures/risk_mlp contracts/generated
 cp "$out/proof.json" fixtures/risk_mlp/proof.json
 cp "$out/RiskMlpVerifier.sol" contracts/generated/RiskMlpVerifier.sol
+# The universal verifier's key for that proof (fixtures/risk_mlp/universal-key.json).
+ZKINFER_BLESS=1 cargo test --release --locked -p zkinfer-evm --test universal universal_key_fixture
 
 chess=target/chess-fixture
 rm -rf "$chess"

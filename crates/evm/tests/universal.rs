@@ -273,3 +273,42 @@ fn solidity_header_indices_match_the_key_layout() {
     let version = format!("uint256 public constant VK_VERSION = {};", zkinfer_evm::VK_VERSION);
     assert!(src.contains(&version));
 }
+
+/// `fixtures/risk_mlp/universal-key.json`: the demo model's key for the committed proof
+/// (`fixtures/risk_mlp/proof.json`) and the dev SRS's G2 points, which the forge test
+/// `tests/forge/UniversalVerifier.t.sol` reads. `ZKINFER_BLESS=1` rewrites it (as
+/// scripts/regen-fixtures.sh does); otherwise a stale file fails this test.
+#[test]
+fn universal_key_fixture_matches_the_current_circuit() {
+    let dir = repo().join("models/risk_mlp");
+    let data = InputData::read(&dir.join("input.json")).unwrap();
+    let (compiled, _) =
+        CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).unwrap();
+    let id = compiled.id();
+    let layout = layout(&compiled.model, id).unwrap();
+    let srs = dev_srs(layout.k(), &repo().join("target/test-srs")).unwrap();
+    let keys_dir = tempfile::tempdir().unwrap();
+    let (keys, _) = load_or_keygen(keys_dir.path(), &srs, &compiled.model, id, &layout).unwrap();
+    let proof_file: zkinfer_prover::ProofFile =
+        zkinfer_prover::read_json(&repo().join("fixtures/risk_mlp/proof.json")).unwrap();
+    let instances = proof_file.instance_values().unwrap();
+    let vk = VkData::new(&srs.params, keys.vk(), instances.len()).unwrap();
+    let words =
+        |p| zkinfer_evm::g2_words(p).iter().map(|w| format!("0x{}", hex::encode(w))).collect::<Vec<_>>();
+    let (g2, s_g2) = (srs.params.g2(), srs.params.s_g2());
+    let expected = serde_json::json!({
+        "keyCreationCode": format!("0x{}", hex::encode(vk.creation_code())),
+        "g2": words(&g2),
+        "sG2": words(&s_g2),
+    });
+    let path = repo().join("fixtures/risk_mlp/universal-key.json");
+    let text = serde_json::to_string_pretty(&expected).unwrap() + "\n";
+    if std::env::var_os("ZKINFER_BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == text, "{} is stale: run scripts/regen-fixtures.sh", path.display());
+    // The committed proof verifies under it.
+    let proof = proof_file.proof_bytes().unwrap();
+    reference_verify(&vk, &instances, &proof, srs.params.g2(), srs.params.s_g2()).unwrap();
+}
