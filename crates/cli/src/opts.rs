@@ -216,6 +216,10 @@ pub(crate) struct DeployArgs {
     pub(crate) chain: ChainArgs,
     #[command(flatten)]
     pub(crate) dir: DirArgs,
+    /// Deploy keys made with the INSECURE dev SRS to a chain other than the local 31337:
+    /// anyone can then forge proofs its verifier accepts (throwaway test networks only).
+    #[arg(long)]
+    pub(crate) allow_insecure_srs: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use zkinfer_chain::{
 };
 use zkinfer_evm::{Solc, VerifierArtifact};
 use zkinfer_model::{CompiledModel, ParamVisibility, Visibility};
-use zkinfer_prover::{fr_to_hex, read_json};
+use zkinfer_prover::{check_deploy_srs, fr_to_hex, read_json};
 
 use super::runtime;
 use crate::opts::DeployArgs;
@@ -31,6 +31,11 @@ impl DeployArgs {
         let contracts = rep.step("compile registry and consumer (solc)", || compile(&Solc::find()?))?;
         let rt = runtime()?;
         let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
+        // Dev-SRS keys go to the local chain only, unless explicitly allowed (issue 13).
+        let keys = dir.join(paths::KEYS_DIR);
+        if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.allow_insecure_srs)? {
+            rep.warn(warning);
+        }
         let report =
             rt.block_on(deploy(&chain, &self.chain.deployments, &compiled, &verifier, &contracts, rep))?;
         rep.line(format!("registry   {}", report.registry));

@@ -18,6 +18,14 @@ impl SrsArgs {
             rep.warn(srs.describe());
         }
         rep.set("insecure", srs.is_insecure());
+        rep.set("fileKeccak256", format!("0x{}", srs.file_hash));
+        rep.set("knownCeremonyFile", srs.known_file());
+        if !srs.is_insecure() && srs.known_file().is_none() {
+            rep.warn(format!(
+                "SRS file keccak256 0x{} matches no published Perpetual Powers of Tau file known to zkinfer",
+                srs.file_hash
+            ));
+        }
         rep.line(srs.describe());
         Ok(())
     }
