@@ -8,6 +8,8 @@ pub(crate) const SNARK: &str = "snark.json";
 pub(crate) const AGGREGATION: &str = "aggregation.json";
 pub(crate) const FIDELITY: &str = "fidelity.json";
 pub(crate) const VERIFIER_JSON: &str = "verifier.json";
+/// The model's key for the universal verifier (`ZkinferVerifier`).
+pub(crate) const UNIVERSAL_KEY_JSON: &str = "universal-key.json";
 pub(crate) const KEYS_DIR: &str = "keys";
 
 /// `<Name>Verifier`, a Solidity identifier derived from the model name.

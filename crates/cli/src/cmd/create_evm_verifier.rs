@@ -3,7 +3,8 @@ use std::path::Path;
 use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
 use zkinfer_evm::{
-    compile_verifier, evm_verify, verifier_solidity, EvmCheck, Solc, VerifierArtifact, EIP170_LIMIT,
+    compile_verifier, evm_verify, universal_check, verifier_solidity, EvmCheck, Solc, UniversalKeyArtifact,
+    VerifierArtifact, EIP170_LIMIT,
 };
 use zkinfer_model::CompiledModel;
 use zkinfer_prover::{read_json, write_json, ProofFile, Srs};
@@ -69,18 +70,37 @@ pub(crate) fn create_evm_verifier(
     }
     rep.set("verifierRuntimeBytes", artifact.runtime_size);
     rep.set("verifierDeployBytes", artifact.deploy_size);
-    let check = match proof {
-        Some(p) => {
-            let instances = p.instance_values()?;
-            let bytes = p.proof_bytes()?;
-            let check = rep.step("verify in revm (+ tampered proof rejected)", || {
-                evm_verify(&artifact.creation_code(), &instances, &bytes)
-            })?;
-            rep.note(format!("revm: verifier call {} gas", check.gas));
-            rep.set("revmGas", check.gas);
-            Some(check)
-        }
-        None => None,
+    let key = UniversalKeyArtifact::new(&srs.params, vk, num_instances)?;
+    write_json(&dir.join(paths::UNIVERSAL_KEY_JSON), &key)?;
+    rep.note(format!(
+        "{}: key for the universal ZkinferVerifier, {} bytes",
+        dir.join(paths::UNIVERSAL_KEY_JSON).display(),
+        key.key_bytes
+    ));
+    rep.set("universalKeyBytes", key.key_bytes);
+    let Some(p) = proof else { return Ok((artifact, None)) };
+    let instances = p.instance_values()?;
+    let bytes = p.proof_bytes()?;
+    // revm refuses to deploy code over EIP-170, as mainnet would.
+    let check = if artifact.runtime_size <= EIP170_LIMIT {
+        let check = rep.step("verify in revm (+ tampered proof rejected)", || {
+            evm_verify(&artifact.creation_code(), &instances, &bytes)
+        })?;
+        rep.note(format!("revm: verifier call {} gas", check.gas));
+        rep.set("revmGas", check.gas);
+        Some(check)
+    } else {
+        None
     };
+    let universal = rep
+        .step("verify with the universal verifier in revm (+ tampered proof rejected)", || {
+            universal_check(&solc, &srs.params, vk, &instances, &bytes)
+        })?;
+    rep.note(format!(
+        "revm: ZkinferVerifier ({} bytes runtime) verify {} gas, key deployment {} gas",
+        universal.verifier_runtime, universal.verify_gas, universal.key_deploy_gas
+    ));
+    rep.set("universalVerifyGas", universal.verify_gas);
+    rep.set("universalKeyDeployGas", universal.key_deploy_gas);
     Ok((artifact, check))
 }

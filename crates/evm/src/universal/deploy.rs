@@ -20,11 +20,21 @@ use crate::{Error, Result};
 /// Name of the universal verifier contract (`contracts/verifier/ZkinferVerifier.sol`).
 pub const UNIVERSAL_VERIFIER: &str = "ZkinferVerifier";
 
-/// Compiles `contracts/verifier/ZkinferVerifier.sol` under `repo` (optimized, as forge does);
-/// returns its creation code without constructor arguments.
+/// `contracts/verifier/ZkinferVerifier.sol`, built into this crate.
+pub const UNIVERSAL_VERIFIER_SOURCE: &str =
+    include_str!("../../../../contracts/verifier/ZkinferVerifier.sol");
+
+/// Compiles `contracts/verifier/ZkinferVerifier.sol` as found under `repo` (optimized, as
+/// forge does); returns its creation code without constructor arguments.
 pub fn compile_universal_verifier(solc: &Solc, repo: &Path) -> Result<Vec<u8>> {
     let path = repo.join("contracts/verifier/ZkinferVerifier.sol");
     let source = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
+    compile_universal_source(solc, &source)
+}
+
+/// Compiles a universal verifier source (e.g. [`UNIVERSAL_VERIFIER_SOURCE`]).
+pub fn compile_universal_source(solc: &Solc, source: &str) -> Result<Vec<u8>> {
+    let source = source.to_owned();
     let sources = BTreeMap::from([("ZkinferVerifier.sol".to_owned(), source)]);
     let mut contracts = solc.compile(&sources, Some(200))?;
     let c =

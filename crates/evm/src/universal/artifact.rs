@@ -1,0 +1,92 @@
+//! What the CLI writes and checks for the universal verifier: a model's key artifact
+//! (`universal-key.json`) and a revm check of a proof through the verifier and that key.
+
+use halo2_base::halo2_proofs::halo2curves::bn256::{Bn256, Fr, G1Affine};
+use halo2_base::halo2_proofs::plonk::VerifyingKey;
+use halo2_base::halo2_proofs::poly::kzg::commitment::ParamsKZG;
+use serde::{Deserialize, Serialize};
+
+use super::deploy::{
+    compile_universal_source, constructor_args, LocalEvm, VerifyOutcome, UNIVERSAL_VERIFIER_SOURCE,
+};
+use super::encode::{g2_words, VK_VERSION};
+use super::vk_data::VkData;
+use crate::solc::Solc;
+use crate::{Error, Result};
+
+/// A model's key for `ZkinferVerifier`, as written to `universal-key.json`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UniversalKeyArtifact {
+    /// Key layout version (the verifier's `VK_VERSION`).
+    pub version: u64,
+    /// Creation code of the key contract, `0x`-hex.
+    pub key_creation_code: String,
+    /// Bytes of the key (the contract's runtime code is one more).
+    pub key_bytes: usize,
+    /// Public values per proof.
+    pub num_instances: usize,
+    /// Exact proof length in bytes.
+    pub proof_len: usize,
+    /// The SRS the key was made on: `[1]G2` and `[s]G2` as the verifier's constructor takes them.
+    pub g2: [String; 4],
+    /// See `g2`.
+    pub s_g2: [String; 4],
+}
+
+impl UniversalKeyArtifact {
+    /// The key of a circuit with `num_instances` public values.
+    pub fn new(params: &ParamsKZG<Bn256>, vk: &VerifyingKey<G1Affine>, num_instances: usize) -> Result<Self> {
+        let key = VkData::new(params, vk, num_instances)?;
+        let words = |p| g2_words(p).map(|w| format!("0x{}", hex::encode(w)));
+        Ok(Self {
+            version: VK_VERSION,
+            key_creation_code: format!("0x{}", hex::encode(key.creation_code())),
+            key_bytes: key.to_bytes().len(),
+            num_instances,
+            proof_len: key.proof_len(),
+            g2: words(&params.g2()),
+            s_g2: words(&params.s_g2()),
+        })
+    }
+}
+
+/// What the universal verifier measured in revm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UniversalCheck {
+    /// Runtime code of `ZkinferVerifier`.
+    pub verifier_runtime: usize,
+    /// Gas of deploying the key contract.
+    pub key_deploy_gas: u64,
+    /// Gas of the `verify` transaction.
+    pub verify_gas: u64,
+}
+
+/// Deploys `ZkinferVerifier` (pinned to `params`' SRS) and the key in revm, verifies the proof
+/// and requires that a proof with one flipped byte is refused.
+pub fn universal_check(
+    solc: &Solc,
+    params: &ParamsKZG<Bn256>,
+    vk: &VerifyingKey<G1Affine>,
+    instances: &[Fr],
+    proof: &[u8],
+) -> Result<UniversalCheck> {
+    let key = VkData::new(params, vk, instances.len())?;
+    let mut code = compile_universal_source(solc, UNIVERSAL_VERIFIER_SOURCE)?;
+    code.extend(constructor_args(&params.g2(), &params.s_g2()));
+    let mut evm = LocalEvm::new();
+    let (verifier, _) = evm.deploy(code)?;
+    let (address, key_deploy_gas) = evm.deploy(key.creation_code())?;
+    let verify_gas = match evm.verify(verifier, address, instances, proof)? {
+        VerifyOutcome::Accepted(gas) => gas,
+        other => return Err(Error::Evm(format!("the universal verifier refused the proof: {other:?}"))),
+    };
+    let mut tampered = proof.to_vec();
+    if let Some(b) = tampered.get_mut(proof.len() / 2) {
+        *b ^= 1;
+    }
+    if matches!(evm.verify(verifier, address, instances, &tampered)?, VerifyOutcome::Accepted(_)) {
+        return Err(Error::Evm("the universal verifier accepted a tampered proof".into()));
+    }
+    Ok(UniversalCheck { verifier_runtime: evm.code_size(verifier), key_deploy_gas, verify_gas })
+}
