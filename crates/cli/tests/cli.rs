@@ -89,6 +89,12 @@ fn pipeline_steps_and_tampered_proof() {
     // The chain verbs against a running anvil.
     let evm = ok(&["create-evm-verifier", "--dir", s(&out), "--json"]);
     assert!(evm["revmGas"].as_u64().unwrap() > 200_000);
+    // The universal verifier with this model's key, checked in revm (a tampered proof refused).
+    assert!(evm["universalVerifyGas"].as_u64().unwrap() > 200_000);
+    let key: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("universal-key.json")).unwrap()).unwrap();
+    assert_eq!(key["keyBytes"], evm["universalKeyBytes"]);
+    assert_eq!(key["proofLen"], proved["proofBytes"]);
     let node = zkinfer_chain::LocalNode::start().unwrap();
     let flags = chain_flags(&node, &dir.path().join("deployments"), &out);
     let chain: Vec<&str> = flags.iter().map(String::as_str).chain(["--json"]).collect();
