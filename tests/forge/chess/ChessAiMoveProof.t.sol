@@ -2,7 +2,6 @@
 pragma solidity ^0.8.19;
 
 import {Test} from "../utils/Test.sol";
-import {Registrations} from "../utils/Registrations.sol";
 import {ChessNotation} from "./utils/ChessNotation.sol";
 import {ModelRegistry} from "../../../contracts/ModelRegistry.sol";
 import {ChessGame} from "../../../contracts/chess/ChessGame.sol";
@@ -34,8 +33,6 @@ contract ChessAiMoveProofTest is Test {
     address internal verifier;
     ChessGame internal game;
 
-    bytes32 internal commitment;
-    /// @dev The registry id of the fixture's model.
     bytes32 internal modelId;
     int256[] internal inputs;
     int256[] internal outputs;
@@ -49,7 +46,7 @@ contract ChessAiMoveProofTest is Test {
         string memory path = string.concat(vm.projectRoot(), FIXTURE);
         require(vm.exists(path), "fixtures/chess/policy-proof.json is missing: run scripts/regen-fixtures.sh");
         string memory json = vm.readFile(path);
-        commitment = vm.parseJsonBytes32(json, ".modelId");
+        modelId = vm.parseJsonBytes32(json, ".modelId");
         inputs = vm.parseJsonIntArray(json, ".inputs");
         outputs = vm.parseJsonIntArray(json, ".outputs");
         proof = vm.parseJsonBytes(json, ".proof");
@@ -60,24 +57,16 @@ contract ChessAiMoveProofTest is Test {
 
         registry = new ModelRegistry();
         verifier = deployArtifact(VERIFIER_ARTIFACT);
-        modelId = register(commitment);
+        register(modelId);
         game = new ChessGame(registry, modelId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE);
         vm.deal(ALICE, 100 ether);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    function register(bytes32 commitment_) internal returns (bytes32) {
-        return registry.registerModel(
-            Registrations.plain(
-                commitment_,
-                verifier,
-                ChessEncoding.INPUT_COUNT,
-                ChessEncoding.OUTPUT_COUNT,
-                inputScale,
-                outputScale,
-                proof.length
-            )
+    function register(bytes32 id) internal {
+        registry.registerModel(
+            id, verifier, uint32(ChessEncoding.INPUT_COUNT), uint32(ChessEncoding.OUTPUT_COUNT), inputScale, outputScale
         );
     }
 
@@ -222,7 +211,8 @@ contract ChessAiMoveProofTest is Test {
 
     function test_RevertWhen_ProofIsForAnotherModelId() public {
         // The genuine verifier registered under another id: the id is part of the public inputs.
-        bytes32 otherId = register(keccak256(abi.encode(commitment)));
+        bytes32 otherId = keccak256(abi.encode(modelId));
+        register(otherId);
         ChessGame otherGame = new ChessGame(registry, otherId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, otherId, aiMove));
         otherGame.submitAiMove(0, aiMove, proof);

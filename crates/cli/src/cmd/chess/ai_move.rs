@@ -21,12 +21,11 @@ impl ChessAiMoveArgs {
         })?;
         let rt = runtime()?;
         let (chain, game, view) = rt.block_on(self.game.view_in(Phase::AiToMove))?;
-        let commitment = B256::from(compiled.id());
-        if view.model_commitment != commitment {
+        let id = B256::from(compiled.id());
+        if view.model_id != id {
             bail!(
-                "the game accepts proofs of model {} (commitment {}), but {} holds model {commitment}",
+                "the game accepts proofs of model {}, but {} holds model {id}",
                 view.model_id,
-                view.model_commitment,
                 dir.display()
             );
         }
