@@ -49,6 +49,19 @@ contract UniversalVerifierTest is Test {
         }
     }
 
+    /// @dev Adds `value` to the 32-byte big-endian word of `b` at byte `at` (no overflow here:
+    ///      the words are below 2^254 and `value` below 2^254).
+    function addToWord(bytes memory b, uint256 at, uint256 value) internal pure {
+        uint256 word;
+        assembly {
+            word := mload(add(add(b, 0x20), at))
+        }
+        word += value;
+        assembly {
+            mstore(add(add(b, 0x20), at), word)
+        }
+    }
+
     function test_AcceptsTheRealProof() public view {
         assertTrue(verifier.verify(key, instances, proof), "the real proof was refused");
         (uint256[4] memory g, uint256[4] memory s) = verifier.srs();
@@ -79,30 +92,14 @@ contract UniversalVerifierTest is Test {
         assertFalse(accepts(key, values, proof), "non-canonical public value");
         // An evaluation as value + r (evaluations end 128 bytes before the proof's end).
         bytes memory p = bytes.concat(proof);
-        uint256 at = p.length - 128 - 32;
-        uint256 word;
-        assembly {
-            word := mload(add(add(p, 0x20), at))
-        }
-        word += R;
-        assembly {
-            mstore(add(add(p, 0x20), at), word)
-        }
+        addToWord(p, p.length - 128 - 32, R);
         assertFalse(accepts(key, instances, p), "non-canonical evaluation");
         // W' off the curve (y + 1), and a coordinate as y + q.
         bytes memory offCurve = bytes.concat(proof);
         offCurve[offCurve.length - 1] = offCurve[offCurve.length - 1] ^ 0x01;
         assertFalse(accepts(key, instances, offCurve), "point off the curve");
         bytes memory bigY = bytes.concat(proof);
-        uint256 y;
-        uint256 yAt = bigY.length - 32;
-        assembly {
-            y := mload(add(add(bigY, 0x20), yAt))
-        }
-        y += Q;
-        assembly {
-            mstore(add(add(bigY, 0x20), yAt), y)
-        }
+        addToWord(bigY, bigY.length - 32, Q);
         assertFalse(accepts(key, instances, bigY), "non-canonical coordinate");
     }
 

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use zkinfer_evm::{
-    compile_universal_verifier, compile_verifier, constructor_args, evm_verify, verifier_solidity, LocalEvm,
-    Solc, VerifyOutcome, VkData, EIP170_LIMIT,
+    compile_verifier, evm_verify, universal_check, verifier_solidity, Solc, UniversalCheck, VkData,
+    EIP170_LIMIT,
 };
 use zkinfer_model::{CompiledModel, InputData, Scales};
 use zkinfer_prover::{dev_srs, layout, load_or_keygen, prove};
@@ -35,22 +35,9 @@ fn row(name: &str, onnx: &Path, repo: &Path, solc: &Solc) -> Res<String> {
     eprintln!("{name}: k={} proven in {:.0?}", layout.k(), t.elapsed());
 
     let vk = VkData::new(&srs.params, keys.vk(), instances.len())?;
-    let mut code = compile_universal_verifier(solc, repo)?;
-    code.extend(constructor_args(&srs.params.g2(), &srs.params.s_g2()));
-    let mut evm = LocalEvm::new();
-    let (verifier, _) = evm.deploy(code)?;
-    let runtime = evm.code_size(verifier);
     let key_bytes = vk.to_bytes().len();
-    let (key, key_gas) = evm.deploy(vk.creation_code())?;
-    let gas = match evm.verify(verifier, key, &instances, &proof)? {
-        VerifyOutcome::Accepted(gas) => gas,
-        other => return Err(format!("the universal verifier did not accept: {other:?}").into()),
-    };
-    let mut tampered = proof.clone();
-    tampered[proof.len() / 2] ^= 1;
-    if matches!(evm.verify(verifier, key, &instances, &tampered)?, VerifyOutcome::Accepted(_)) {
-        return Err("a tampered proof was accepted".into());
-    }
+    let UniversalCheck { verifier_runtime: runtime, key_deploy_gas: key_gas, verify_gas: gas } =
+        universal_check(solc, &srs.params, &vk, &instances, &proof)?;
 
     let source = verifier_solidity(&srs.params, keys.vk(), instances.len(), "Halo2Verifier");
     let sv = compile_verifier(solc, &source, "Halo2Verifier", instances.len())?;

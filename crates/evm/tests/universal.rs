@@ -105,7 +105,7 @@ struct OnChain {
 
 fn universal_verifier(p: &Proven) -> OnChain {
     let solc = Solc::at(repo().join("tools/solc"));
-    let mut code = compile_universal_verifier(&solc, &repo()).unwrap();
+    let mut code = compile_universal_verifier(&solc).unwrap();
     code.extend(constructor_args(&p.srs.params.g2(), &p.srs.params.s_g2()));
     let mut evm = LocalEvm::new();
     let (verifier, gas) = evm.deploy(code).unwrap();
@@ -164,7 +164,7 @@ fn universal_verifier_accepts_exactly_what_halo2_accepts() {
     let mut words: Vec<[u8; 32]> = p.instances.iter().map(fr_word).collect();
     add_modulus(&mut words[2]);
     let data = verify_calldata_words(key, &words, &p.proof);
-    let (ok, out) = chain.evm.call(chain.verifier, data).unwrap();
+    let (ok, out, _) = chain.evm.call(chain.verifier, data).unwrap();
     assert!(ok && out.iter().all(|b| *b == 0), "a non-canonical public value was accepted");
     for at in (0..p.proof.len()).step_by(29).chain([p.proof.len() - 1]) {
         let mut b = p.proof.clone();
@@ -241,7 +241,7 @@ fn universal_verifier_refuses_another_srs_and_another_key() {
     assert!(!on_chain(&mut chain, key_b, &a.instances, &a.proof));
     // A verifier pinned to another SRS ([s]G2 = [1]G2) refuses the same key and proof.
     let solc = Solc::at(repo().join("tools/solc"));
-    let mut code = compile_universal_verifier(&solc, &repo()).unwrap();
+    let mut code = compile_universal_verifier(&solc).unwrap();
     code.extend(constructor_args(&a.srs.params.g2(), &a.srs.params.g2()));
     let (other, _) = chain.evm.deploy(code).unwrap();
     assert_eq!(chain.evm.verify(other, key_a, &a.instances, &a.proof).unwrap(), VerifyOutcome::Rejected);

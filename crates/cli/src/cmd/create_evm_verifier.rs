@@ -4,7 +4,7 @@ use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
 use zkinfer_evm::{
     compile_verifier, evm_verify, universal_check, verifier_solidity, EvmCheck, Solc, UniversalKeyArtifact,
-    VerifierArtifact, EIP170_LIMIT,
+    VerifierArtifact, VkData, EIP170_LIMIT,
 };
 use zkinfer_model::CompiledModel;
 use zkinfer_prover::{read_json, write_json, ProofFile, Srs};
@@ -70,7 +70,8 @@ pub(crate) fn create_evm_verifier(
     }
     rep.set("verifierRuntimeBytes", artifact.runtime_size);
     rep.set("verifierDeployBytes", artifact.deploy_size);
-    let key = UniversalKeyArtifact::new(&srs.params, vk, num_instances)?;
+    let universal_key = VkData::new(&srs.params, vk, num_instances)?;
+    let key = UniversalKeyArtifact::new(&srs.params, &universal_key);
     write_json(&dir.join(paths::UNIVERSAL_KEY_JSON), &key)?;
     rep.note(format!(
         "{}: key for the universal ZkinferVerifier, {} bytes",
@@ -94,7 +95,7 @@ pub(crate) fn create_evm_verifier(
     };
     let universal = rep
         .step("verify with the universal verifier in revm (+ tampered proof rejected)", || {
-            universal_check(&solc, &srs.params, vk, &instances, &bytes)
+            universal_check(&solc, &srs.params, &universal_key, &instances, &bytes)
         })?;
     rep.note(format!(
         "revm: ZkinferVerifier ({} bytes runtime) verify {} gas, key deployment {} gas",

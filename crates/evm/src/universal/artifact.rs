@@ -1,14 +1,11 @@
 //! What the CLI writes and checks for the universal verifier: a model's key artifact
 //! (`universal-key.json`) and a revm check of a proof through the verifier and that key.
 
-use halo2_base::halo2_proofs::halo2curves::bn256::{Bn256, Fr, G1Affine};
-use halo2_base::halo2_proofs::plonk::VerifyingKey;
+use halo2_base::halo2_proofs::halo2curves::bn256::{Bn256, Fr};
 use halo2_base::halo2_proofs::poly::kzg::commitment::ParamsKZG;
 use serde::{Deserialize, Serialize};
 
-use super::deploy::{
-    compile_universal_source, constructor_args, LocalEvm, VerifyOutcome, UNIVERSAL_VERIFIER_SOURCE,
-};
+use super::deploy::{compile_universal_verifier, constructor_args, LocalEvm, VerifyOutcome};
 use super::encode::{g2_words, VK_VERSION};
 use super::vk_data::VkData;
 use crate::solc::Solc;
@@ -35,19 +32,18 @@ pub struct UniversalKeyArtifact {
 }
 
 impl UniversalKeyArtifact {
-    /// The key of a circuit with `num_instances` public values.
-    pub fn new(params: &ParamsKZG<Bn256>, vk: &VerifyingKey<G1Affine>, num_instances: usize) -> Result<Self> {
-        let key = VkData::new(params, vk, num_instances)?;
+    /// The artifact of `key`, made on `params`' SRS.
+    pub fn new(params: &ParamsKZG<Bn256>, key: &VkData) -> Self {
         let words = |p| g2_words(p).map(|w| format!("0x{}", hex::encode(w)));
-        Ok(Self {
+        Self {
             version: VK_VERSION,
             key_creation_code: format!("0x{}", hex::encode(key.creation_code())),
             key_bytes: key.to_bytes().len(),
-            num_instances,
+            num_instances: key.num_instance,
             proof_len: key.proof_len(),
             g2: words(&params.g2()),
             s_g2: words(&params.s_g2()),
-        })
+        }
     }
 }
 
@@ -67,12 +63,11 @@ pub struct UniversalCheck {
 pub fn universal_check(
     solc: &Solc,
     params: &ParamsKZG<Bn256>,
-    vk: &VerifyingKey<G1Affine>,
+    key: &VkData,
     instances: &[Fr],
     proof: &[u8],
 ) -> Result<UniversalCheck> {
-    let key = VkData::new(params, vk, instances.len())?;
-    let mut code = compile_universal_source(solc, UNIVERSAL_VERIFIER_SOURCE)?;
+    let mut code = compile_universal_verifier(solc)?;
     code.extend(constructor_args(&params.g2(), &params.s_g2()));
     let mut evm = LocalEvm::new();
     let (verifier, _) = evm.deploy(code)?;

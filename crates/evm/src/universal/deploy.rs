@@ -2,7 +2,6 @@
 //! any number of keys, call `verify`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use halo2_base::halo2_proofs::halo2curves::bn256::{Fr, G2Affine};
 use revm::context::result::{ExecutionResult, Output};
@@ -12,7 +11,7 @@ use revm::primitives::{Address, TxKind};
 use revm::{Context, ExecuteCommitEvm, MainBuilder, MainContext};
 use sha3::{Digest, Keccak256};
 
-use super::encode::g2_words;
+use super::encode::{g2_words, int};
 use super::vk_data::fr_word;
 use crate::solc::Solc;
 use crate::{Error, Result};
@@ -24,18 +23,10 @@ pub const UNIVERSAL_VERIFIER: &str = "ZkinferVerifier";
 pub const UNIVERSAL_VERIFIER_SOURCE: &str =
     include_str!("../../../../contracts/verifier/ZkinferVerifier.sol");
 
-/// Compiles `contracts/verifier/ZkinferVerifier.sol` as found under `repo` (optimized, as
-/// forge does); returns its creation code without constructor arguments.
-pub fn compile_universal_verifier(solc: &Solc, repo: &Path) -> Result<Vec<u8>> {
-    let path = repo.join("contracts/verifier/ZkinferVerifier.sol");
-    let source = std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })?;
-    compile_universal_source(solc, &source)
-}
-
-/// Compiles a universal verifier source (e.g. [`UNIVERSAL_VERIFIER_SOURCE`]).
-pub fn compile_universal_source(solc: &Solc, source: &str) -> Result<Vec<u8>> {
-    let source = source.to_owned();
-    let sources = BTreeMap::from([("ZkinferVerifier.sol".to_owned(), source)]);
+/// Compiles [`UNIVERSAL_VERIFIER_SOURCE`] (optimized, as forge does); returns its creation
+/// code without constructor arguments.
+pub fn compile_universal_verifier(solc: &Solc) -> Result<Vec<u8>> {
+    let sources = BTreeMap::from([("ZkinferVerifier.sol".to_owned(), UNIVERSAL_VERIFIER_SOURCE.to_owned())]);
     let mut contracts = solc.compile(&sources, Some(200))?;
     let c =
         contracts.remove(UNIVERSAL_VERIFIER).ok_or_else(|| Error::NoContract(UNIVERSAL_VERIFIER.into()))?;
@@ -50,11 +41,7 @@ pub fn constructor_args(g2: &G2Affine, s_g2: &G2Affine) -> Vec<u8> {
 /// Calldata of `verify(address vk, uint256[] instances, bytes proof)`.
 pub fn verify_calldata(vk: [u8; 20], instances: &[Fr], proof: &[u8]) -> Vec<u8> {
     let selector = &Keccak256::digest(b"verify(address,uint256[],bytes)")[..4];
-    let word = |x: usize| {
-        let mut w = [0u8; 32];
-        w[24..].copy_from_slice(&(x as u64).to_be_bytes());
-        w
-    };
+    let word = int;
     let mut out = selector.to_vec();
     let mut addr = [0u8; 32];
     addr[12..].copy_from_slice(&vk);
@@ -131,12 +118,17 @@ impl LocalEvm {
             .unwrap_or(0)
     }
 
-    /// Calls `to` with `data`; returns whether it succeeded and its output.
-    pub fn call(&mut self, to: [u8; 20], data: Vec<u8>) -> Result<(bool, Vec<u8>)> {
+    /// Calls `to` with `data`; returns whether it succeeded, its output (the revert data, or
+    /// the halt reason) and the transaction's gas.
+    pub fn call(&mut self, to: [u8; 20], data: Vec<u8>) -> Result<(bool, Vec<u8>, u64)> {
         Ok(match self.transact(TxKind::Call(Address::from(to)), data)? {
-            ExecutionResult::Success { output, .. } => (true, output.into_data().to_vec()),
-            ExecutionResult::Revert { output, .. } => (false, output.to_vec()),
-            ExecutionResult::Halt { reason, .. } => (false, format!("{reason:?}").into_bytes()),
+            ExecutionResult::Success { output, gas_used, .. } => {
+                (true, output.into_data().to_vec(), gas_used)
+            }
+            ExecutionResult::Revert { output, gas_used } => (false, output.to_vec(), gas_used),
+            ExecutionResult::Halt { reason, gas_used } => {
+                (false, format!("{reason:?}").into_bytes(), gas_used)
+            }
         })
     }
 
@@ -148,20 +140,12 @@ impl LocalEvm {
         instances: &[Fr],
         proof: &[u8],
     ) -> Result<VerifyOutcome> {
-        let data = verify_calldata(vk, instances, proof);
-        Ok(match self.transact(TxKind::Call(Address::from(verifier)), data)? {
-            ExecutionResult::Success { output, gas_used, .. } => {
-                let out = output.into_data();
-                if out.len() == 32 && out[31] == 1 && out[..31].iter().all(|b| *b == 0) {
-                    VerifyOutcome::Accepted(gas_used)
-                } else {
-                    VerifyOutcome::Rejected
-                }
-            }
-            ExecutionResult::Revert { output, .. } => VerifyOutcome::Reverted(output.to_vec()),
-            ExecutionResult::Halt { reason, .. } => {
-                VerifyOutcome::Reverted(format!("{reason:?}").into_bytes())
-            }
+        let (success, out, gas) = self.call(verifier, verify_calldata(vk, instances, proof))?;
+        let returned_true = out.len() == 32 && out[31] == 1 && out[..31].iter().all(|b| *b == 0);
+        Ok(match (success, returned_true) {
+            (true, true) => VerifyOutcome::Accepted(gas),
+            (true, false) => VerifyOutcome::Rejected,
+            (false, _) => VerifyOutcome::Reverted(out),
         })
     }
 }

@@ -53,13 +53,15 @@ pub const HEADER: [(&str, usize); 28] = [
 /// Words in the header.
 pub const HEADER_WORDS: usize = HEADER.len();
 
-fn int(x: usize) -> [u8; 32] {
+/// `x` as a 32-byte big-endian word.
+pub(crate) fn int(x: usize) -> [u8; 32] {
     let mut w = [0u8; 32];
     w[24..].copy_from_slice(&(x as u64).to_be_bytes());
     w
 }
 
-fn point(p: &G1Affine) -> [[u8; 32]; 2] {
+/// A `G1` point as two 32-byte big-endian words `x, y` (the EVM's encoding).
+pub(crate) fn point(p: &G1Affine) -> [[u8; 32]; 2] {
     [p.x, p.y].map(|c| {
         let mut w = c.to_repr();
         w.reverse();

@@ -10,8 +10,8 @@ mod vk_data;
 
 pub use artifact::{universal_check, UniversalCheck, UniversalKeyArtifact};
 pub use deploy::{
-    compile_universal_source, compile_universal_verifier, constructor_args, verify_calldata, LocalEvm,
-    VerifyOutcome, UNIVERSAL_VERIFIER, UNIVERSAL_VERIFIER_SOURCE,
+    compile_universal_verifier, constructor_args, verify_calldata, LocalEvm, VerifyOutcome,
+    UNIVERSAL_VERIFIER, UNIVERSAL_VERIFIER_SOURCE,
 };
 pub use encode::{data_contract, g2_words, HEADER, HEADER_WORDS, VK_VERSION};
 pub use expr::{op, Inputs, Program};

@@ -8,6 +8,7 @@ use halo2_base::halo2_proofs::halo2curves::group::{Curve, Group};
 use halo2_base::halo2_proofs::halo2curves::pairing::{MillerLoopResult, MultiMillerLoop};
 use sha3::{Digest, Keccak256};
 
+use super::encode::point;
 use super::expr::Inputs;
 use super::vk_data::{fr_word, VkData};
 
@@ -52,11 +53,7 @@ impl Transcript {
     }
 
     fn absorb_point(&mut self, p: &G1Affine) {
-        for c in [p.x, p.y] {
-            let mut w = c.to_repr();
-            w.reverse();
-            self.buf.extend_from_slice(&w);
-        }
+        self.buf.extend(point(p).iter().flatten());
     }
 
     fn squeeze(&mut self) -> Fr {
