@@ -165,7 +165,8 @@ impl VkData {
 /// Creation code whose runtime code is `0x00 || data`.
 pub fn data_contract(data: &[u8]) -> Vec<u8> {
     let size = data.len() + 1;
-    assert!(size <= 0xffff, "a key fits a contract (EIP-170 allows 24,576 bytes)");
+    // `VkData::new` refuses keys over EIP-170, far below the 16-bit size pushed here.
+    assert!(size <= 0xffff, "data of {size} bytes does not fit a PUSH2 size");
     let [hi, lo] = (size as u16).to_be_bytes();
     // PUSH2 size, DUP1, PUSH1 12 (this prefix's length), PUSH1 0, CODECOPY, PUSH1 0, RETURN
     let mut code = vec![0x61, hi, lo, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3];

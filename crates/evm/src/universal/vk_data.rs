@@ -13,6 +13,7 @@ use snark_verifier_sdk::snark_verifier::util::arithmetic::Rotation;
 use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
 
 use super::expr::{compile_expression, Program};
+use crate::verifier::EIP170_LIMIT;
 use crate::{Error, Result};
 
 /// One SHPLONK query set: polynomials opened at the same rotations.
@@ -175,7 +176,7 @@ impl VkData {
             sets.push(QuerySet { shifts: shifts.iter().map(|&r| rot_index(r)).collect(), ell, polys });
         }
 
-        Ok(Self {
+        let data = Self {
             k: domain.k as u32,
             n_inv: domain.n_inv,
             omega: domain.gen,
@@ -195,7 +196,15 @@ impl VkData {
             program,
             rotations,
             sets,
-        })
+        };
+        // The key contract's code is `0x00 || key`: it must fit EIP-170.
+        let bytes = data.to_bytes().len();
+        if bytes + 1 > EIP170_LIMIT {
+            return Err(Error::Unsupported(format!(
+                "a verifying key of {bytes} bytes (its contract would exceed EIP-170's {EIP170_LIMIT} bytes)"
+            )));
+        }
+        Ok(data)
     }
 
     /// Number of commitments in the index space (preprocessed, instance, witnesses, quotient).
