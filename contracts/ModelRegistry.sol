@@ -4,69 +4,104 @@ pragma solidity ^0.8.19;
 import {IInferenceVerifier} from "./interfaces/IInferenceVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {InstanceEncoding} from "./libraries/InstanceEncoding.sol";
+import {ModelIds} from "./libraries/ModelIds.sol";
 
 /// @title ModelRegistry
-/// @notice Append-only registry of zkinfer models, and the single entry point contracts use to
-///         verify inference proofs for them.
-/// @dev Registration is permissionless and first-come: an id says nothing about who is behind
-///      it. A consumer should pin the model id it trusts only after checking the entry's
-///      verifier (and, if it cares, its registrant) off-chain.
+/// @notice Content-addressed, append-only registry of zkinfer models, and the single entry point
+///         contracts use to verify inference proofs for them.
+/// @dev Model registration is permissionless, but the registry derives the id from what is
+///      registered (`ModelIds.compute`), so a registration cannot take an id that means anything
+///      else: an attacker's registration (another verifier, another shape) gets another id, and
+///      the honest one stays registrable. Every verification checks the verifier's code hash
+///      against the one recorded and the proof's exact length. Aggregation verifiers are
+///      registered by the owner (the deployer) only, per members' configuration, until frozen,
+///      and `verifyInferenceBatch` picks them itself.
 contract ModelRegistry is IModelRegistry {
-    /// @dev `ModelInfo` plus the visibilities in the spare bytes of its first slot, so that
-    ///      `verifyInference` reads them with the verifier address: `visibility = inputs |
-    ///      outputs << 2 | weights << 4` (0 for public, public, fixed).
+    /// @dev What `verifyInference` reads first, in one slot: `visibility = inputs | outputs << 2
+    ///      | weights << 4` (0 for public, public, fixed).
     struct StoredModel {
         address verifier;
         uint32 inputCount;
         uint32 outputCount;
+        uint8 visibility;
+        uint24 proofLength;
+    }
+
+    /// @dev The rest of an entry, read only by `getModel`.
+    struct StoredDetails {
+        address registrant;
         uint8 inputScale;
         uint8 outputScale;
-        uint8 visibility;
-        address registrant;
-        uint48 registeredAtBlock;
-        uint48 registeredAtTime;
+        uint40 registeredAtBlock;
+        uint40 registeredAtTime;
     }
 
     mapping(bytes32 modelId => StoredModel info) private _models;
+    mapping(bytes32 modelId => bytes32 commitment) private _commitments;
+    mapping(bytes32 modelId => bytes32 codeHash) private _codeHashes;
+    mapping(bytes32 modelId => StoredDetails details) private _details;
     mapping(bytes32 modelId => uint256 weightsHash) private _weightsHashes;
     mapping(bytes32 modelId => uint256 digest) private _circuitDigests;
-    mapping(address verifier => AggregationVerifierInfo info) private _aggregationVerifiers;
+
+    mapping(bytes32 configKey => AggregationVerifierInfo info) private _aggregators;
+    bytes32[] private _configKeys;
+    bool private _frozen;
+
+    /// @inheritdoc IModelRegistry
+    address public immutable owner;
 
     /// @dev Bytes of the KZG accumulator (12 words) at the start of an aggregation proof.
     uint256 private constant ACCUMULATOR_BYTES = 12 * 32;
     /// @dev Leading words of `InstanceEncoding.encode` holding the model id (`idHi, idLo`).
     uint256 private constant MODEL_ID_WORDS = 2;
 
+    /// @notice The deployer becomes the owner: the only account that may register aggregation
+    ///         verifiers (and freeze them). Models need no owner.
+    constructor() {
+        owner = msg.sender;
+    }
+
+    // ------------------------------------------------------------------ models
+
     /// @inheritdoc IModelRegistry
-    function registerModel(
-        bytes32 modelId,
-        address verifier,
-        uint32 inputCount,
-        uint32 outputCount,
-        uint8 inputScale,
-        uint8 outputScale
-    ) external {
-        _register(modelId, verifier, inputCount, outputCount, inputScale, outputScale, 0);
+    function registerModel(ModelRegistration calldata registration) external returns (bytes32 modelId) {
+        address verifier = registration.verifier;
+        if (registration.commitment == bytes32(0)) revert ZeroModelId();
+        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
+        uint8 visibility = _packVisibility(registration.visibility);
+        uint256 digest = registration.circuitDigest;
+        if (digest >= InstanceEncoding.FIELD_MODULUS) revert InvalidCircuitDigest(digest);
+        uint32 proofLength = registration.proofLength;
+        if (proofLength == 0 || proofLength > type(uint24).max) revert InvalidProofLength(proofLength);
+
+        bytes32 codeHash = verifier.codehash;
+        modelId = ModelIds.compute(registration, codeHash);
+        if (_models[modelId].verifier != address(0)) revert ModelAlreadyRegistered(modelId);
+
+        _models[modelId] = StoredModel({
+            verifier: verifier,
+            inputCount: registration.inputCount,
+            outputCount: registration.outputCount,
+            visibility: visibility,
+            proofLength: uint24(proofLength)
+        });
+        _commitments[modelId] = registration.commitment;
+        _codeHashes[modelId] = codeHash;
+        _details[modelId] = StoredDetails({
+            registrant: msg.sender,
+            inputScale: registration.inputScale,
+            outputScale: registration.outputScale,
+            registeredAtBlock: uint40(block.number),
+            registeredAtTime: uint40(block.timestamp)
+        });
+        if (registration.visibility.weightsHash != 0) _weightsHashes[modelId] = registration.visibility.weightsHash;
+        if (digest != 0) _circuitDigests[modelId] = digest;
+        emit ModelRegistered(modelId, registration.commitment, verifier, codeHash, msg.sender, proofLength);
     }
 
     /// @inheritdoc IModelRegistry
-    function registerModelWithVisibility(
-        bytes32 modelId,
-        address verifier,
-        uint32 inputCount,
-        uint32 outputCount,
-        uint8 inputScale,
-        uint8 outputScale,
-        ModelVisibility calldata visibility
-    ) external {
-        uint8 packed = _packVisibility(visibility);
-        _register(modelId, verifier, inputCount, outputCount, inputScale, outputScale, packed);
-        if (packed >> 4 == InstanceEncoding.HASHED) _weightsHashes[modelId] = visibility.weightsHash;
-        if (packed != 0) {
-            emit ModelVisibilitySet(
-                modelId, visibility.inputs, visibility.outputs, visibility.weights, visibility.weightsHash
-            );
-        }
+    function computeModelId(ModelRegistration calldata registration) external view returns (bytes32) {
+        return ModelIds.compute(registration, registration.verifier.codehash);
     }
 
     /// @dev Checks the codes and the weights hash; returns the packed visibility byte.
@@ -91,68 +126,23 @@ contract ModelRegistry is IModelRegistry {
         });
     }
 
-    function _register(
-        bytes32 modelId,
-        address verifier,
-        uint32 inputCount,
-        uint32 outputCount,
-        uint8 inputScale,
-        uint8 outputScale,
-        uint8 visibility
-    ) private {
-        if (modelId == bytes32(0)) revert ZeroModelId();
-        if (_models[modelId].verifier != address(0)) revert ModelAlreadyRegistered(modelId);
-        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
-
-        _models[modelId] = StoredModel({
-            verifier: verifier,
-            inputCount: inputCount,
-            outputCount: outputCount,
-            inputScale: inputScale,
-            outputScale: outputScale,
-            visibility: visibility,
-            registrant: msg.sender,
-            registeredAtBlock: uint48(block.number),
-            registeredAtTime: uint48(block.timestamp)
-        });
-        emit ModelRegistered(modelId, verifier, msg.sender, inputCount, outputCount, inputScale, outputScale);
-    }
-
-    /// @inheritdoc IInferenceVerifier
-    function verifyInference(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs, bytes calldata proof)
-        external
-        view
-        returns (bool)
-    {
-        (address verifier, uint256[] memory instances) = _checkedInstances(modelId, inputs, outputs);
-        // Code can vanish after registration (SELFDESTRUCT on chains that still clear code), and
-        // an empty account would accept any proof.
-        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
-        return _callVerifier(verifier, abi.encodePacked(instances, proof));
-    }
-
-    /// @inheritdoc IModelRegistry
-    function publicInputs(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs)
-        external
-        view
-        returns (uint256[] memory instances)
-    {
-        (, instances) = _checkedInstances(modelId, inputs, outputs);
-    }
-
     /// @inheritdoc IModelRegistry
     function getModel(bytes32 modelId) external view returns (ModelInfo memory) {
         StoredModel memory info = _models[modelId];
         if (info.verifier == address(0)) revert UnknownModel(modelId);
+        StoredDetails memory details = _details[modelId];
         return ModelInfo({
+            commitment: _commitments[modelId],
             verifier: info.verifier,
+            verifierCodeHash: _codeHashes[modelId],
             inputCount: info.inputCount,
             outputCount: info.outputCount,
-            inputScale: info.inputScale,
-            outputScale: info.outputScale,
-            registrant: info.registrant,
-            registeredAtBlock: info.registeredAtBlock,
-            registeredAtTime: info.registeredAtTime
+            inputScale: details.inputScale,
+            outputScale: details.outputScale,
+            proofLength: info.proofLength,
+            registrant: details.registrant,
+            registeredAtBlock: details.registeredAtBlock,
+            registeredAtTime: details.registeredAtTime
         });
     }
 
@@ -162,66 +152,127 @@ contract ModelRegistry is IModelRegistry {
     }
 
     /// @inheritdoc IModelRegistry
-    function registerCircuitDigest(bytes32 modelId, uint256 digest) external {
-        StoredModel storage info = _models[modelId];
-        if (info.verifier == address(0)) revert UnknownModel(modelId);
-        if (info.registrant != msg.sender) revert NotRegistrant(modelId, msg.sender);
-        if (digest == 0) revert ZeroCircuitDigest();
-        if (_circuitDigests[modelId] != 0) revert CircuitDigestAlreadySet(modelId);
-        _circuitDigests[modelId] = digest;
-        emit CircuitDigestRegistered(modelId, digest);
-    }
-
-    /// @inheritdoc IModelRegistry
     function circuitDigest(bytes32 modelId) external view returns (uint256) {
         return _circuitDigests[modelId];
     }
 
-    /// @inheritdoc IModelRegistry
-    function registerAggregationVerifier(address verifier, uint32 memberCount) external {
-        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
-        if (_aggregationVerifiers[verifier].memberCount != 0) revert AggregationVerifierAlreadyRegistered(verifier);
-        if (memberCount == 0) revert MemberCountMismatch(1, 0);
-        _aggregationVerifiers[verifier] = AggregationVerifierInfo({
-            memberCount: memberCount, registrant: msg.sender, registeredAtBlock: uint48(block.number)
-        });
-        emit AggregationVerifierRegistered(verifier, msg.sender, memberCount);
+    /// @inheritdoc IInferenceVerifier
+    /// @dev Reverts `UnknownModel`, `ProofLengthMismatch`, `InputLengthMismatch`,
+    ///      `OutputLengthMismatch`, `ValueOutOfRange`, `HashOutOfField`, `VerifierCodeChanged`;
+    ///      returns false when the verifier rejects the proof.
+    function verifyInference(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs, bytes calldata proof)
+        external
+        view
+        returns (bool)
+    {
+        StoredModel storage info = _models[modelId];
+        address verifier = info.verifier;
+        if (verifier == address(0)) revert UnknownModel(modelId);
+        uint256 expectedLength = info.proofLength;
+        if (proof.length != expectedLength) revert ProofLengthMismatch(expectedLength, proof.length);
+        uint256[] memory instances = _checkedInstances(modelId, _commitments[modelId], inputs, outputs);
+        _checkCode(verifier, _codeHashes[modelId]);
+        return _callVerifier(verifier, abi.encodePacked(instances, proof));
     }
 
     /// @inheritdoc IModelRegistry
-    function getAggregationVerifier(address verifier) external view returns (AggregationVerifierInfo memory) {
-        AggregationVerifierInfo memory info = _aggregationVerifiers[verifier];
-        if (info.memberCount == 0) revert UnknownAggregationVerifier(verifier);
-        return info;
+    function publicInputs(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs)
+        external
+        view
+        returns (uint256[] memory instances)
+    {
+        instances = _checkedInstances(modelId, _commitments[modelId], inputs, outputs);
+    }
+
+    // ------------------------------------------------------- aggregation verifiers
+
+    /// @inheritdoc IModelRegistry
+    function registerAggregationVerifier(address verifier, uint256[] calldata memberDigests, uint32 proofLength)
+        external
+        returns (bytes32 configKey)
+    {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        if (_frozen) revert AggregationVerifiersAreFrozen();
+        uint256 members = memberDigests.length;
+        if (members == 0 || members > type(uint32).max) revert EmptyBatch();
+        for (uint256 i = 0; i < members; ++i) {
+            uint256 digest = memberDigests[i];
+            if (digest == 0 || digest >= InstanceEncoding.FIELD_MODULUS) revert InvalidCircuitDigest(digest);
+        }
+        if (proofLength <= ACCUMULATOR_BYTES || proofLength > type(uint24).max) revert InvalidProofLength(proofLength);
+        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
+        configKey = keccak256(abi.encodePacked(memberDigests));
+        if (_aggregators[configKey].verifier != address(0)) revert AggregationVerifierAlreadyRegistered(configKey);
+        bytes32 codeHash = verifier.codehash;
+        _aggregators[configKey] = AggregationVerifierInfo({
+            verifier: verifier, verifierCodeHash: codeHash, memberCount: uint32(members), proofLength: proofLength
+        });
+        _configKeys.push(configKey);
+        emit AggregationVerifierRegistered(configKey, verifier, codeHash, uint32(members), proofLength);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function freezeAggregationVerifiers() external {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        if (_frozen) revert AggregationVerifiersAreFrozen();
+        _frozen = true;
+        emit AggregationVerifiersFrozen();
+    }
+
+    /// @inheritdoc IModelRegistry
+    function aggregationVerifiersFrozen() external view returns (bool) {
+        return _frozen;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function aggregationConfigKeys() external view returns (bytes32[] memory) {
+        return _configKeys;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getAggregationVerifier(bytes32 configKey) external view returns (AggregationVerifierInfo memory info) {
+        info = _aggregators[configKey];
+        if (info.verifier == address(0)) revert NoAggregationVerifier(configKey);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function batchConfigKey(uint256[] calldata memberDigests) external pure returns (bytes32) {
+        return keccak256(abi.encodePacked(memberDigests));
     }
 
     /// @inheritdoc IModelRegistry
     function verifyInferenceBatch(
-        address aggregationVerifier,
         bytes32[] calldata modelIds,
         int256[][] calldata inputs,
         int256[][] calldata outputs,
         bytes calldata proof
     ) external view returns (bool) {
-        uint256 members = _aggregationVerifiers[aggregationVerifier].memberCount;
-        if (members == 0) revert UnknownAggregationVerifier(aggregationVerifier);
-        if (aggregationVerifier.code.length == 0) revert VerifierHasNoCode(aggregationVerifier);
-        if (inputs.length != modelIds.length || outputs.length != modelIds.length) revert BatchArityMismatch();
-        if (modelIds.length != members) revert MemberCountMismatch(members, modelIds.length);
-        if (proof.length < ACCUMULATOR_BYTES) revert BatchProofTooShort(proof.length);
+        uint256 members = modelIds.length;
+        if (members == 0) revert EmptyBatch();
+        if (inputs.length != members || outputs.length != members) revert BatchArityMismatch();
+        uint256[] memory digests = new uint256[](members);
         bytes memory values;
         for (uint256 i = 0; i < members; ++i) {
             bytes32 modelId = modelIds[i];
-            (, uint256[] memory instances) = _checkedInstances(modelId, inputs[i], outputs[i]);
+            // The id words are left out of a member's values, so no commitment is needed.
+            uint256[] memory instances = _checkedInstances(modelId, bytes32(0), inputs[i], outputs[i]);
             if (_models[modelId].visibility != 0) revert BatchVisibilityNotSupported(modelId);
             uint256 digest = _circuitDigests[modelId];
             if (digest == 0) revert NoCircuitDigest(modelId);
+            digests[i] = digest;
             values = abi.encodePacked(values, _memberValues(digest, instances));
         }
-        return _callVerifier(
-            aggregationVerifier, abi.encodePacked(proof[:ACCUMULATOR_BYTES], values, proof[ACCUMULATOR_BYTES:])
-        );
+        bytes32 configKey = keccak256(abi.encodePacked(digests));
+        AggregationVerifierInfo storage aggregator = _aggregators[configKey];
+        address verifier = aggregator.verifier;
+        if (verifier == address(0)) revert NoAggregationVerifier(configKey);
+        uint256 expectedLength = aggregator.proofLength;
+        if (proof.length != expectedLength) revert ProofLengthMismatch(expectedLength, proof.length);
+        _checkCode(verifier, aggregator.verifierCodeHash);
+        return _callVerifier(verifier, abi.encodePacked(proof[:ACCUMULATOR_BYTES], values, proof[ACCUMULATOR_BYTES:]));
     }
+
+    // ------------------------------------------------------------------ helpers
 
     /// @dev A member's values in an aggregation proof: its circuit digest, then its instances
     ///      without the model id (`idHi, idLo`): the id is a constant of the member circuit,
@@ -241,33 +292,30 @@ contract ModelRegistry is IModelRegistry {
     }
 
     /// @dev Looks the model up, checks the shapes (a hashed side takes one value, a private
-    ///      side none) and encodes the public instances.
-    function _checkedInstances(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs)
+    ///      side none) and encodes the public instances with `commitment` as `idHi, idLo`.
+    function _checkedInstances(bytes32 modelId, bytes32 commitment, int256[] calldata inputs, int256[] calldata outputs)
         private
         view
-        returns (address verifier, uint256[] memory instances)
+        returns (uint256[] memory)
     {
         StoredModel storage info = _models[modelId];
-        verifier = info.verifier;
-        if (verifier == address(0)) revert UnknownModel(modelId);
+        if (info.verifier == address(0)) revert UnknownModel(modelId);
         uint8 visibility = info.visibility;
         uint256 expected = InstanceEncoding.sideLength(visibility & 3, info.inputCount);
         if (inputs.length != expected) revert InputLengthMismatch(modelId, expected, inputs.length);
         expected = InstanceEncoding.sideLength((visibility >> 2) & 3, info.outputCount);
         if (outputs.length != expected) revert OutputLengthMismatch(modelId, expected, outputs.length);
-        if (visibility == 0) return (verifier, InstanceEncoding.encode(modelId, inputs, outputs));
-        instances = _encodeWithVisibility(modelId, inputs, outputs, visibility);
+        if (visibility == 0) return InstanceEncoding.encode(commitment, inputs, outputs);
+        uint256 weightsHash = _weightsHashes[modelId];
+        return InstanceEncoding.encodeWithVisibility(commitment, inputs, outputs, visibility, weightsHash);
     }
 
-    /// @dev `InstanceEncoding.encodeWithVisibility` with the model's recorded weights hash.
-    function _encodeWithVisibility(
-        bytes32 modelId,
-        int256[] calldata inputs,
-        int256[] calldata outputs,
-        uint8 visibility
-    ) private view returns (uint256[] memory) {
-        uint256 weightsHash = _weightsHashes[modelId];
-        return InstanceEncoding.encodeWithVisibility(modelId, inputs, outputs, visibility, weightsHash);
+    /// @dev The verifier must still have the code it was registered with: code can change
+    ///      (a metamorphic contract redeployed by CREATE2) or vanish (SELFDESTRUCT where it
+    ///      still clears code; an empty account would accept any proof).
+    function _checkCode(address verifier, bytes32 expected) private view {
+        bytes32 actual = verifier.codehash;
+        if (actual != expected) revert VerifierCodeChanged(verifier, expected, actual);
     }
 
     /// @dev The generated verifier reverts on a bad proof and returns nothing on success, so

@@ -3,6 +3,7 @@ pragma solidity ^0.8.19;
 
 import {Vm, VM_ADDRESS} from "../tests/forge/utils/Vm.sol";
 import {ModelRegistry} from "../contracts/ModelRegistry.sol";
+import {IModelRegistry} from "../contracts/interfaces/IModelRegistry.sol";
 
 /// @title Deploy
 /// @notice Deploys a `ModelRegistry` (or reuses one), optionally a verifier and its model
@@ -19,15 +20,18 @@ import {ModelRegistry} from "../contracts/ModelRegistry.sol";
 ///                                   one; ignored (with a note) when it has no code on the chain
 ///        ZKINFER_VERIFIER_ARTIFACT  forge artifact of a verifier to deploy too, e.g.
 ///                                   "RiskMlpVerifier.sol:RiskMlpVerifier"
-///        ZKINFER_MODEL_ID           bytes32; with a verifier, registers it under this id using
-///        ZKINFER_INPUT_COUNT, ZKINFER_OUTPUT_COUNT, ZKINFER_INPUT_SCALE, ZKINFER_OUTPUT_SCALE
-///                                   (all default to 0)
+///        ZKINFER_MODEL_COMMITMENT   bytes32, the circuit's model commitment (proof.json's
+///                                   modelId); with a verifier, registers the model with
+///        ZKINFER_INPUT_COUNT, ZKINFER_OUTPUT_COUNT, ZKINFER_INPUT_SCALE, ZKINFER_OUTPUT_SCALE,
+///        ZKINFER_PROOF_LENGTH       (all default to 0; public inputs and outputs, fixed
+///                                   weights, no circuit digest). The registry derives the
+///                                   model id; the file records it.
 ///        ZKINFER_MODEL_NAME         the model's human name in the file (default empty)
 ///
 ///      The file records the registry and the model registered by this run. When the existing
 ///      file names the registry used, its startBlock and its other models are kept, those the
 ///      registry still confirms (registered, same verifier); otherwise the file is replaced. A
-///      verifier deployed without ZKINFER_MODEL_ID is not registered and not recorded.
+///      verifier deployed without ZKINFER_MODEL_COMMITMENT is not registered and not recorded.
 ///      Without --broadcast the script only simulates and writes no file: a dry run's addresses
 ///      hold no code on the real chain.
 contract Deploy {
@@ -42,48 +46,51 @@ contract Deploy {
     /// @notice Runs the deployment and returns what it deployed (or reused).
     function run() external returns (ModelRegistry registry, address verifier) {
         string memory verifierArtifact = vm.envOr("ZKINFER_VERIFIER_ARTIFACT", string(""));
-        bytes32 modelId = vm.envOr("ZKINFER_MODEL_ID", bytes32(0));
+        bytes32 commitment = vm.envOr("ZKINFER_MODEL_COMMITMENT", bytes32(0));
+        bytes32 modelId;
         string memory modelName = vm.envOr("ZKINFER_MODEL_NAME", string(""));
         address existing = vm.envOr("ZKINFER_REGISTRY", address(0));
-        bool registering = bytes(verifierArtifact).length > 0 && modelId != bytes32(0);
+        bool registering = bytes(verifierArtifact).length > 0 && commitment != bytes32(0);
         uint256 startBlock = block.number;
 
         if (existing != address(0) && existing.code.length == 0) {
             note(string.concat("ZKINFER_REGISTRY ", vm.toString(existing), " has no code: deploying a new registry"));
             existing = address(0);
         }
-        if (registering) {
-            requirePlainName(modelName);
-            if (existing != address(0) && ModelRegistry(existing).isRegistered(modelId)) {
-                revert(
-                    string.concat("model ", vm.toString(modelId), " is already registered in ", vm.toString(existing))
-                );
-            }
-        }
+        // A fresh verifier gives a fresh model id (the id covers its address), so a model is
+        // never "already registered" here.
+        if (registering) requirePlainName(modelName);
 
         vm.startBroadcast();
         registry = existing != address(0) ? ModelRegistry(existing) : new ModelRegistry();
         if (bytes(verifierArtifact).length > 0) {
             verifier = deployArtifact(verifierArtifact);
-            if (modelId != bytes32(0)) {
-                registry.registerModel(
-                    modelId,
-                    verifier,
-                    uint32(envUint("ZKINFER_INPUT_COUNT", type(uint32).max)),
-                    uint32(envUint("ZKINFER_OUTPUT_COUNT", type(uint32).max)),
-                    uint8(envUint("ZKINFER_INPUT_SCALE", type(uint8).max)),
-                    uint8(envUint("ZKINFER_OUTPUT_SCALE", type(uint8).max))
-                );
-            }
+            if (commitment != bytes32(0)) modelId = registry.registerModel(registration(commitment, verifier));
         }
         vm.stopBroadcast();
 
         if (verifier != address(0) && !registering) {
-            note(string.concat("verifier ", vm.toString(verifier), " is not registered (no ZKINFER_MODEL_ID)"));
+            note(string.concat("verifier ", vm.toString(verifier), " is not registered (no ZKINFER_MODEL_COMMITMENT)"));
         }
         if (vm.isContext(Vm.ForgeContext.ScriptBroadcast) || vm.isContext(Vm.ForgeContext.ScriptResume)) {
-            writeDeployment(registry, startBlock, registering ? modelId : bytes32(0), modelName, verifier);
+            writeDeployment(registry, startBlock, modelId, commitment, modelName, verifier);
         }
+        if (modelId != bytes32(0)) note(string.concat("registered model id ", vm.toString(modelId)));
+    }
+
+    /// @dev The registration the environment describes (public, public, fixed; no digest).
+    function registration(bytes32 commitment, address verifier)
+        internal
+        view
+        returns (IModelRegistry.ModelRegistration memory r)
+    {
+        r.commitment = commitment;
+        r.verifier = verifier;
+        r.inputCount = uint32(envUint("ZKINFER_INPUT_COUNT", type(uint32).max));
+        r.outputCount = uint32(envUint("ZKINFER_OUTPUT_COUNT", type(uint32).max));
+        r.inputScale = uint8(envUint("ZKINFER_INPUT_SCALE", type(uint8).max));
+        r.outputScale = uint8(envUint("ZKINFER_OUTPUT_SCALE", type(uint8).max));
+        r.proofLength = uint32(envUint("ZKINFER_PROOF_LENGTH", type(uint24).max));
     }
 
     /// @dev Creates a contract from a forge artifact's creation code. Runs inside the broadcast,
@@ -101,6 +108,7 @@ contract Deploy {
         ModelRegistry registry,
         uint256 startBlock,
         bytes32 modelId,
+        bytes32 commitment,
         string memory name,
         address verifier
     ) internal {
@@ -120,7 +128,7 @@ contract Deploy {
                 note(string.concat("replacing ", path, ": it records another registry"));
             }
         }
-        if (modelId != bytes32(0)) models = addModel(vm.toString(modelId), name, verifier, address(0));
+        if (modelId != bytes32(0)) models = addModel(vm.toString(modelId), commitment, name, verifier, address(0));
 
         vm.serializeJson(ROOT_KEY, "{}");
         vm.serializeUint(ROOT_KEY, "chainId", block.chainid);
@@ -173,19 +181,21 @@ contract Deploy {
                 ? vm.parseJsonAddress(json, string.concat(at, ".consumer"))
                 : address(0);
             requirePlainName(name);
-            models = addModel(vm.toString(id), name, verifier, consumer);
+            models = addModel(vm.toString(id), registry.getModel(id).commitment, name, verifier, consumer);
         }
         return models;
     }
 
-    /// @dev Adds `{name, verifier[, consumer]}` under `id` to the models object; returns it.
-    function addModel(string memory id, string memory name, address verifier, address consumer)
+    /// @dev Adds `{name, commitment, verifier[, consumer]}` under `id` (the registry's id) to the
+    ///      models object; returns it.
+    function addModel(string memory id, bytes32 commitment, string memory name, address verifier, address consumer)
         internal
         returns (string memory models)
     {
         string memory key = string.concat(MODELS_KEY, ".", id);
         vm.serializeJson(key, "{}");
         vm.serializeString(key, "name", name);
+        vm.serializeBytes32(key, "commitment", commitment);
         string memory entry = vm.serializeAddress(key, "verifier", verifier);
         if (consumer != address(0)) entry = vm.serializeAddress(key, "consumer", consumer);
         models = vm.serializeString(MODELS_KEY, id, entry);

@@ -85,7 +85,7 @@ RPC="http://127.0.0.1:$port"
 say "anvil (pid $anvil_pid) on $RPC"
 
 # ---------------------------------------------------------------------------- fixture
-model_id="$(lower "$(jget "$FIXTURE" d.modelId)")"
+commitment="$(lower "$(jget "$FIXTURE" d.modelId)")"
 inputs="$(jget "$FIXTURE" d.inputs)"
 outputs="$(jget "$FIXTURE" d.outputs)"
 changed_outputs="$(jget "$FIXTURE" '[d.outputs[0] + 1, ...d.outputs.slice(1)]')"
@@ -94,11 +94,12 @@ input_count="$(jget "$FIXTURE" d.inputs.length)"
 output_count="$(jget "$FIXTURE" d.outputs.length)"
 input_scale="$(jget "$FIXTURE" d.inputScale)"
 output_scale="$(jget "$FIXTURE" d.outputScale)"
-[[ "$model_id" =~ ^0x[0-9a-f]{64}$ ]] || fail "$FIXTURE: bad modelId '$model_id'"
+proof_length=$(((${#proof} - 2) / 2))
+[[ "$commitment" =~ ^0x[0-9a-f]{64}$ ]] || fail "$FIXTURE: bad modelId '$commitment'"
 
 # ---------------------------------------------------------------------------- deploy
-unset ZKINFER_REGISTRY ZKINFER_VERIFIER_ARTIFACT ZKINFER_MODEL_ID ZKINFER_MODEL_NAME \
-  ZKINFER_INPUT_COUNT ZKINFER_OUTPUT_COUNT ZKINFER_INPUT_SCALE ZKINFER_OUTPUT_SCALE
+unset ZKINFER_REGISTRY ZKINFER_VERIFIER_ARTIFACT ZKINFER_MODEL_COMMITMENT ZKINFER_MODEL_NAME \
+  ZKINFER_INPUT_COUNT ZKINFER_OUTPUT_COUNT ZKINFER_INPUT_SCALE ZKINFER_OUTPUT_SCALE ZKINFER_PROOF_LENGTH
 # `deploy NAME [VAR=value...]`: runs the forge script with these extra variables. Broadcast
 # records go to the temp dir, not broadcast/.
 deploy() {
@@ -108,7 +109,8 @@ deploy() {
   if ! env FOUNDRY_BROADCAST="$tmp/broadcast-$name" \
     ZKINFER_VERIFIER_ARTIFACT="$ARTIFACT" \
     ZKINFER_INPUT_COUNT="$input_count" ZKINFER_OUTPUT_COUNT="$output_count" \
-    ZKINFER_INPUT_SCALE="$input_scale" ZKINFER_OUTPUT_SCALE="$output_scale" "$@" \
+    ZKINFER_INPUT_SCALE="$input_scale" ZKINFER_OUTPUT_SCALE="$output_scale" \
+    ZKINFER_PROOF_LENGTH="$proof_length" "$@" \
     "$FORGE" script script/Deploy.s.sol --rpc-url "$RPC" --broadcast --private-key "$KEY" \
     >"$tmp/forge-$name.log" 2>&1; then
     cat "$tmp/forge-$name.log" >&2
@@ -117,9 +119,10 @@ deploy() {
   [ -f "$BOOK" ] || fail "forge script ($name) wrote no $BOOK"
 }
 
-# `check_model ID NAME`: the file's entry for ID and the registry agree; prints its verifier.
+# `check_model ID NAME COMMITMENT`: the file's entry for ID and the registry agree; prints its
+# verifier.
 check_model() {
-  local id="$1" name="$2" verifier recorded
+  local id="$1" name="$2" want="$3" verifier recorded
   verifier="$(jget "$BOOK" "(d.models || {})[\"$id\"]?.verifier")"
   [ -n "$verifier" ] || fail "$BOOK has no verifier for model $id"
   [ "$(jget "$BOOK" "d.models[\"$id\"].name")" = "$name" ] || fail "$BOOK: model $id is not named '$name'"
@@ -127,11 +130,20 @@ check_model() {
   has_code "$verifier" || fail "verifier $verifier of model $id has no code"
   [ "$(call_bool "$registry" "isRegistered(bytes32)(bool)" "$id")" = true ] ||
     fail "isRegistered($id) is not true"
-  # ModelInfo is a static struct: decode it as its fields, one per line.
-  recorded="$("$CAST" call --rpc-url "$RPC" "$registry" \
-    "getModel(bytes32)(address,uint32,uint32,uint8,uint8,address,uint48,uint48)" "$id" | head -n 1)"
+  [ "$(lower "$(jget "$BOOK" "d.models[\"$id\"].commitment")")" = "$want" ] ||
+    fail "$BOOK: model $id does not record commitment $want"
+  # ModelInfo is a static struct: decode it as its fields, one per line (commitment, verifier,
+  # code hash, counts, scales, proof length, registrant, block, time).
+  "$CAST" call --rpc-url "$RPC" "$registry" \
+    "getModel(bytes32)(bytes32,address,bytes32,uint32,uint32,uint8,uint8,uint32,address,uint48,uint48)" "$id" \
+    >"$tmp/model.txt"
+  recorded="$(sed -n 2p "$tmp/model.txt")"
   [ "$(lower "$recorded")" = "$(lower "$verifier")" ] ||
     fail "registry has verifier $recorded for $id, $BOOK says $verifier"
+  [ "$(lower "$(sed -n 1p "$tmp/model.txt")")" = "$want" ] || fail "registry has another commitment for $id"
+  [ "$(lower "$(sed -n 3p "$tmp/model.txt")")" = "$(lower "$("$CAST" keccak "$("$CAST" code --rpc-url "$RPC" "$verifier")")")" ] ||
+    fail "registry records another code hash for $id's verifier"
+  [ "$(sed -n 8p "$tmp/model.txt" | cut -d' ' -f1)" = "$proof_length" ] || fail "registry records another proof length"
   echo "$verifier"
 }
 
@@ -153,18 +165,27 @@ tx_gas() {
 }
 
 # Run 1: fresh registry, verifier, registration.
-deploy fresh ZKINFER_MODEL_ID="$model_id" ZKINFER_MODEL_NAME=risk_mlp
+deploy fresh ZKINFER_MODEL_COMMITMENT="$commitment" ZKINFER_MODEL_NAME=risk_mlp
 [ "$(jget "$BOOK" d.chainId)" = "$CHAIN_ID" ] || fail "$BOOK: chainId is not $CHAIN_ID"
 [[ "$(jget "$BOOK" d.startBlock)" =~ ^[0-9]+$ ]] || fail "$BOOK: startBlock is not a number"
 registry="$(jget "$BOOK" d.modelRegistry)"
 [ -n "$registry" ] && has_code "$registry" || fail "$BOOK: modelRegistry '$registry' has no code"
 [ "$(jget "$BOOK" 'Object.keys(d.models).length')" = 1 ] || fail "$BOOK: expected exactly one model"
-verifier="$(check_model "$model_id" risk_mlp)"
+# The registry derived the id (content-addressed); the file records it.
+model_id="$(lower "$(jget "$BOOK" 'Object.keys(d.models)[0]')")"
+[ "$model_id" != "$commitment" ] || fail "the model id is the commitment, not derived by the registry"
+verifier="$(check_model "$model_id" risk_mlp "$commitment")"
 
 [ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$model_id" "$inputs" "$outputs" "$proof")" = true ] ||
   fail "verifyInference rejects the fixture's proof"
 [ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$model_id" "$inputs" "$changed_outputs" "$proof")" = false ] ||
   fail "verifyInference accepts the fixture's proof with an output changed"
+# Trailing and missing proof bytes revert (ProofLengthMismatch).
+for bad in "${proof}00" "${proof:0:${#proof}-2}"; do
+  if call_bool "$registry" "$VERIFY_SIG(bool)" "$model_id" "$inputs" "$outputs" "$bad" >"$tmp/bad.txt" 2>&1; then
+    fail "verifyInference did not refuse a proof of $(((${#bad} - 2) / 2)) bytes"
+  fi
+done
 
 # Gas of verifyInference, as a transaction. Not `cast estimate`: the verifier is called with
 # all but 1/64 of the gas and a starved call makes verifyInference return false instead of
@@ -175,27 +196,29 @@ echo "$receipt" >"$tmp/verify-receipt.json"
 [ "$(jget "$tmp/verify-receipt.json" d.status)" = 0x1 ] || fail "verifyInference transaction failed"
 verify_gas="$(jget "$tmp/verify-receipt.json" 'parseInt(d.gasUsed, 16)')"
 
-# Run 2: reuse the registry (ZKINFER_REGISTRY) for a second model id, same verifier artifact.
-second_id="$(lower "$("$CAST" keccak "zkinfer deploy-check: second model")")"
+# Run 2: reuse the registry (ZKINFER_REGISTRY) for a second commitment, same verifier artifact.
+second_commitment="$(lower "$("$CAST" keccak "zkinfer deploy-check: second model")")"
 nonce_before="$("$CAST" nonce --rpc-url "$RPC" "$DEPLOYER")"
-deploy reuse ZKINFER_REGISTRY="$registry" ZKINFER_MODEL_ID="$second_id" ZKINFER_MODEL_NAME="risk_mlp (reused registry)"
+deploy reuse ZKINFER_REGISTRY="$registry" ZKINFER_MODEL_COMMITMENT="$second_commitment" ZKINFER_MODEL_NAME="risk_mlp (reused registry)"
 nonce_after="$("$CAST" nonce --rpc-url "$RPC" "$DEPLOYER")"
 [ "$(lower "$(jget "$BOOK" d.modelRegistry)")" = "$(lower "$registry")" ] ||
   fail "$BOOK: modelRegistry changed although ZKINFER_REGISTRY was set"
 [ $((nonce_after - nonce_before)) = 2 ] ||
   fail "second run sent $((nonce_after - nonce_before)) transactions, expected 2 (verifier, registerModel)"
-second_verifier="$(check_model "$second_id" "risk_mlp (reused registry)")"
+second_id="$(lower "$(jget "$BOOK" "Object.keys(d.models).find((k) => k.toLowerCase() !== \"$model_id\")")")"
+[ -n "$second_id" ] || fail "$BOOK: no second model"
+second_verifier="$(check_model "$second_id" "risk_mlp (reused registry)" "$second_commitment")"
 [ "$(lower "$second_verifier")" != "$(lower "$verifier")" ] || fail "second run reused the verifier"
-first_verifier="$(check_model "$model_id" risk_mlp)"
+first_verifier="$(check_model "$model_id" risk_mlp "$commitment")"
 [ "$(lower "$first_verifier")" = "$(lower "$verifier")" ] || fail "$BOOK: first model's verifier changed"
 [ "$(jget "$BOOK" 'Object.keys(d.models).length')" = 2 ] || fail "$BOOK: expected exactly two models"
-# The model id is part of the public inputs: the first model's proof must not pass as the second's.
+# The commitment is part of the public inputs: the first model's proof must not pass as the second's.
 [ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$second_id" "$inputs" "$outputs" "$proof")" = false ] ||
   fail "verifyInference accepts model $model_id's proof for model $second_id"
 
 say "OK"
 echo "  ModelRegistry $registry"
-echo "  model $model_id -> verifier $verifier"
+echo "  model $model_id (commitment $commitment) -> verifier $verifier"
 echo "  model $second_id -> verifier $second_verifier (registry reused)"
 echo "  run 1 transactions:"
 tx_gas fresh

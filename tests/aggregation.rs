@@ -126,62 +126,73 @@ fn on_anvil(agg: &AggregationProof, creation_code: &[u8]) {
         assert!(verifier.code_size > 0);
         let m = &agg.members[0];
         let entry = entry_of(m);
-        let id = entry.model_id;
-        // The single-proof verifier is irrelevant to batches; any contract with code will do.
-        chain.register_model(registry, verifier.address, &entry).await.unwrap();
-        let members = batch_members(agg);
+        let digest: U256 = m.circuit_digest.parse().unwrap();
         let proof = agg.batch_proof_bytes().unwrap();
-        chain.register_aggregation_verifier(registry, verifier.address, 2).await.unwrap();
-        // No digest yet: batches of this model are refused.
-        let err =
-            chain.verify_inference_batch(registry, verifier.address, &members, &proof).await.unwrap_err();
+        // Without a circuit digest the model is another entry (another id), refused in batches.
+        let plain = chain.register_model(registry, verifier.address, &entry).await.unwrap().model_id;
+        let mut members = batch_members(agg, &[plain, plain]);
+        let err = chain.verify_inference_batch(registry, &members, &proof).await.unwrap_err();
         assert!(err.to_string().contains("NoCircuitDigest"), "{err}");
-        chain.register_circuit_digest(registry, id, m.circuit_digest.parse().unwrap()).await.unwrap();
+        // The single-proof verifier is irrelevant to batches; any contract with code will do.
+        let id = chain
+            .register_model(registry, verifier.address, &entry.with_circuit_digest(digest))
+            .await
+            .unwrap()
+            .model_id;
+        members = batch_members(agg, &[id, id]);
+        // No aggregation verifier for the members' digests yet.
+        let err = chain.verify_inference_batch(registry, &members, &proof).await.unwrap_err();
+        assert!(err.to_string().contains("NoAggregationVerifier"), "{err}");
+        chain
+            .register_aggregation_verifier(registry, verifier.address, &[digest, digest], proof.len())
+            .await
+            .unwrap();
 
-        assert!(chain.verify_inference_batch(registry, verifier.address, &members, &proof).await.unwrap());
-        let tx = chain.verify_inference_batch_tx(registry, verifier.address, &members, &proof).await.unwrap();
+        assert!(chain.verify_inference_batch(registry, &members, &proof).await.unwrap());
+        let tx = chain.verify_inference_batch_tx(registry, &members, &proof).await.unwrap();
         eprintln!("verifyInferenceBatch of 2: {} gas", tx.gas_used);
 
         for at in [0, 12 * 32 + 1, proof.len() / 2, proof.len() - 1] {
             let mut b = proof.clone();
             b[at] ^= 1;
-            assert!(
-                !chain.verify_inference_batch(registry, verifier.address, &members, &b).await.unwrap(),
-                "byte {at}"
-            );
+            assert!(!chain.verify_inference_batch(registry, &members, &b).await.unwrap(), "byte {at}");
+        }
+        // Trailing or missing bytes are refused.
+        let longer = [proof.as_slice(), &[0]].concat();
+        for p in [&longer[..], &proof[..proof.len() - 1]] {
+            let err = chain.verify_inference_batch(registry, &members, p).await.unwrap_err();
+            assert!(err.to_string().contains("ProofLengthMismatch"), "{err}");
         }
         for i in 0..members.len() {
             let mut x = members.clone();
             x[i].inputs[0] += 1;
-            assert!(
-                !chain.verify_inference_batch(registry, verifier.address, &x, &proof).await.unwrap(),
-                "input of {i}"
-            );
+            assert!(!chain.verify_inference_batch(registry, &x, &proof).await.unwrap(), "input of {i}");
             let mut y = members.clone();
             y[i].outputs[2] -= 1;
-            assert!(
-                !chain.verify_inference_batch(registry, verifier.address, &y, &proof).await.unwrap(),
-                "output of {i}"
-            );
+            assert!(!chain.verify_inference_batch(registry, &y, &proof).await.unwrap(), "output of {i}");
         }
         // A member model that is not registered.
         let mut unknown = members.clone();
         unknown[1].model_id = B256::repeat_byte(9);
-        let err =
-            chain.verify_inference_batch(registry, verifier.address, &unknown, &proof).await.unwrap_err();
+        let err = chain.verify_inference_batch(registry, &unknown, &proof).await.unwrap_err();
         assert!(err.to_string().contains("UnknownModel"), "{err}");
-        // Another registered model (another circuit) in place of the proven one: the registry
-        // passes that model's digest, which the proof does not carry.
-        let other = B256::repeat_byte(0x42);
-        chain
-            .register_model(registry, verifier.address, &ModelEntry { model_id: other, ..entry })
-            .await
-            .unwrap();
-        let digest: U256 = m.circuit_digest.parse().unwrap();
-        chain.register_circuit_digest(registry, other, digest + U256::from(1)).await.unwrap();
+        // Another registered model (another circuit digest) in place of the proven one: the
+        // members' configuration then has no aggregation verifier.
+        let other_entry = ModelEntry { commitment: B256::repeat_byte(0x42), ..entry }
+            .with_circuit_digest(digest + U256::from(1));
+        let other = chain.register_model(registry, verifier.address, &other_entry).await.unwrap().model_id;
         let mut swapped = members.clone();
         swapped[0].model_id = other;
-        assert!(!chain.verify_inference_batch(registry, verifier.address, &swapped, &proof).await.unwrap());
+        let err = chain.verify_inference_batch(registry, &swapped, &proof).await.unwrap_err();
+        assert!(err.to_string().contains("NoAggregationVerifier"), "{err}");
+        // Only the registry's owner registers aggregation verifiers.
+        let outsider =
+            zkinfer_chain::Chain::connect(&node.endpoint(), &node.dev_key(1).unwrap()).await.unwrap();
+        let err = outsider
+            .register_aggregation_verifier(registry, verifier.address, &[digest], proof.len())
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("NotOwner"), "{err}");
     });
 }
 
@@ -312,18 +323,18 @@ fn mixed_model_batch_verifies_on_chain() {
     rt.block_on(async {
         let (chain, registry) = chain_with_registry(&node).await;
         let verifier = chain.deploy("MixedVerifier", verifier.creation_code()).await.unwrap().address;
+        let mut ids = Vec::new();
+        let mut digests = Vec::new();
         for m in &agg.proof.members {
-            let entry = entry_of(m);
-            chain.register_model(registry, verifier, &entry).await.unwrap();
-            chain
-                .register_circuit_digest(registry, entry.model_id, m.circuit_digest.parse().unwrap())
-                .await
-                .unwrap();
+            let digest: U256 = m.circuit_digest.parse().unwrap();
+            let entry = entry_of(m).with_circuit_digest(digest);
+            ids.push(chain.register_model(registry, verifier, &entry).await.unwrap().model_id);
+            digests.push(digest);
         }
-        chain.register_aggregation_verifier(registry, verifier, 2).await.unwrap();
-        let batch = batch_members(&agg.proof);
         let proof = agg.proof.batch_proof_bytes().unwrap();
-        let tx = chain.verify_inference_batch_tx(registry, verifier, &batch, &proof).await.unwrap();
+        chain.register_aggregation_verifier(registry, verifier, &digests, proof.len()).await.unwrap();
+        let batch = batch_members(&agg.proof, &ids);
+        let tx = chain.verify_inference_batch_tx(registry, &batch, &proof).await.unwrap();
         eprintln!(
             "mixed batch (risk_mlp + 1l_mlp): {n} public values, verifyInferenceBatch {} gas",
             tx.gas_used
@@ -335,10 +346,7 @@ fn mixed_model_batch_verifies_on_chain() {
             BatchMember { model_id: batch[1].model_id, ..batch[0].clone() },
             BatchMember { model_id: batch[0].model_id, ..batch[1].clone() },
         ];
-        assert!(!matches!(
-            chain.verify_inference_batch(registry, verifier, &swapped, &proof).await,
-            Ok(true)
-        ));
+        assert!(!matches!(chain.verify_inference_batch(registry, &swapped, &proof).await, Ok(true)));
     });
 }
 
@@ -361,25 +369,27 @@ fn keyed(model: &zkinfer_model::QuantizedModel, name: &str) -> (Srs, zkinfer_pro
     (srs, keys, id)
 }
 
-/// The registry entry of an aggregated member's model.
+/// The registry entry of an aggregated member's model (without its circuit digest). Its
+/// single-proof length is never checked here (only batches are verified): 1 byte.
 fn entry_of(m: &zkinfer_aggregate::MemberInfo) -> ModelEntry {
     ModelEntry {
-        model_id: m.model_id.parse().unwrap(),
+        commitment: m.model_id.parse().unwrap(),
         input_count: m.inputs.len() as u32,
         output_count: m.outputs.len() as u32,
         input_scale: m.input_scale as u8,
         output_scale: m.output_scale as u8,
+        visibility: zkinfer_chain::OnchainVisibility::default(),
+        circuit_digest: U256::ZERO,
+        proof_length: 1,
     }
 }
 
-/// The members of an aggregation proof as `verifyInferenceBatch` takes them.
-fn batch_members(agg: &AggregationProof) -> Vec<BatchMember> {
+/// The members of an aggregation proof as `verifyInferenceBatch` takes them, under the
+/// registry's ids `ids` (one per member).
+fn batch_members(agg: &AggregationProof, ids: &[B256]) -> Vec<BatchMember> {
     agg.members
         .iter()
-        .map(|m| BatchMember {
-            model_id: m.model_id.parse().unwrap(),
-            inputs: m.inputs.clone(),
-            outputs: m.outputs.clone(),
-        })
+        .zip(ids)
+        .map(|(m, &model_id)| BatchMember { model_id, inputs: m.inputs.clone(), outputs: m.outputs.clone() })
         .collect()
 }

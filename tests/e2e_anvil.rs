@@ -31,25 +31,17 @@ fn proof_verifies_on_anvil_and_tampering_is_rejected() {
         let v = chain.deploy("RiskMlpVerifier", verifier.creation_code()).await.unwrap();
         assert_eq!(v.code_size, verifier.runtime_size, "deployed verifier code must be the compiled runtime");
 
-        let m = &p.compiled.model;
-        let id = B256::from(p.compiled.id());
-        let entry = ModelEntry {
-            model_id: id,
-            input_count: m.input_len() as u32,
-            output_count: m.output_len() as u32,
-            input_scale: m.scales.input as u8,
-            output_scale: m.output_scale() as u8,
-        };
-        chain.register_model(registry, v.address, &entry).await.unwrap();
+        let entry = ModelEntry::of(&p.compiled, proof.len()).unwrap();
+        let id = chain.register_model(registry, v.address, &entry).await.unwrap().model_id;
+        // The registry derives the id; it is not the circuit's commitment.
+        assert_ne!(id, B256::from(p.compiled.id()));
+        assert_eq!(id, chain.compute_model_id(registry, v.address, &entry).await.unwrap());
 
         // A verifier address without code cannot be registered (it would accept everything).
         let eoa: Address = chain.sender;
-        let err = chain
-            .register_model(registry, eoa, &ModelEntry { model_id: B256::repeat_byte(7), ..entry })
-            .await
-            .unwrap_err();
+        let err = chain.register_model(registry, eoa, &entry).await.unwrap_err();
         assert!(err.to_string().contains("VerifierHasNoCode"), "{err}");
-        // Entries are frozen.
+        // Entries are frozen: the same registration again is refused.
         let err = chain.register_model(registry, v.address, &entry).await.unwrap_err();
         assert!(err.to_string().contains("ModelAlreadyRegistered"), "{err}");
 
@@ -89,14 +81,21 @@ fn proof_verifies_on_anvil_and_tampering_is_rejected() {
                 "changed output {i}"
             );
         }
-        // Another registered model: the same verifier code under another id, and the genuine
-        // verifier under another id. The model id is a public value, so both reject.
+        // Trailing and missing proof bytes are refused before the verifier runs.
+        let longer = [proof.as_slice(), &[0]].concat();
+        for p in [&longer[..], &proof[..proof.len() - 1]] {
+            let err = chain.verify_inference(registry, id, inputs, outputs, p).await.unwrap_err();
+            assert!(err.to_string().contains("ProofLengthMismatch"), "{err}");
+        }
+        // Another registered model: the same verifier code with another commitment, and the
+        // genuine verifier with another commitment. The commitment is a public value, so both
+        // reject.
         let twin = chain.deploy("RiskMlpVerifier", verifier.creation_code()).await.unwrap();
-        let other = B256::repeat_byte(0x42);
-        chain.register_model(registry, twin.address, &ModelEntry { model_id: other, ..entry }).await.unwrap();
+        let other_entry = ModelEntry { commitment: B256::repeat_byte(0x42), ..entry };
+        let other = chain.register_model(registry, twin.address, &other_entry).await.unwrap().model_id;
         assert!(!chain.verify_inference(registry, other, inputs, outputs, &proof).await.unwrap());
-        let other2 = B256::repeat_byte(0x43);
-        chain.register_model(registry, v.address, &ModelEntry { model_id: other2, ..entry }).await.unwrap();
+        let other2 = chain.register_model(registry, v.address, &other_entry).await.unwrap().model_id;
+        assert_ne!(other, other2, "the verifier address is part of the id");
         assert!(!chain.verify_inference(registry, other2, inputs, outputs, &proof).await.unwrap());
         // Unknown model and wrong lengths revert with the registry's errors.
         let err = chain

@@ -2,6 +2,8 @@
 pragma solidity ^0.8.19;
 
 import {IInferenceVerifier} from "../interfaces/IInferenceVerifier.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {InstanceEncoding} from "../libraries/InstanceEncoding.sol";
 import {IChessGame} from "./interfaces/IChessGame.sol";
 import {GamePhase, GameResult} from "./interfaces/IChessGameEvents.sol";
 import {ChessBoard} from "./ChessBoard.sol";
@@ -14,7 +16,10 @@ import {ChessRules, GameEnding} from "./ChessRules.sol";
 ///         inferences of a registered chess model. Rules: see `IChessGame`.
 /// @dev One game per contract, from the standard initial position. The AI's proof is checked
 ///      against inputs the contract builds from its own storage (`ChessEncoding.modelInputs`),
-///      so a proof made for any other position, or claiming any other move, fails.
+///      so a proof made for any other position, or claiming any other move, fails. The model id
+///      is pinned at construction; registry ids are content-addressed (verifier code hash,
+///      shapes, scales, visibilities), so it means one verifier and one statement forever. A
+///      model with private weights is refused at construction (`UnboundWeights`).
 contract ChessGame is IChessGame {
     /// @inheritdoc IChessGame
     uint256 public constant RESIGN = 0xFFFF;
@@ -55,14 +60,16 @@ contract ChessGame is IChessGame {
     mapping(uint256 round => mapping(uint256 move => uint256 stake)) private _support;
     mapping(uint256 round => mapping(address voter => uint256 stake)) private _stakes;
 
-    /// @param verifier The inference verifier, normally the `ModelRegistry`.
+    /// @dev Reverts `UnboundWeights` for a model with private weights, and the registry's
+    ///      `UnknownModel` for an id it does not know.
+    /// @param verifier The `ModelRegistry` the model is registered in.
     /// @param model The registered model id of the chess policy model.
     /// @param side The side the World plays: 0 white, 1 black.
     /// @param roundSeconds Seconds each World voting round lasts.
     /// @param aiSeconds Seconds the AI has for each move.
     /// @param minStake Smallest stake of one vote, in wei (at least 1).
     constructor(
-        IInferenceVerifier verifier,
+        IModelRegistry verifier,
         bytes32 model,
         uint8 side,
         uint256 roundSeconds,
@@ -73,6 +80,7 @@ contract ChessGame is IChessGame {
         if (roundSeconds == 0 || roundSeconds > MAX_DURATION) revert InvalidDuration(roundSeconds);
         if (aiSeconds == 0 || aiSeconds > MAX_DURATION) revert InvalidDuration(aiSeconds);
         if (minStake == 0) revert ZeroMinimumStake();
+        if (verifier.getVisibility(model).weights == InstanceEncoding.PRIVATE) revert UnboundWeights(model);
         inferenceVerifier = verifier;
         modelId = model;
         worldSide = side;

@@ -2,6 +2,8 @@
 pragma solidity ^0.8.19;
 
 import {IInferenceVerifier} from "../interfaces/IInferenceVerifier.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {InstanceEncoding} from "../libraries/InstanceEncoding.sol";
 
 /// @title RiskOracle
 /// @notice Example consumer: a lending market's risk oracle driven by a proven ML classifier.
@@ -12,6 +14,10 @@ import {IInferenceVerifier} from "../interfaces/IInferenceVerifier.sol";
 ///      1 = volatile, 2 = stressed. The oracle does not check those counts itself: the registry
 ///      enforces the counts recorded for `modelId`, so swapping the model for one with another
 ///      shape needs no change here. Any class index beyond "stressed" is treated as stressed.
+///      The model id is pinned at construction. Registry ids are content-addressed (they cover
+///      the verifier's code hash, the shapes, scales and visibilities), so the pinned id means
+///      one verifier and one statement forever. A model with private weights is refused at
+///      construction: its proofs bind no weights, so any weights would "prove" any output.
 contract RiskOracle {
     /// @notice Class index for a calm market.
     uint8 public constant CLASS_CALM = 0;
@@ -51,13 +57,20 @@ contract RiskOracle {
     /// @param modelId The model the proof was checked against.
     error InferenceNotVerified(bytes32 modelId);
 
+    /// @notice The model's weights are private (bound by nothing): its outputs mean nothing.
+    /// @param modelId The refused model.
+    error UnboundWeights(bytes32 modelId);
+
     /// @notice The logits cannot name a class: none at all, or more than a uint8 can index.
     /// @param count The number of logits supplied.
     error UnsupportedLogitCount(uint256 count);
 
-    /// @param verifier The inference verifier, normally the `ModelRegistry`.
+    /// @dev Reverts `UnboundWeights` for a model with private weights, and the registry's
+    ///      `UnknownModel` for an id it does not know.
+    /// @param verifier The `ModelRegistry` the model is registered in.
     /// @param model The registered model id of the risk classifier.
-    constructor(IInferenceVerifier verifier, bytes32 model) {
+    constructor(IModelRegistry verifier, bytes32 model) {
+        if (verifier.getVisibility(model).weights == InstanceEncoding.PRIVATE) revert UnboundWeights(model);
         inferenceVerifier = verifier;
         modelId = model;
     }

@@ -2,154 +2,17 @@
 pragma solidity ^0.8.19;
 
 import {IInferenceVerifier} from "./IInferenceVerifier.sol";
-
-/// @title IModelRegistryEvents
-/// @notice Events emitted by the model registry.
-interface IModelRegistryEvents {
-    /// @notice A model was registered; entries are permanent.
-    /// @param modelId The identifier the model is now registered under.
-    /// @param verifier The contract that checks proofs for this model.
-    /// @param registrant The account that registered the model.
-    /// @param inputCount Number of model inputs.
-    /// @param outputCount Number of model outputs.
-    /// @param inputScale Fixed-point scale of the inputs (value = int / 2**inputScale).
-    /// @param outputScale Fixed-point scale of the outputs (value = int / 2**outputScale).
-    event ModelRegistered(
-        bytes32 indexed modelId,
-        address indexed verifier,
-        address indexed registrant,
-        uint32 inputCount,
-        uint32 outputCount,
-        uint8 inputScale,
-        uint8 outputScale
-    );
-
-    /// @notice A model was registered with visibilities other than public inputs, public
-    ///         outputs and fixed weights (emitted right after `ModelRegistered`).
-    /// @param modelId The model.
-    /// @param inputs Inputs: 0 public, 1 private, 2 hashed.
-    /// @param outputs Outputs: 0 public, 1 private, 2 hashed.
-    /// @param weights Weights: 0 fixed, 1 private, 2 hashed.
-    /// @param weightsHash With hashed weights, the Poseidon hash every proof must expose.
-    event ModelVisibilitySet(bytes32 indexed modelId, uint8 inputs, uint8 outputs, uint8 weights, uint256 weightsHash);
-
-    /// @notice A model's circuit digest was recorded; aggregated proofs of it are now accepted.
-    /// @param modelId The model.
-    /// @param circuitDigest Poseidon hash of the model circuit's verifying key.
-    event CircuitDigestRegistered(bytes32 indexed modelId, uint256 circuitDigest);
-
-    /// @notice An aggregation verifier was registered; entries are permanent.
-    /// @param verifier The generated aggregation verifier contract.
-    /// @param registrant The account that registered it.
-    /// @param memberCount Number of inferences each of its proofs carries.
-    event AggregationVerifierRegistered(address indexed verifier, address indexed registrant, uint32 memberCount);
-}
-
-/// @title IModelRegistryErrors
-/// @notice Errors raised by the model registry.
-interface IModelRegistryErrors {
-    /// @notice The zero model id is reserved to mean "no model".
-    error ZeroModelId();
-
-    /// @notice A model with this id exists already; entries are never overwritten.
-    /// @param modelId The id that was registered before.
-    error ModelAlreadyRegistered(bytes32 modelId);
-
-    /// @notice The verifier address holds no code. A call to such an address succeeds in the
-    ///         EVM, so accepting it would make every proof look valid.
-    /// @param verifier The address without code.
-    error VerifierHasNoCode(address verifier);
-
-    /// @notice No model is registered under this id.
-    /// @param modelId The unknown id.
-    error UnknownModel(bytes32 modelId);
-
-    /// @notice The number of inputs differs from the registered input count.
-    /// @param modelId The model being verified.
-    /// @param expected The registered input count.
-    /// @param actual The number of inputs supplied.
-    error InputLengthMismatch(bytes32 modelId, uint256 expected, uint256 actual);
-
-    /// @notice The number of outputs differs from the registered output count.
-    /// @param modelId The model being verified.
-    /// @param expected The registered output count.
-    /// @param actual The number of outputs supplied.
-    error OutputLengthMismatch(bytes32 modelId, uint256 expected, uint256 actual);
-
-    /// @notice A value does not fit in a 32-bit signed lane of the public instances.
-    /// @param index Position of the value, counting inputs first and then outputs.
-    /// @param value The offending value.
-    error ValueOutOfRange(uint256 index, int256 value);
-
-    /// @notice A visibility code is unknown (inputs and outputs: 0 public, 1 private,
-    ///         2 hashed; weights: 0 fixed, 1 private, 2 hashed).
-    error InvalidVisibility(uint8 inputs, uint8 outputs, uint8 weights);
-    /// @notice Hashed weights need a non-zero weights hash below the field modulus; other
-    ///         weights need zero.
-    /// @param weightsHash The hash supplied.
-    error InvalidWeightsHash(uint256 weightsHash);
-    /// @notice A hash passed for a hashed side is not a BN254 scalar field element.
-    /// @param index Position of the value, counting inputs first and then outputs.
-    /// @param value The offending value.
-    error HashOutOfField(uint256 index, int256 value);
-    /// @notice Aggregated proofs take models with public inputs and outputs and fixed weights.
-    /// @param modelId The member model with other visibilities.
-    error BatchVisibilityNotSupported(bytes32 modelId);
-
-    /// @notice Only the account that registered a model may record its circuit digest.
-    /// @param modelId The model.
-    /// @param caller The account that tried.
-    error NotRegistrant(bytes32 modelId, address caller);
-    /// @notice The model's circuit digest is recorded already; it never changes.
-    /// @param modelId The model.
-    error CircuitDigestAlreadySet(bytes32 modelId);
-    /// @notice The digest zero is reserved to mean "none".
-    error ZeroCircuitDigest();
-    /// @notice The model has no circuit digest, so it cannot be verified in a batch.
-    /// @param modelId The model.
-    error NoCircuitDigest(bytes32 modelId);
-    /// @notice The aggregation verifier is registered already; entries are never overwritten.
-    /// @param verifier The verifier.
-    error AggregationVerifierAlreadyRegistered(address verifier);
-    /// @notice No aggregation verifier is registered at this address.
-    /// @param verifier The address.
-    error UnknownAggregationVerifier(address verifier);
-    /// @notice A batch's member count is zero or differs from what the verifier checks.
-    /// @param expected The verifier's member count.
-    /// @param actual The number of model ids supplied.
-    error MemberCountMismatch(uint256 expected, uint256 actual);
-    /// @notice The per-member arrays (model ids, inputs, outputs) differ in length.
-    error BatchArityMismatch();
-    /// @notice The batch proof is shorter than the accumulator it must start with.
-    /// @param length The length supplied.
-    error BatchProofTooShort(uint256 length);
-}
+import {IModelRegistryErrors, IModelRegistryEvents} from "./IModelRegistryErrors.sol";
 
 /// @title IModelRegistry
-/// @notice An append-only registry of proven ML models. Each model id maps, forever, to the
-///         verifier contract for that model and the shape and fixed-point scales of its
-///         inputs and outputs. The registry is also the `IInferenceVerifier` consumers call.
+/// @notice A content-addressed, append-only registry of proven ML models. A model's id is
+///         derived by the registry from everything registered with it (`computeModelId`): the
+///         circuit's model commitment, the verifier's address and code hash, the shapes, scales,
+///         visibilities, weights hash, circuit digest and proof length. An id therefore means
+///         exactly one statement and one verifier code forever; registering anything else gives
+///         another id, so nobody can squat or hijack the id of an honest registration. The
+///         registry is also the `IInferenceVerifier` consumers call.
 interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegistryErrors {
-    /// @notice Everything recorded about a registered model.
-    /// @param verifier The generated verifier contract for the model's circuit.
-    /// @param inputCount Number of model inputs.
-    /// @param outputCount Number of model outputs.
-    /// @param inputScale Fixed-point scale of the inputs (value = int / 2**inputScale).
-    /// @param outputScale Fixed-point scale of the outputs (value = int / 2**outputScale).
-    /// @param registrant The account that registered the model.
-    /// @param registeredAtBlock Block number of the registration.
-    /// @param registeredAtTime Block timestamp of the registration.
-    struct ModelInfo {
-        address verifier;
-        uint32 inputCount;
-        uint32 outputCount;
-        uint8 inputScale;
-        uint8 outputScale;
-        address registrant;
-        uint48 registeredAtBlock;
-        uint48 registeredAtTime;
-    }
-
     /// @notice What a model's proofs reveal; see docs/visibility.md.
     /// @param inputs 0 public (values packed into the instances), 1 private (nothing), 2 hashed
     ///        (one Poseidon hash: `verifyInference` then takes `inputs = [hash]`).
@@ -164,56 +27,89 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
         uint256 weightsHash;
     }
 
-    /// @notice Everything recorded about an aggregation verifier.
-    /// @param memberCount Number of inferences each proof carries.
-    /// @param registrant The account that registered it.
-    /// @param registeredAtBlock Block number of the registration.
-    struct AggregationVerifierInfo {
-        uint32 memberCount;
-        address registrant;
-        uint48 registeredAtBlock;
+    /// @notice Everything a registration says; all of it goes into the model id.
+    /// @param commitment The circuit's model commitment (keccak of the quantized model), which
+    ///        the registry puts into the public values as `idHi, idLo`.
+    /// @param verifier The verifier contract generated for the model's circuit.
+    /// @param inputCount Number of model inputs.
+    /// @param outputCount Number of model outputs.
+    /// @param inputScale Fixed-point scale of the inputs (value = int / 2**inputScale).
+    /// @param outputScale Fixed-point scale of the outputs (value = int / 2**outputScale).
+    /// @param visibility What the proofs reveal.
+    /// @param circuitDigest Poseidon hash of the circuit's verifying key as zkinfer's leaf
+    ///        aggregation circuit computes it (zero: never verified in a batch).
+    /// @param proofLength The exact length in bytes of the model's proofs.
+    struct ModelRegistration {
+        bytes32 commitment;
+        address verifier;
+        uint32 inputCount;
+        uint32 outputCount;
+        uint8 inputScale;
+        uint8 outputScale;
+        ModelVisibility visibility;
+        uint256 circuitDigest;
+        uint32 proofLength;
     }
 
-    /// @notice Registers a model. Anyone may register; an id can be registered only once.
-    /// @dev Reverts `ZeroModelId`, `ModelAlreadyRegistered` or `VerifierHasNoCode`.
-    /// @param modelId The model's identifier, as committed to by its circuit.
-    /// @param verifier The verifier contract generated for the model's circuit.
+    /// @notice Everything recorded about a registered model.
+    /// @param commitment The circuit's model commitment.
+    /// @param verifier The verifier contract.
+    /// @param verifierCodeHash Its code hash at registration, required at every verification.
     /// @param inputCount Number of model inputs.
     /// @param outputCount Number of model outputs.
     /// @param inputScale Fixed-point scale of the inputs.
     /// @param outputScale Fixed-point scale of the outputs.
-    function registerModel(
-        bytes32 modelId,
-        address verifier,
-        uint32 inputCount,
-        uint32 outputCount,
-        uint8 inputScale,
-        uint8 outputScale
-    ) external;
+    /// @param proofLength The exact length in bytes of the model's proofs.
+    /// @param registrant The account that registered the model (informational only).
+    /// @param registeredAtBlock Block number of the registration.
+    /// @param registeredAtTime Block timestamp of the registration.
+    struct ModelInfo {
+        bytes32 commitment;
+        address verifier;
+        bytes32 verifierCodeHash;
+        uint32 inputCount;
+        uint32 outputCount;
+        uint8 inputScale;
+        uint8 outputScale;
+        uint32 proofLength;
+        address registrant;
+        uint48 registeredAtBlock;
+        uint48 registeredAtTime;
+    }
 
-    /// @notice Registers a model whose proofs reveal other things than its inputs and outputs
-    ///         (`registerModel` is this with public inputs, public outputs, fixed weights).
+    /// @notice An aggregation verifier as the owner registered it.
+    /// @param verifier The generated aggregation verifier contract.
+    /// @param verifierCodeHash Its code hash at registration, required at every verification.
+    /// @param memberCount Number of inferences each proof carries.
+    /// @param proofLength The exact length in bytes of its proofs (accumulator included).
+    struct AggregationVerifierInfo {
+        address verifier;
+        bytes32 verifierCodeHash;
+        uint32 memberCount;
+        uint32 proofLength;
+    }
+
+    /// @notice Registers a model under the id the registry derives from `registration`, and
+    ///         returns that id. Anyone may register; the registrant gains no rights over the
+    ///         entry. Registering the same content twice reverts `ModelAlreadyRegistered`.
     /// @dev For a hashed side `verifyInference` takes a one-element array holding the hash
     ///      (as an int256 in `[0, r)`), for a private side an empty array. With hashed weights
-    ///      the registry appends `visibility.weightsHash` to the instances, so a proof made with
-    ///      other weights fails. Private weights are bound by nothing: any weights prove.
-    ///      Reverts as `registerModel`, and `InvalidVisibility`, `InvalidWeightsHash`.
-    /// @param modelId The model's identifier (it covers the visibility and the weights).
-    /// @param verifier The verifier contract generated for the model's circuit.
-    /// @param inputCount Number of model inputs.
-    /// @param outputCount Number of model outputs.
-    /// @param inputScale Fixed-point scale of the inputs.
-    /// @param outputScale Fixed-point scale of the outputs.
-    /// @param visibility What the proofs reveal.
-    function registerModelWithVisibility(
-        bytes32 modelId,
-        address verifier,
-        uint32 inputCount,
-        uint32 outputCount,
-        uint8 inputScale,
-        uint8 outputScale,
-        ModelVisibility calldata visibility
-    ) external;
+    ///      the registry appends `weightsHash` to the instances, so a proof made with other
+    ///      weights fails. Private weights are bound by nothing: any weights prove (consumers
+    ///      should refuse such models, as `RiskOracle` and `ChessGame` do).
+    ///      Reverts `ZeroModelId`, `VerifierHasNoCode`, `InvalidVisibility`,
+    ///      `InvalidWeightsHash`, `InvalidCircuitDigest`, `InvalidProofLength`,
+    ///      `ModelAlreadyRegistered`. Emits `ModelRegistered`.
+    /// @param registration What is registered.
+    /// @return modelId `computeModelId(registration)`.
+    function registerModel(ModelRegistration calldata registration) external returns (bytes32 modelId);
+
+    /// @notice The id `registerModel` gives `registration` with the verifier's current code:
+    ///         `keccak256(abi.encode(MODEL_ID_DOMAIN, extcodehash(verifier), registration))`
+    ///         (see `ModelIds`; crates/chain computes the same).
+    /// @param registration What would be registered.
+    /// @return The model id.
+    function computeModelId(ModelRegistration calldata registration) external view returns (bytes32);
 
     /// @notice What a registered model's proofs reveal.
     /// @dev Reverts `UnknownModel` if the id is not registered.
@@ -244,54 +140,72 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
         view
         returns (uint256[] memory);
 
-    /// @notice Records the circuit digest of a model (the Poseidon hash of its circuit's
-    ///         verifying key, as zkinfer's leaf aggregation circuit computes it), once. Only the
-    ///         model's registrant may call it.
-    /// @dev An aggregation verifier takes the member circuits' verifying keys as witnesses, so
-    ///      one verifier serves every model of the same circuit configuration; the digest is
-    ///      what ties an aggregated member to the circuit registered for its model id.
-    ///      Reverts `UnknownModel`, `NotRegistrant`, `ZeroCircuitDigest`, `CircuitDigestAlreadySet`.
-    /// @param modelId The model.
-    /// @param circuitDigest The digest (a BN254 scalar field element).
-    function registerCircuitDigest(bytes32 modelId, uint256 circuitDigest) external;
-
-    /// @notice The circuit digest recorded for a model (zero if none).
+    /// @notice The circuit digest registered with a model (zero if none).
     /// @param modelId The model.
     /// @return The digest.
     function circuitDigest(bytes32 modelId) external view returns (uint256);
 
-    /// @notice Registers a generated aggregation verifier for batches of `memberCount`
-    ///         inferences. Anyone may register; an address can be registered only once.
-    /// @dev Reverts `VerifierHasNoCode`, `AggregationVerifierAlreadyRegistered`,
-    ///      `MemberCountMismatch` (for zero members).
-    /// @param verifier The aggregation verifier contract.
-    /// @param memberCount Number of inferences each of its proofs carries.
-    function registerAggregationVerifier(address verifier, uint32 memberCount) external;
+    /// @notice The account that may register aggregation verifiers (the deployer).
+    /// @return The owner.
+    function owner() external view returns (address);
 
-    /// @notice Returns the entry for an aggregation verifier.
-    /// @dev Reverts `UnknownAggregationVerifier`.
-    /// @param verifier The verifier.
-    /// @return The registered entry.
-    function getAggregationVerifier(address verifier) external view returns (AggregationVerifierInfo memory);
+    /// @notice Registers (owner only, until frozen) the aggregation verifier for batches whose
+    ///         members have exactly these circuit digests, in this order; returns the
+    ///         configuration key (`batchConfigKey(memberDigests)`) it is recorded under.
+    /// @dev An aggregation verifier's circuit is built for its members' circuits; the digests
+    ///      (part of each member's model id) name them. One verifier may be registered under
+    ///      several keys. Reverts `NotOwner`, `AggregationVerifiersAreFrozen`, `EmptyBatch`,
+    ///      `InvalidCircuitDigest`, `InvalidProofLength`, `VerifierHasNoCode`,
+    ///      `AggregationVerifierAlreadyRegistered`. Emits `AggregationVerifierRegistered`.
+    /// @param verifier The aggregation verifier contract.
+    /// @param memberDigests The circuit digest of each member, in batch order.
+    /// @param proofLength The exact length in bytes of its proofs (accumulator included).
+    /// @return configKey The key the verifier is recorded under.
+    function registerAggregationVerifier(address verifier, uint256[] calldata memberDigests, uint32 proofLength)
+        external
+        returns (bytes32 configKey);
+
+    /// @notice Freezes the aggregation verifiers (owner only, one way): none is ever added again.
+    function freezeAggregationVerifiers() external;
+
+    /// @notice Whether the aggregation verifiers are frozen.
+    /// @return True once frozen.
+    function aggregationVerifiersFrozen() external view returns (bool);
+
+    /// @notice The configuration keys of the registered aggregation verifiers, in order.
+    /// @return The keys.
+    function aggregationConfigKeys() external view returns (bytes32[] memory);
+
+    /// @notice The aggregation verifier registered for a configuration.
+    /// @dev Reverts `NoAggregationVerifier`.
+    /// @param configKey The configuration (`batchConfigKey`).
+    /// @return The entry.
+    function getAggregationVerifier(bytes32 configKey) external view returns (AggregationVerifierInfo memory);
+
+    /// @notice The configuration key of a batch: `keccak256(abi.encodePacked(memberDigests))`.
+    /// @param memberDigests The circuit digest of each member, in batch order.
+    /// @return The key.
+    function batchConfigKey(uint256[] calldata memberDigests) external pure returns (bytes32);
 
     /// @notice Verifies one aggregated proof of many inferences: for each member `i`, that
-    ///         model `modelIds[i]` on `inputs[i]` gave `outputs[i]`.
-    /// @dev Every model must be registered with a circuit digest; lengths are checked per
-    ///      member as in `verifyInference`, and values are packed by `InstanceEncoding`. The
-    ///      verifier receives the 12 accumulator words (the start of `proof`), then per member
-    ///      its circuit digest and encoded instances without the model id (the digest binds
-    ///      the id, a constant of the member circuit), then the rest of `proof`.
-    ///      Reverts `UnknownAggregationVerifier`, `VerifierHasNoCode`, `BatchArityMismatch`,
-    ///      `MemberCountMismatch`, `BatchProofTooShort`, `UnknownModel`, `NoCircuitDigest`,
-    ///      `InputLengthMismatch`, `OutputLengthMismatch`, `ValueOutOfRange`.
-    /// @param aggregationVerifier A registered aggregation verifier.
+    ///         model `modelIds[i]` on `inputs[i]` gave `outputs[i]`. The aggregation verifier is
+    ///         the one the owner registered for the members' circuit digests; the caller does
+    ///         not name it.
+    /// @dev Every model must be registered with a circuit digest and default visibilities;
+    ///      lengths are checked per member as in `verifyInference`, and values are packed by
+    ///      `InstanceEncoding`. The verifier receives the 12 accumulator words (the start of
+    ///      `proof`), then per member its circuit digest and encoded instances without the
+    ///      model id (the digest binds the id, a constant of the member circuit), then the rest
+    ///      of `proof`. Reverts `EmptyBatch`, `BatchArityMismatch`, `UnknownModel`,
+    ///      `BatchVisibilityNotSupported`, `NoCircuitDigest`, `NoAggregationVerifier`,
+    ///      `ProofLengthMismatch`, `VerifierCodeChanged`, `InputLengthMismatch`,
+    ///      `OutputLengthMismatch`, `ValueOutOfRange`.
     /// @param modelIds Each member's model.
     /// @param inputs Each member's inputs as fixed-point integers.
     /// @param outputs Each member's outputs as fixed-point integers.
     /// @param proof The accumulator (12 words) followed by the aggregation proof.
     /// @return True if the proof verifies for exactly these members.
     function verifyInferenceBatch(
-        address aggregationVerifier,
         bytes32[] calldata modelIds,
         int256[][] calldata inputs,
         int256[][] calldata outputs,

@@ -3,7 +3,8 @@ pragma solidity ^0.8.19;
 
 import {Test} from "./utils/Test.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
-import {IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
+import {IModelRegistry, IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
+import {Registrations} from "./utils/Registrations.sol";
 
 /// @notice End to end: a real aggregation proof (two demo-model inferences, k=20, dev SRS)
 ///         checked through `verifyInferenceBatch` by the verifier snark-verifier generated for
@@ -14,7 +15,9 @@ import {IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.so
 ///        accumulator words, then per member its digest and instance words), proof (hex);
 ///      - `contracts/generated/AggregationVerifier.sol`, contract `AggregationVerifier`;
 ///      - `contracts/generated/RiskMlpVerifier.sol`: the members' model needs a registered
-///        single-proof verifier (any contract with code would do; this one is the real one).
+///        single-proof verifier (any contract with code would do; this one is the real one),
+///        and `fixtures/risk_mlp/proof.json` gives its proof length.
+///      The fixture's `modelId` is the circuit's model commitment; the registry derives the ids.
 ///      Verifiers are deployed from their artifacts (see RiskMlpProof.t.sol for why). The cargo
 ///      test `aggregation_fixture_and_verifier_match_the_current_circuit` fails while the
 ///      fixture or the verifier no longer match the circuits.
@@ -26,6 +29,8 @@ contract AggregationProofTest is Test {
 
     ModelRegistry internal registry;
     address internal aggregationVerifier;
+    address internal modelVerifier;
+    uint256 internal singleProofLength;
 
     bytes32[] internal modelIds;
     int256[][] internal inputs;
@@ -44,27 +49,35 @@ contract AggregationProofTest is Test {
         }
         batchProof = bytes.concat(accumulator, vm.parseJsonBytes(json, ".proof"));
 
+        singleProofLength =
+        vm.parseJsonBytes(vm.readFile(string.concat(vm.projectRoot(), "/fixtures/risk_mlp/proof.json")), ".proof")
+        .length;
+
         registry = new ModelRegistry();
-        address modelVerifier = deployArtifact(MODEL_ARTIFACT);
+        modelVerifier = deployArtifact(MODEL_ARTIFACT);
         aggregationVerifier = deployArtifact(AGGREGATION_ARTIFACT);
+        uint256[] memory digests = new uint256[](2);
         for (uint256 i = 0; i < 2; ++i) {
             string memory member = string.concat(".members[", vm.toString(i), "]");
-            bytes32 id = vm.parseJsonBytes32(json, string.concat(member, ".modelId"));
-            modelIds.push(id);
             inputs.push(vm.parseJsonIntArray(json, string.concat(member, ".inputs")));
             outputs.push(vm.parseJsonIntArray(json, string.concat(member, ".outputs")));
-            if (registry.circuitDigest(id) != 0) continue; // both members prove the same model
-            registry.registerModel(
-                id,
+            IModelRegistry.ModelRegistration memory r = Registrations.plain(
+                vm.parseJsonBytes32(json, string.concat(member, ".modelId")),
                 modelVerifier,
-                uint32(inputs[i].length),
-                uint32(outputs[i].length),
+                inputs[i].length,
+                outputs[i].length,
                 uint8(vm.parseJsonUint(json, string.concat(member, ".inputScale"))),
-                uint8(vm.parseJsonUint(json, string.concat(member, ".outputScale")))
+                uint8(vm.parseJsonUint(json, string.concat(member, ".outputScale"))),
+                singleProofLength
             );
-            registry.registerCircuitDigest(id, vm.parseJsonUint(json, string.concat(member, ".circuitDigest")));
+            r.circuitDigest = vm.parseJsonUint(json, string.concat(member, ".circuitDigest"));
+            digests[i] = r.circuitDigest;
+            bytes32 id = registry.computeModelId(r);
+            // Both members prove the same model: register it once.
+            if (!registry.isRegistered(id)) registry.registerModel(r);
+            modelIds.push(id);
         }
-        registry.registerAggregationVerifier(aggregationVerifier, 2);
+        registry.registerAggregationVerifier(aggregationVerifier, digests, uint32(batchProof.length));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -74,7 +87,7 @@ contract AggregationProofTest is Test {
         view
         returns (bool)
     {
-        return registry.verifyInferenceBatch(aggregationVerifier, ids, ins, outs, proof);
+        return registry.verifyInferenceBatch(ids, ins, outs, proof);
     }
 
     /// @dev A different in-range value: +1, or -1 at the top of the lane range.
@@ -154,43 +167,81 @@ contract AggregationProofTest is Test {
         bytes32[] memory ids = modelIds;
         ids[1] = keccak256(abi.encode(ids[1]));
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, ids[1]));
-        registry.verifyInferenceBatch(aggregationVerifier, ids, copy(inputs), copy(outputs), batchProof);
+        registry.verifyInferenceBatch(ids, copy(inputs), copy(outputs), batchProof);
     }
 
-    /// @dev Another registered model, with its own circuit, in a member's place: the
-    ///      registry passes that model's digest, which the proof does not carry.
-    function test_MemberUnderAnotherModelFails() public {
-        bytes32 otherId = keccak256(abi.encode(modelIds[0]));
-        registerOther(otherId, registry.circuitDigest(modelIds[0]) + 1);
+    /// @dev Another registered model, with its own circuit, in a member's place: the members'
+    ///      configuration (their digests) then has no aggregation verifier.
+    function test_MemberUnderAnotherModelReverts() public {
+        bytes32 otherId = registerOther(registry.circuitDigest(modelIds[0]) + 1);
         bytes32[] memory ids = modelIds;
         ids[0] = otherId;
-        assertFalse(verify(ids, copy(inputs), copy(outputs), batchProof), "member accepted under another model");
+        uint256 digest = registry.circuitDigest(modelIds[0]);
+        bytes32 key = keccak256(abi.encodePacked(digest + 1, digest));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.NoAggregationVerifier.selector, key));
+        registry.verifyInferenceBatch(ids, copy(inputs), copy(outputs), batchProof);
     }
 
     /// @dev The trust model, pinned: a registrant vouches for its model's circuit digest as it
     ///      vouches for its single-proof verifier. Registering an existing circuit's digest
-    ///      under one's own id makes that circuit's proofs count for that id (and changes
-    ///      nothing for the original model). Auditors recompute a model's digest from its file.
+    ///      under one's own commitment gives another id, for which that circuit's proofs then
+    ///      count (and changes nothing for the original model). Auditors recompute a model's
+    ///      digest from its file.
     function test_DigestRegisteredUnderAnotherIdVouchesForThatId() public {
-        bytes32 otherId = keccak256(abi.encode(modelIds[0]));
-        registerOther(otherId, registry.circuitDigest(modelIds[0]));
+        bytes32 otherId = registerOther(registry.circuitDigest(modelIds[0]));
         bytes32[] memory ids = modelIds;
         ids[0] = otherId;
         assertTrue(verify(ids, copy(inputs), copy(outputs), batchProof), "the registrant's own digest");
         assertTrue(verify(modelIds, copy(inputs), copy(outputs), batchProof), "the original model");
     }
 
-    function registerOther(bytes32 id, uint256 digest) internal {
-        registry.registerModel(
-            id, deployArtifact(MODEL_ARTIFACT), uint32(inputs[0].length), uint32(outputs[0].length), 8, 8
+    function registerOther(uint256 digest) internal returns (bytes32) {
+        IModelRegistry.ModelRegistration memory r = Registrations.plain(
+            keccak256(abi.encode(modelIds[0])),
+            modelVerifier,
+            inputs[0].length,
+            outputs[0].length,
+            8,
+            8,
+            singleProofLength
         );
-        registry.registerCircuitDigest(id, digest);
+        r.circuitDigest = digest;
+        return registry.registerModel(r);
     }
 
-    function test_VerifierRegisteredForAnotherMemberCountReverts() public {
+    /// @dev Issue 13, attack 6 for batches: trailing bytes and a truncated proof are refused.
+    function test_TrailingOrMissingBatchProofBytesRevert() public {
+        bytes memory longer = bytes.concat(batchProof, hex"00");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IModelRegistryErrors.ProofLengthMismatch.selector, batchProof.length, batchProof.length + 1
+            )
+        );
+        registry.verifyInferenceBatch(modelIds, copy(inputs), copy(outputs), longer);
+        bytes memory shorter = new bytes(batchProof.length - 1);
+        for (uint256 i = 0; i < shorter.length; ++i) {
+            shorter[i] = batchProof[i];
+        }
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IModelRegistryErrors.ProofLengthMismatch.selector, batchProof.length, batchProof.length - 1
+            )
+        );
+        registry.verifyInferenceBatch(modelIds, copy(inputs), copy(outputs), shorter);
+    }
+
+    /// @dev Issue 13, attack 2: nobody but the owner registers an aggregation verifier, and the
+    ///      caller cannot name one: the batch is checked by the registered one only.
+    function test_AttackerCannotRegisterOrNameAnAggregator() public {
         address other = deployArtifact(AGGREGATION_ARTIFACT);
-        registry.registerAggregationVerifier(other, 3);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.MemberCountMismatch.selector, 3, 2));
-        registry.verifyInferenceBatch(other, modelIds, copy(inputs), copy(outputs), batchProof);
+        uint256[] memory digests = new uint256[](2);
+        vm.prank(address(0xBAD));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.NotOwner.selector, address(0xBAD)));
+        registry.registerAggregationVerifier(other, digests, uint32(batchProof.length));
+        (digests[0], digests[1]) = (registry.circuitDigest(modelIds[0]), registry.circuitDigest(modelIds[1]));
+        IModelRegistry.AggregationVerifierInfo memory info =
+            registry.getAggregationVerifier(registry.batchConfigKey(digests));
+        assertEq(info.verifier, aggregationVerifier, "the registered aggregator");
+        assertEq(info.verifierCodeHash, aggregationVerifier.codehash, "its code hash");
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.19;
 
 import {Test} from "./utils/Test.sol";
+import {Registrations} from "./utils/Registrations.sol";
 import {CalldataAllowlistVerifierDouble} from "./CalldataAllowlistVerifierDouble.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
 import {IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
@@ -31,18 +32,20 @@ contract InstanceEncodingTest is Test {
         vm.assume(modelId != bytes32(0));
         int256[] memory inputs = boundValues(rawInputs);
         int256[] memory outputs = boundValues(rawOutputs);
-        registry.registerModel(modelId, verifier, uint32(inputs.length), uint32(outputs.length), 0, 0);
+        bytes32 id =
+            registry.registerModel(Registrations.plain(modelId, verifier, inputs.length, outputs.length, 0, 0, 1));
 
-        uint256[] memory actual = registry.publicInputs(modelId, inputs, outputs);
+        uint256[] memory actual = registry.publicInputs(id, inputs, outputs);
         assertEq(actual, referenceInstances(modelId, inputs, outputs), "encoding differs from reference");
     }
 
     function testFuzz_RevertWhen_AnyValueOutOfRange(int256 value, uint256 position, bool inOutputs) public {
         vm.assume(value < MIN_VALUE || value > MAX_VALUE);
-        bytes32 modelId = keccak256("out-of-range");
         uint32 inputCount = 8;
         uint32 outputCount = 3;
-        registry.registerModel(modelId, verifier, inputCount, outputCount, 0, 0);
+        bytes32 modelId = registry.registerModel(
+            Registrations.plain(keccak256("out-of-range"), verifier, inputCount, outputCount, 0, 0, 1)
+        );
 
         int256[] memory inputs = new int256[](inputCount);
         int256[] memory outputs = new int256[](outputCount);
@@ -58,7 +61,7 @@ contract InstanceEncodingTest is Test {
         }
 
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.ValueOutOfRange.selector, index, value));
-        registry.verifyInference(modelId, inputs, outputs, "");
+        registry.verifyInference(modelId, inputs, outputs, hex"00");
     }
 
     // ---------------------------------------------------------------- reference

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.19;
 
 import {Test} from "./utils/Test.sol";
+import {Registrations} from "./utils/Registrations.sol";
 import {CalldataAllowlistVerifierDouble} from "./CalldataAllowlistVerifierDouble.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
 import {
@@ -13,7 +14,7 @@ import {
 /// @notice Registration rules and the `verifyInference` checks, against a verifier double that
 ///         accepts exactly one calldata: the hand-computed instances below followed by PROOF.
 contract ModelRegistryTest is Test, IModelRegistryEvents {
-    bytes32 internal constant MODEL_ID = 0x0123456789abcdef00112233445566778899aabbccddeefffedcba9876543210;
+    bytes32 internal constant COMMITMENT = 0x0123456789abcdef00112233445566778899aabbccddeefffedcba9876543210;
     uint32 internal constant INPUT_COUNT = 9;
     uint32 internal constant OUTPUT_COUNT = 3;
     uint8 internal constant INPUT_SCALE = 7;
@@ -24,11 +25,20 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
 
     ModelRegistry internal registry;
     CalldataAllowlistVerifierDouble internal verifier;
+    /// @dev The id the registry derives for `sample()`.
+    bytes32 internal modelId;
 
     function setUp() public {
         registry = new ModelRegistry();
         verifier = new CalldataAllowlistVerifierDouble();
         verifier.accept(keccak256(abi.encodePacked(expectedInstances(), PROOF)));
+        modelId = registry.computeModelId(sample());
+    }
+
+    function sample() internal view returns (IModelRegistry.ModelRegistration memory) {
+        return Registrations.plain(
+            COMMITMENT, address(verifier), INPUT_COUNT, OUTPUT_COUNT, INPUT_SCALE, OUTPUT_SCALE, PROOF.length
+        );
     }
 
     // ---------------------------------------------------------------- fixtures
@@ -70,7 +80,7 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
 
     function registerSample() internal {
         vm.prank(REGISTRANT);
-        registry.registerModel(MODEL_ID, address(verifier), INPUT_COUNT, OUTPUT_COUNT, INPUT_SCALE, OUTPUT_SCALE);
+        assertEq(registry.registerModel(sample()), modelId, "registerModel returns computeModelId");
     }
 
     // ---------------------------------------------------------------- registration
@@ -80,8 +90,11 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         vm.warp(1_700_000_000);
         registerSample();
 
-        IModelRegistry.ModelInfo memory info = registry.getModel(MODEL_ID);
+        IModelRegistry.ModelInfo memory info = registry.getModel(modelId);
+        assertEq(info.commitment, COMMITMENT, "commitment");
         assertEq(info.verifier, address(verifier), "verifier");
+        assertEq(info.verifierCodeHash, address(verifier).codehash, "code hash");
+        assertEq(info.proofLength, PROOF.length, "proof length");
         assertEq(info.inputCount, INPUT_COUNT, "inputCount");
         assertEq(info.outputCount, OUTPUT_COUNT, "outputCount");
         assertEq(info.inputScale, INPUT_SCALE, "inputScale");
@@ -89,69 +102,159 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         assertEq(info.registrant, REGISTRANT, "registrant");
         assertEq(info.registeredAtBlock, 1234, "block");
         assertEq(info.registeredAtTime, 1_700_000_000, "time");
-        assertTrue(registry.isRegistered(MODEL_ID), "isRegistered");
+        assertTrue(registry.isRegistered(modelId), "isRegistered");
     }
 
     function test_RegisterModel_EmitsModelRegistered() public {
         vm.expectEmit(true, true, true, true, address(registry));
         emit ModelRegistered(
-            MODEL_ID, address(verifier), REGISTRANT, INPUT_COUNT, OUTPUT_COUNT, INPUT_SCALE, OUTPUT_SCALE
+            modelId, COMMITMENT, address(verifier), address(verifier).codehash, REGISTRANT, uint32(PROOF.length)
         );
         registerSample();
     }
 
     function test_IsRegistered_FalseForUnknownId() public view {
-        assertFalse(registry.isRegistered(MODEL_ID), "unknown id reported as registered");
+        assertFalse(registry.isRegistered(modelId), "unknown id reported as registered");
     }
 
-    function test_RevertWhen_SameIdRegisteredTwice() public {
+    function test_ModelId_IsNotTheCommitment_AndCoversEveryField() public {
+        assertTrue(modelId != COMMITMENT, "the id is derived, not the caller's value");
+        IModelRegistry.ModelRegistration memory r = sample();
+        bytes32[] memory ids = new bytes32[](11);
+        ids[0] = modelId;
+        r.commitment = bytes32(uint256(COMMITMENT) ^ 1);
+        ids[1] = registry.computeModelId(r);
+        r = sample();
+        r.verifier = address(new CalldataAllowlistVerifierDouble());
+        ids[2] = registry.computeModelId(r);
+        r = sample();
+        r.inputCount += 1;
+        ids[3] = registry.computeModelId(r);
+        r = sample();
+        r.outputCount += 1;
+        ids[4] = registry.computeModelId(r);
+        r = sample();
+        r.inputScale += 1;
+        ids[5] = registry.computeModelId(r);
+        r = sample();
+        r.outputScale += 1;
+        ids[6] = registry.computeModelId(r);
+        r = sample();
+        r.visibility.inputs = 2;
+        ids[7] = registry.computeModelId(r);
+        r = sample();
+        r.visibility.weights = 2;
+        r.visibility.weightsHash = 7;
+        ids[8] = registry.computeModelId(r);
+        r = sample();
+        r.circuitDigest = 5;
+        ids[9] = registry.computeModelId(r);
+        r = sample();
+        r.proofLength += 1;
+        ids[10] = registry.computeModelId(r);
+        for (uint256 i = 0; i < ids.length; ++i) {
+            for (uint256 j = 0; j < i; ++j) {
+                assertTrue(ids[i] != ids[j], "two registrations share an id");
+            }
+        }
+    }
+
+    /// @dev The vector crates/chain's `model_id` test checks the Rust derivation against.
+    function test_ModelId_MatchesTheSharedVector() public {
+        CalldataAllowlistVerifierDouble v = new CalldataAllowlistVerifierDouble();
+        IModelRegistry.ModelRegistration memory r = Registrations.plain(COMMITMENT, address(v), 8, 3, 8, 16, 1376);
+        r.visibility = IModelRegistry.ModelVisibility({inputs: 2, outputs: 1, weights: 2, weightsHash: 0x1234});
+        r.circuitDigest = 0xd1;
+        bytes32 codeHash = address(v).codehash;
+        bytes32 expected = keccak256(
+            abi.encode(
+                keccak256("zkinfer.registry.model.v1"),
+                codeHash,
+                COMMITMENT,
+                address(v),
+                uint256(8),
+                uint256(3),
+                uint256(8),
+                uint256(16),
+                uint256(2),
+                uint256(1),
+                uint256(2),
+                uint256(0x1234),
+                uint256(0xd1),
+                uint256(1376)
+            )
+        );
+        assertEq(registry.computeModelId(r), expected, "15-word derivation");
+    }
+
+    function test_RevertWhen_SameRegistrationTwice() public {
         registerSample();
-        CalldataAllowlistVerifierDouble otherVerifier = new CalldataAllowlistVerifierDouble();
-
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.ModelAlreadyRegistered.selector, MODEL_ID));
-        registry.registerModel(MODEL_ID, address(otherVerifier), 1, 1, 0, 0);
-
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.ModelAlreadyRegistered.selector, modelId));
+        registry.registerModel(sample());
         // The original entry is untouched.
-        IModelRegistry.ModelInfo memory info = registry.getModel(MODEL_ID);
-        assertEq(info.verifier, address(verifier), "verifier overwritten");
-        assertEq(info.inputCount, INPUT_COUNT, "inputCount overwritten");
-        assertEq(info.registrant, REGISTRANT, "registrant overwritten");
+        assertEq(registry.getModel(modelId).registrant, REGISTRANT, "registrant overwritten");
     }
 
-    function test_RevertWhen_SameIdAndVerifierRegisteredTwiceBySameAccount() public {
+    /// @dev Issue 13, attack 1: an attacker front-runs the honest registration with an
+    ///      accept-all verifier. It gets another id; the honest registration still succeeds,
+    ///      and a consumer pinned to the honest id never sees the attacker's verifier.
+    function test_FrontRunRegistration_NeitherBlocksNorHijacks() public {
+        AcceptAll acceptAll = new AcceptAll();
+        IModelRegistry.ModelRegistration memory squat = sample();
+        squat.verifier = address(acceptAll);
+        vm.prank(address(0xBAD));
+        bytes32 squatted = registry.registerModel(squat);
+        assertTrue(squatted != modelId, "the attacker took the honest id");
+        // Same commitment, shape and proof length: only the verifier differs.
+        assertTrue(
+            registry.verifyInference(squatted, sampleInputs(), sampleOutputs(), new bytes(PROOF.length)), "squatter"
+        );
+
         registerSample();
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.ModelAlreadyRegistered.selector, MODEL_ID));
-        vm.prank(REGISTRANT);
-        registry.registerModel(MODEL_ID, address(verifier), INPUT_COUNT, OUTPUT_COUNT, INPUT_SCALE, OUTPUT_SCALE);
+        assertEq(registry.getModel(modelId).verifier, address(verifier), "honest entry");
+        assertFalse(
+            registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), new bytes(PROOF.length)),
+            "a fabricated proof passes under the honest id"
+        );
+        assertTrue(registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), PROOF), "honest proof");
     }
 
-    function test_RevertWhen_ModelIdIsZero() public {
+    function test_RevertWhen_ModelCommitmentIsZero() public {
         vm.expectRevert(IModelRegistryErrors.ZeroModelId.selector);
-        registry.registerModel(bytes32(0), address(verifier), 1, 1, 0, 0);
+        registry.registerModel(Registrations.plain(bytes32(0), address(verifier), 1, 1, 0, 0, 1));
+    }
+
+    function test_RevertWhen_ProofLengthIsZeroOrTooLarge() public {
+        IModelRegistry.ModelRegistration memory r = sample();
+        r.proofLength = 0;
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InvalidProofLength.selector, 0));
+        registry.registerModel(r);
+        r.proofLength = 2 ** 24;
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InvalidProofLength.selector, 2 ** 24));
+        registry.registerModel(r);
     }
 
     function test_RevertWhen_VerifierIsAccountWithoutCode() public {
         address eoa = address(0xBEEF);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.VerifierHasNoCode.selector, eoa));
-        registry.registerModel(MODEL_ID, eoa, 1, 1, 0, 0);
-        assertFalse(registry.isRegistered(MODEL_ID), "registered despite revert");
+        registry.registerModel(Registrations.plain(COMMITMENT, eoa, 1, 1, 0, 0, 1));
     }
 
     function test_RevertWhen_VerifierIsZeroAddress() public {
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.VerifierHasNoCode.selector, address(0)));
-        registry.registerModel(MODEL_ID, address(0), 1, 1, 0, 0);
+        registry.registerModel(Registrations.plain(COMMITMENT, address(0), 1, 1, 0, 0, 1));
     }
 
     function test_RevertWhen_GetModelForUnknownId() public {
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, MODEL_ID));
-        registry.getModel(MODEL_ID);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, modelId));
+        registry.getModel(modelId);
     }
 
     // ---------------------------------------------------------------- verifyInference
 
     function test_VerifyInference_AcceptsExactExpectedCalldata() public {
         registerSample();
-        bool ok = registry.verifyInference(MODEL_ID, sampleInputs(), sampleOutputs(), PROOF);
+        bool ok = registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), PROOF);
         assertTrue(ok, "valid inference rejected");
     }
 
@@ -159,19 +262,30 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         registerSample();
         bytes memory proof = PROOF;
         proof[proof.length - 1] ^= 0x01;
-        assertFalse(registry.verifyInference(MODEL_ID, sampleInputs(), sampleOutputs(), proof), "bad proof");
-        assertFalse(registry.verifyInference(MODEL_ID, sampleInputs(), sampleOutputs(), ""), "empty proof");
+        assertFalse(registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), proof), "bad proof");
+    }
+
+    /// @dev Issue 13, attack 6: trailing bytes after a valid proof, or a truncated proof.
+    function test_RevertWhen_ProofHasTrailingOrMissingBytes() public {
+        registerSample();
+        bytes memory longer = abi.encodePacked(PROOF, uint8(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelRegistryErrors.ProofLengthMismatch.selector, PROOF.length, PROOF.length + 1)
+        );
+        registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), longer);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.ProofLengthMismatch.selector, PROOF.length, 0));
+        registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), "");
     }
 
     function test_VerifyInference_RejectsChangedInputOrOutput() public {
         registerSample();
         int256[] memory inputs = sampleInputs();
         inputs[8] += 1;
-        assertFalse(registry.verifyInference(MODEL_ID, inputs, sampleOutputs(), PROOF), "changed input");
+        assertFalse(registry.verifyInference(modelId, inputs, sampleOutputs(), PROOF), "changed input");
 
         int256[] memory outputs = sampleOutputs();
         outputs[2] = -1;
-        assertFalse(registry.verifyInference(MODEL_ID, sampleInputs(), outputs, PROOF), "changed output");
+        assertFalse(registry.verifyInference(modelId, sampleInputs(), outputs, PROOF), "changed output");
     }
 
     function test_VerifyInference_ReportsGas() public {
@@ -179,13 +293,13 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         int256[] memory inputs = sampleInputs();
         int256[] memory outputs = sampleOutputs();
         uint256 before = gasleft();
-        registry.verifyInference(MODEL_ID, inputs, outputs, PROOF);
+        registry.verifyInference(modelId, inputs, outputs, PROOF);
         emit log_named_uint("verifyInference gas (9 in, 3 out, double verifier)", before - gasleft());
     }
 
     function test_RevertWhen_VerifyingUnknownModel() public {
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, MODEL_ID));
-        registry.verifyInference(MODEL_ID, sampleInputs(), sampleOutputs(), PROOF);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, modelId));
+        registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), PROOF);
     }
 
     function test_RevertWhen_InputCountDiffers() public {
@@ -193,10 +307,10 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         int256[] memory tooFew = new int256[](INPUT_COUNT - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IModelRegistryErrors.InputLengthMismatch.selector, MODEL_ID, INPUT_COUNT, INPUT_COUNT - 1
+                IModelRegistryErrors.InputLengthMismatch.selector, modelId, INPUT_COUNT, INPUT_COUNT - 1
             )
         );
-        registry.verifyInference(MODEL_ID, tooFew, sampleOutputs(), PROOF);
+        registry.verifyInference(modelId, tooFew, sampleOutputs(), PROOF);
     }
 
     function test_RevertWhen_OutputCountDiffers() public {
@@ -204,17 +318,39 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         int256[] memory tooMany = new int256[](OUTPUT_COUNT + 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IModelRegistryErrors.OutputLengthMismatch.selector, MODEL_ID, OUTPUT_COUNT, OUTPUT_COUNT + 1
+                IModelRegistryErrors.OutputLengthMismatch.selector, modelId, OUTPUT_COUNT, OUTPUT_COUNT + 1
             )
         );
-        registry.verifyInference(MODEL_ID, sampleInputs(), tooMany, PROOF);
+        registry.verifyInference(modelId, sampleInputs(), tooMany, PROOF);
     }
 
     function test_RevertWhen_VerifierCodeDisappearsAfterRegistration() public {
         registerSample();
+        bytes32 registered = address(verifier).codehash;
         vm.etch(address(verifier), "");
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.VerifierHasNoCode.selector, address(verifier)));
-        registry.verifyInference(MODEL_ID, sampleInputs(), sampleOutputs(), PROOF);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IModelRegistryErrors.VerifierCodeChanged.selector, address(verifier), registered, keccak256("")
+            )
+        );
+        registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), PROOF);
+    }
+
+    /// @dev Issue 13, attack 3: the verifier's code changes after registration (a metamorphic
+    ///      redeploy to accept-all): refused, whatever the new code says.
+    function test_RevertWhen_VerifierCodeChangesAfterRegistration() public {
+        registerSample();
+        bytes32 registered = address(verifier).codehash;
+        vm.etch(address(verifier), address(new AcceptAll()).code);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IModelRegistryErrors.VerifierCodeChanged.selector,
+                address(verifier),
+                registered,
+                address(verifier).codehash
+            )
+        );
+        registry.verifyInference(modelId, sampleInputs(), sampleOutputs(), new bytes(PROOF.length));
     }
 
     // ---------------------------------------------------------------- value range
@@ -227,7 +363,7 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         inputs[8] = 2 ** 31 - 1;
         outputs[0] = 2 ** 31 - 1;
         outputs[2] = -(2 ** 31);
-        uint256[] memory words = registry.publicInputs(MODEL_ID, inputs, outputs);
+        uint256[] memory words = registry.publicInputs(modelId, inputs, outputs);
         // Lane of -2**31 is 0, of 2**31 - 1 is 0xffffffff, of 0 is 0x80000000.
         assertEq(words[2], 0x80000000800000008000000080000000800000008000000000000000, "first input word");
         assertEq(words[3], 0xffffffff80000000, "second input word: input 8 in lane 1");
@@ -239,7 +375,7 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         int256[] memory inputs = new int256[](INPUT_COUNT);
         inputs[4] = 2 ** 31;
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.ValueOutOfRange.selector, 4, int256(2 ** 31)));
-        registry.verifyInference(MODEL_ID, inputs, sampleOutputs(), PROOF);
+        registry.verifyInference(modelId, inputs, sampleOutputs(), PROOF);
     }
 
     function test_RevertWhen_InputIsBelowMinusTwoToThe31() public {
@@ -247,7 +383,7 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         int256[] memory inputs = new int256[](INPUT_COUNT);
         inputs[0] = -(2 ** 31) - 1;
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.ValueOutOfRange.selector, 0, -(2 ** 31) - 1));
-        registry.verifyInference(MODEL_ID, inputs, sampleOutputs(), PROOF);
+        registry.verifyInference(modelId, inputs, sampleOutputs(), PROOF);
     }
 
     function test_RevertWhen_OutputOutOfRange_IndexCountsInputsFirst() public {
@@ -257,18 +393,23 @@ contract ModelRegistryTest is Test, IModelRegistryEvents {
         vm.expectRevert(
             abi.encodeWithSelector(IModelRegistryErrors.ValueOutOfRange.selector, INPUT_COUNT + 1, type(int256).min)
         );
-        registry.publicInputs(MODEL_ID, sampleInputs(), outputs);
+        registry.publicInputs(modelId, sampleInputs(), outputs);
     }
 
     // ---------------------------------------------------------------- encoding
 
     function test_PublicInputs_MatchHandComputedWords() public {
         registerSample();
-        assertEq(registry.publicInputs(MODEL_ID, sampleInputs(), sampleOutputs()), expectedInstances(), "words");
+        assertEq(registry.publicInputs(modelId, sampleInputs(), sampleOutputs()), expectedInstances(), "words");
     }
 
     function test_RevertWhen_PublicInputsForUnknownModel() public {
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, MODEL_ID));
-        registry.publicInputs(MODEL_ID, sampleInputs(), sampleOutputs());
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, modelId));
+        registry.publicInputs(modelId, sampleInputs(), sampleOutputs());
     }
+}
+
+/// @notice A "verifier" that accepts everything: the attacker's contract.
+contract AcceptAll {
+    fallback() external {}
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.19;
 
 import {Test} from "./utils/Test.sol";
+import {Registrations} from "./utils/Registrations.sol";
 import {CalldataAllowlistVerifierDouble} from "./CalldataAllowlistVerifierDouble.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
 import {
@@ -16,7 +17,6 @@ import {
 ///         model, and the registration checks.
 contract ModelRegistryVisibilityTest is Test, IModelRegistryEvents {
     bytes32 internal constant MODEL_ID = 0x0123456789abcdef00112233445566778899aabbccddeefffedcba9876543210;
-    bytes32 internal constant OTHER_ID = 0x1123456789abcdef00112233445566778899aabbccddeefffedcba9876543210;
     uint32 internal constant INPUT_COUNT = 9;
     uint32 internal constant OUTPUT_COUNT = 3;
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -30,6 +30,8 @@ contract ModelRegistryVisibilityTest is Test, IModelRegistryEvents {
 
     ModelRegistry internal registry;
     CalldataAllowlistVerifierDouble internal verifier;
+    /// @dev The id of the latest `register`.
+    bytes32 internal modelId;
 
     function setUp() public {
         registry = new ModelRegistry();
@@ -50,6 +52,11 @@ contract ModelRegistryVisibilityTest is Test, IModelRegistryEvents {
         values[0] = int256(hash);
     }
 
+    function flipped() internal pure returns (bytes memory proof) {
+        proof = PROOF;
+        proof[0] ^= 0x01;
+    }
+
     function none() internal pure returns (int256[] memory) {
         return new int256[](0);
     }
@@ -64,8 +71,17 @@ contract ModelRegistryVisibilityTest is Test, IModelRegistryEvents {
         });
     }
 
-    function register(bytes32 id, IModelRegistry.ModelVisibility memory v) internal {
-        registry.registerModelWithVisibility(id, address(verifier), INPUT_COUNT, OUTPUT_COUNT, 8, 8, v);
+    function registration(IModelRegistry.ModelVisibility memory v)
+        internal
+        view
+        returns (IModelRegistry.ModelRegistration memory r)
+    {
+        r = Registrations.plain(MODEL_ID, address(verifier), INPUT_COUNT, OUTPUT_COUNT, 8, 8, PROOF.length);
+        r.visibility = v;
+    }
+
+    function register(IModelRegistry.ModelVisibility memory v) internal {
+        modelId = registry.registerModel(registration(v));
     }
 
     /// @dev Hand-computed: [idHi, idLo, input hash, packed outputs (lanes 2..0: 0, -3, 3), weights hash].
@@ -81,105 +97,106 @@ contract ModelRegistryVisibilityTest is Test, IModelRegistryEvents {
     // ---------------------------------------------------------------- hashed inputs + hashed weights
 
     function test_HashedInputsAndWeights_SendsHashesInPlace() public {
-        register(MODEL_ID, vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
+        register(vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
         verifier.accept(keccak256(abi.encodePacked(hashedInstances(), PROOF)));
-        assertEq(registry.publicInputs(MODEL_ID, one(INPUT_HASH), outputs()), hashedInstances(), "instances");
-        assertTrue(registry.verifyInference(MODEL_ID, one(INPUT_HASH), outputs(), PROOF), "honest");
+        assertEq(registry.publicInputs(modelId, one(INPUT_HASH), outputs()), hashedInstances(), "instances");
+        assertTrue(registry.verifyInference(modelId, one(INPUT_HASH), outputs(), PROOF), "honest");
     }
 
     function test_HashedInputsAndWeights_TamperedFail() public {
-        register(MODEL_ID, vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
+        register(vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
         verifier.accept(keccak256(abi.encodePacked(hashedInstances(), PROOF)));
-        assertFalse(registry.verifyInference(MODEL_ID, one(INPUT_HASH + 1), outputs(), PROOF), "other input hash");
+        assertFalse(registry.verifyInference(modelId, one(INPUT_HASH + 1), outputs(), PROOF), "other input hash");
         int256[] memory changed = outputs();
         changed[1] = -2;
-        assertFalse(registry.verifyInference(MODEL_ID, one(INPUT_HASH), changed, PROOF), "other output");
-        assertFalse(registry.verifyInference(MODEL_ID, one(INPUT_HASH), outputs(), hex"deadbeef"), "other proof");
+        assertFalse(registry.verifyInference(modelId, one(INPUT_HASH), changed, PROOF), "other output");
+        assertFalse(registry.verifyInference(modelId, one(INPUT_HASH), outputs(), flipped()), "other proof");
     }
 
     function test_OtherWeightsHash_SameVerifier_Fails() public {
         // The same circuit registered again with another weights hash (another model id): the
         // proof made with the first weights does not verify under it.
-        register(MODEL_ID, vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
-        register(OTHER_ID, vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH + 1));
+        register(vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
+        bytes32 firstId = modelId;
+        register(vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH + 1));
+        bytes32 otherId = modelId;
+        modelId = firstId;
         verifier.accept(keccak256(abi.encodePacked(hashedInstances(), PROOF)));
-        uint256[] memory other = registry.publicInputs(OTHER_ID, one(INPUT_HASH), outputs());
+        uint256[] memory other = registry.publicInputs(otherId, one(INPUT_HASH), outputs());
         assertEq(other[4], WEIGHTS_HASH + 1, "the registry appends the recorded weights hash");
-        assertFalse(registry.verifyInference(OTHER_ID, one(INPUT_HASH), outputs(), PROOF), "other weights hash");
+        assertFalse(registry.verifyInference(otherId, one(INPUT_HASH), outputs(), PROOF), "other weights hash");
     }
 
     function test_RevertWhen_HashedSideGetsValues() public {
-        register(MODEL_ID, vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
+        register(vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
         vm.expectRevert(
-            abi.encodeWithSelector(IModelRegistryErrors.InputLengthMismatch.selector, MODEL_ID, 1, INPUT_COUNT)
+            abi.encodeWithSelector(IModelRegistryErrors.InputLengthMismatch.selector, modelId, 1, INPUT_COUNT)
         );
-        registry.verifyInference(MODEL_ID, new int256[](INPUT_COUNT), outputs(), PROOF);
+        registry.verifyInference(modelId, new int256[](INPUT_COUNT), outputs(), PROOF);
     }
 
     function test_RevertWhen_HashOutsideTheField() public {
-        register(MODEL_ID, vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
+        register(vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.HashOutOfField.selector, 0, int256(R)));
-        registry.verifyInference(MODEL_ID, one(R), outputs(), PROOF);
+        registry.verifyInference(modelId, one(R), outputs(), PROOF);
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.HashOutOfField.selector, 0, int256(-1)));
-        registry.verifyInference(MODEL_ID, one(type(uint256).max), outputs(), PROOF);
+        registry.verifyInference(modelId, one(type(uint256).max), outputs(), PROOF);
     }
 
     // ---------------------------------------------------------------- private and hashed outputs
 
     function test_PrivateInputsHashedOutputs() public {
-        register(MODEL_ID, vis(PRIVATE, HASHED, PUBLIC, 0));
+        register(vis(PRIVATE, HASHED, PUBLIC, 0));
         uint256[] memory words = new uint256[](3);
         words[0] = 0x0123456789abcdef0011223344556677;
         words[1] = 0x8899aabbccddeefffedcba9876543210;
         words[2] = INPUT_HASH;
         verifier.accept(keccak256(abi.encodePacked(words, PROOF)));
-        assertTrue(registry.verifyInference(MODEL_ID, none(), one(INPUT_HASH), PROOF), "honest");
-        assertFalse(registry.verifyInference(MODEL_ID, none(), one(INPUT_HASH - 1), PROOF), "other output hash");
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InputLengthMismatch.selector, MODEL_ID, 0, 1));
-        registry.verifyInference(MODEL_ID, one(1), one(INPUT_HASH), PROOF);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.OutputLengthMismatch.selector, MODEL_ID, 1, 0));
-        registry.verifyInference(MODEL_ID, none(), none(), PROOF);
+        assertTrue(registry.verifyInference(modelId, none(), one(INPUT_HASH), PROOF), "honest");
+        assertFalse(registry.verifyInference(modelId, none(), one(INPUT_HASH - 1), PROOF), "other output hash");
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InputLengthMismatch.selector, modelId, 0, 1));
+        registry.verifyInference(modelId, one(1), one(INPUT_HASH), PROOF);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.OutputLengthMismatch.selector, modelId, 1, 0));
+        registry.verifyInference(modelId, none(), none(), PROOF);
     }
 
     // ---------------------------------------------------------------- registration
 
-    function test_RegisterWithVisibility_StoresAndEmits() public {
-        vm.expectEmit(true, false, false, true, address(registry));
-        emit ModelVisibilitySet(MODEL_ID, HASHED, PRIVATE, HASHED, WEIGHTS_HASH);
-        register(MODEL_ID, vis(HASHED, PRIVATE, HASHED, WEIGHTS_HASH));
-        IModelRegistry.ModelVisibility memory v = registry.getVisibility(MODEL_ID);
+    function test_RegisterWithVisibility_Stores() public {
+        register(vis(HASHED, PRIVATE, HASHED, WEIGHTS_HASH));
+        IModelRegistry.ModelVisibility memory v = registry.getVisibility(modelId);
         assertEq(v.inputs, HASHED, "inputs");
         assertEq(v.outputs, PRIVATE, "outputs");
         assertEq(v.weights, HASHED, "weights");
         assertEq(v.weightsHash, WEIGHTS_HASH, "weightsHash");
-        IModelRegistry.ModelInfo memory info = registry.getModel(MODEL_ID);
+        IModelRegistry.ModelInfo memory info = registry.getModel(modelId);
         assertEq(info.verifier, address(verifier), "verifier");
         assertEq(info.inputCount, INPUT_COUNT, "inputCount");
         assertEq(info.outputScale, 8, "outputScale");
     }
 
     function test_PlainRegistration_IsPublicPublicFixed() public {
-        registry.registerModel(MODEL_ID, address(verifier), INPUT_COUNT, OUTPUT_COUNT, 8, 8);
-        IModelRegistry.ModelVisibility memory v = registry.getVisibility(MODEL_ID);
+        register(vis(PUBLIC, PUBLIC, PUBLIC, 0));
+        IModelRegistry.ModelVisibility memory v = registry.getVisibility(modelId);
         assertEq(v.inputs + v.outputs + v.weights, 0, "default visibility");
         assertEq(v.weightsHash, 0, "no weights hash");
     }
 
     function test_RevertWhen_VisibilityCodeUnknown() public {
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InvalidVisibility.selector, 3, 0, 0));
-        register(MODEL_ID, vis(3, PUBLIC, PUBLIC, 0));
+        register(vis(3, PUBLIC, PUBLIC, 0));
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InvalidVisibility.selector, 0, 0, 4));
-        register(MODEL_ID, vis(PUBLIC, PUBLIC, 4, 0));
-        assertFalse(registry.isRegistered(MODEL_ID), "registered despite revert");
+        register(vis(PUBLIC, PUBLIC, 4, 0));
+        assertFalse(registry.isRegistered(registry.computeModelId(registration(vis(3, 0, 0, 0)))), "registered");
     }
 
     function test_RevertWhen_WeightsHashDoesNotFit() public {
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InvalidWeightsHash.selector, 0));
-        register(MODEL_ID, vis(PUBLIC, PUBLIC, HASHED, 0));
+        register(vis(PUBLIC, PUBLIC, HASHED, 0));
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InvalidWeightsHash.selector, R));
-        register(MODEL_ID, vis(PUBLIC, PUBLIC, HASHED, R));
+        register(vis(PUBLIC, PUBLIC, HASHED, R));
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.InvalidWeightsHash.selector, WEIGHTS_HASH));
-        register(MODEL_ID, vis(PUBLIC, PUBLIC, PRIVATE, WEIGHTS_HASH));
+        register(vis(PUBLIC, PUBLIC, PRIVATE, WEIGHTS_HASH));
     }
 
     function test_RevertWhen_UnknownModelVisibility() public {
@@ -187,16 +204,29 @@ contract ModelRegistryVisibilityTest is Test, IModelRegistryEvents {
         registry.getVisibility(MODEL_ID);
     }
 
+    function test_Visibility_IsPartOfTheId() public {
+        register(vis(PUBLIC, PUBLIC, PUBLIC, 0));
+        bytes32 plainId = modelId;
+        register(vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
+        assertTrue(modelId != plainId, "same id for other visibilities");
+        register(vis(PUBLIC, PUBLIC, PRIVATE, 0));
+        assertTrue(registry.isRegistered(plainId) && registry.isRegistered(modelId), "both entries");
+    }
+
     function test_RevertWhen_BatchMemberNotPublic() public {
-        register(MODEL_ID, vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
-        registry.registerAggregationVerifier(address(verifier), 1);
+        IModelRegistry.ModelRegistration memory r = registration(vis(HASHED, PUBLIC, HASHED, WEIGHTS_HASH));
+        r.circuitDigest = 0xd1;
+        modelId = registry.registerModel(r);
+        uint256[] memory digests = new uint256[](1);
+        digests[0] = 0xd1;
+        registry.registerAggregationVerifier(address(verifier), digests, 12 * 32 + 4);
         bytes32[] memory ids = new bytes32[](1);
-        ids[0] = MODEL_ID;
+        ids[0] = modelId;
         int256[][] memory ins = new int256[][](1);
         ins[0] = one(INPUT_HASH);
         int256[][] memory outs = new int256[][](1);
         outs[0] = outputs();
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.BatchVisibilityNotSupported.selector, MODEL_ID));
-        registry.verifyInferenceBatch(address(verifier), ids, ins, outs, new bytes(12 * 32));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.BatchVisibilityNotSupported.selector, modelId));
+        registry.verifyInferenceBatch(ids, ins, outs, new bytes(12 * 32 + 4));
     }
 }

@@ -4,11 +4,14 @@ pragma solidity ^0.8.19;
 import {Test} from "./utils/Test.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
 import {RiskOracle} from "../../contracts/consumers/RiskOracle.sol";
+import {IModelRegistry, IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
+import {Registrations} from "./utils/Registrations.sol";
 
 /// @notice End to end: a real proof from the zkinfer prover, checked through the registry by the
 ///         verifier snark-verifier generated for the demo model (models/risk_mlp).
 /// @dev Inputs, produced by the Rust toolchain:
-///      - `fixtures/risk_mlp/proof.json`: modelId (bytes32 hex), inputs and outputs (int arrays),
+///      - `fixtures/risk_mlp/proof.json`: modelId (bytes32 hex: the circuit's model commitment;
+///        the registry derives the registry id from it and the rest of the registration), inputs and outputs (int arrays),
 ///        proof (hex bytes), instances (0x-hex uint256 array), inputScale, outputScale;
 ///      - `contracts/generated/RiskMlpVerifier.sol`, contract `RiskMlpVerifier`.
 ///      The verifier is deployed from its artifact rather than imported, so that importing it
@@ -22,6 +25,8 @@ contract RiskMlpProofTest is Test {
     ModelRegistry internal registry;
     address internal verifier;
 
+    bytes32 internal commitment;
+    /// @dev The registry id of the fixture's model.
     bytes32 internal modelId;
     int256[] internal inputs;
     int256[] internal outputs;
@@ -34,7 +39,7 @@ contract RiskMlpProofTest is Test {
         string memory path = string.concat(vm.projectRoot(), FIXTURE);
         require(vm.exists(path), "fixtures/risk_mlp/proof.json is missing: run scripts/regen-fixtures.sh");
         string memory json = vm.readFile(path);
-        modelId = vm.parseJsonBytes32(json, ".modelId");
+        commitment = vm.parseJsonBytes32(json, ".modelId");
         inputs = vm.parseJsonIntArray(json, ".inputs");
         outputs = vm.parseJsonIntArray(json, ".outputs");
         proof = vm.parseJsonBytes(json, ".proof");
@@ -44,15 +49,23 @@ contract RiskMlpProofTest is Test {
 
         registry = new ModelRegistry();
         verifier = deployArtifact(VERIFIER_ARTIFACT);
-        registerWith(modelId, verifier);
+        modelId = registerWith(commitment, verifier);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    function registerWith(bytes32 id, address verifierAddress) internal {
-        registry.registerModel(
-            id, verifierAddress, uint32(inputs.length), uint32(outputs.length), inputScale, outputScale
+    function registration(bytes32 commitment_, address verifierAddress)
+        internal
+        view
+        returns (IModelRegistry.ModelRegistration memory)
+    {
+        return Registrations.plain(
+            commitment_, verifierAddress, inputs.length, outputs.length, inputScale, outputScale, proof.length
         );
+    }
+
+    function registerWith(bytes32 commitment_, address verifierAddress) internal returns (bytes32) {
+        return registry.registerModel(registration(commitment_, verifierAddress));
     }
 
     function verify(bytes32 id, int256[] memory ins, int256[] memory outs, bytes memory proofBytes)
@@ -112,14 +125,12 @@ contract RiskMlpProofTest is Test {
     }
 
     function test_ProofFailsForSameBytecodeRegisteredUnderAnotherModelId() public {
-        bytes32 otherId = modelId ^ bytes32(uint256(1));
-        registerWith(otherId, deployArtifact(VERIFIER_ARTIFACT));
+        bytes32 otherId = registerWith(commitment ^ bytes32(uint256(1)), deployArtifact(VERIFIER_ARTIFACT));
         assertFalse(verify(otherId, inputs, outputs, proof), "proof accepted for another model id");
     }
 
     function test_ProofFailsForGenuineVerifierRegisteredUnderAnotherModelId() public {
-        bytes32 otherId = keccak256(abi.encode(modelId));
-        registerWith(otherId, verifier);
+        bytes32 otherId = registerWith(keccak256(abi.encode(commitment)), verifier);
         assertFalse(verify(otherId, inputs, outputs, proof), "proof accepted for another model id");
     }
 
@@ -139,4 +150,56 @@ contract RiskMlpProofTest is Test {
         assertEq(uint256(oracle.riskClass()), 0, "risk class");
         assertEq(uint256(oracle.maxLoanToValueBps()), 8000, "LTV after a calm verdict");
     }
+
+    /// @dev Issue 13, attack 6: trailing bytes after the real proof, or the proof cut short,
+    ///      are refused before the verifier runs.
+    function test_TrailingOrMissingProofBytesRevert() public {
+        bytes memory longer = bytes.concat(proof, hex"00");
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelRegistryErrors.ProofLengthMismatch.selector, proof.length, proof.length + 1)
+        );
+        registry.verifyInference(modelId, inputs, outputs, longer);
+        bytes memory shorter = new bytes(proof.length - 32);
+        for (uint256 i = 0; i < shorter.length; ++i) {
+            shorter[i] = proof[i];
+        }
+        vm.expectRevert(
+            abi.encodeWithSelector(IModelRegistryErrors.ProofLengthMismatch.selector, proof.length, proof.length - 32)
+        );
+        registry.verifyInference(modelId, inputs, outputs, shorter);
+    }
+
+    /// @dev The registration records the verifier's code hash; the id covers it.
+    function test_RegistrationRecordsCodeHashAndLength() public view {
+        IModelRegistry.ModelInfo memory info = registry.getModel(modelId);
+        assertEq(info.commitment, commitment, "commitment");
+        assertEq(info.verifierCodeHash, verifier.codehash, "code hash");
+        assertEq(info.proofLength, proof.length, "proof length");
+        assertEq(registry.computeModelId(registration(commitment, verifier)), modelId, "id");
+    }
+
+    /// @dev Issue 13, attack 1 with the real proof: an accept-all squatter on the same
+    ///      commitment gets its own id; the honest registration above succeeded, and the oracle
+    ///      pinned to it refuses the fabricated output.
+    function test_FrontRunSquatterDoesNotAffectPinnedConsumer() public {
+        registry = new ModelRegistry();
+        address acceptAll = address(new AcceptAll());
+        bytes32 squatted = registerWith(commitment, acceptAll);
+        bytes32 honest = registerWith(commitment, verifier);
+        assertTrue(squatted != honest, "one id for two verifiers");
+        RiskOracle oracle = new RiskOracle(registry, honest);
+        int256[] memory fabricated = outputs;
+        fabricated[2] = 2 ** 20; // "stressed"
+        bytes memory empty = new bytes(proof.length);
+        assertTrue(registry.verifyInference(squatted, inputs, fabricated, empty), "the squatter's own id");
+        vm.expectRevert(abi.encodeWithSelector(RiskOracle.InferenceNotVerified.selector, honest));
+        oracle.postAssessment(inputs, fabricated, empty);
+        oracle.postAssessment(inputs, outputs, proof);
+        assertEq(uint256(oracle.riskClass()), 0, "acted on the real proof");
+    }
+}
+
+/// @notice A "verifier" that accepts everything: the attacker's contract.
+contract AcceptAll {
+    fallback() external {}
 }

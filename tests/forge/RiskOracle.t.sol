@@ -2,14 +2,15 @@
 pragma solidity ^0.8.19;
 
 import {Test} from "./utils/Test.sol";
+import {Registrations} from "./utils/Registrations.sol";
 import {CalldataAllowlistVerifierDouble} from "./CalldataAllowlistVerifierDouble.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
-import {IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
+import {IModelRegistry, IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
 import {RiskOracle} from "../../contracts/consumers/RiskOracle.sol";
 
 /// @notice The consumer changes state only when the registry verifies the posted inference.
 contract RiskOracleTest is Test {
-    bytes32 internal constant MODEL_ID = keccak256("zkinfer/risk-classifier/v1");
+    bytes32 internal constant COMMITMENT = keccak256("zkinfer/risk-classifier/v1");
     uint32 internal constant FEATURE_COUNT = 8;
     uint32 internal constant CLASS_COUNT = 3;
     address internal constant POSTER = address(0xB0B);
@@ -17,14 +18,17 @@ contract RiskOracleTest is Test {
 
     ModelRegistry internal registry;
     RiskOracle internal oracle;
+    CalldataAllowlistVerifierDouble internal verifier;
+    /// @dev The registry id of the classifier.
+    bytes32 internal modelId;
 
     event RiskUpdated(uint8 riskClass, int256[] logits, address indexed poster);
 
     function setUp() public {
         registry = new ModelRegistry();
-        oracle = new RiskOracle(registry, MODEL_ID);
-        CalldataAllowlistVerifierDouble verifier = new CalldataAllowlistVerifierDouble();
-        registry.registerModel(MODEL_ID, address(verifier), FEATURE_COUNT, CLASS_COUNT, 8, 8);
+        verifier = new CalldataAllowlistVerifierDouble();
+        modelId = registry.registerModel(registration(0));
+        oracle = new RiskOracle(registry, modelId);
 
         // PROOF "proves" one logit vector per class, plus a tie, for `features()`.
         verifier.accept(acceptedCalldataHash(logitsFor(0)));
@@ -34,6 +38,11 @@ contract RiskOracleTest is Test {
     }
 
     // ---------------------------------------------------------------- fixtures
+
+    function registration(uint8 weights) internal view returns (IModelRegistry.ModelRegistration memory r) {
+        r = Registrations.plain(COMMITMENT, address(verifier), FEATURE_COUNT, CLASS_COUNT, 8, 8, PROOF.length);
+        r.visibility.weights = weights;
+    }
 
     function features() internal pure returns (int256[] memory values) {
         values = new int256[](FEATURE_COUNT);
@@ -60,7 +69,7 @@ contract RiskOracleTest is Test {
     }
 
     function acceptedCalldataHash(int256[] memory logits) internal view returns (bytes32) {
-        return keccak256(abi.encodePacked(registry.publicInputs(MODEL_ID, features(), logits), PROOF));
+        return keccak256(abi.encodePacked(registry.publicInputs(modelId, features(), logits), PROOF));
     }
 
     // ---------------------------------------------------------------- tests
@@ -104,7 +113,7 @@ contract RiskOracleTest is Test {
     function test_RevertWhen_ProofDoesNotVerify() public {
         oracle.postAssessment(features(), logitsFor(0), PROOF);
 
-        vm.expectRevert(abi.encodeWithSelector(RiskOracle.InferenceNotVerified.selector, MODEL_ID));
+        vm.expectRevert(abi.encodeWithSelector(RiskOracle.InferenceNotVerified.selector, modelId));
         oracle.postAssessment(features(), logitsFor(2), hex"c0ffef");
 
         // Nothing moved.
@@ -116,7 +125,7 @@ contract RiskOracleTest is Test {
     function test_RevertWhen_LogitsDoNotMatchProof() public {
         int256[] memory forged = logitsFor(0);
         forged[2] = 1_000; // claim "stressed" with the proof for "calm"
-        vm.expectRevert(abi.encodeWithSelector(RiskOracle.InferenceNotVerified.selector, MODEL_ID));
+        vm.expectRevert(abi.encodeWithSelector(RiskOracle.InferenceNotVerified.selector, modelId));
         oracle.postAssessment(features(), forged, PROOF);
         assertEq(oracle.assessmentCount(), 0, "count changed");
     }
@@ -124,14 +133,14 @@ contract RiskOracleTest is Test {
     function test_RevertWhen_FeaturesDoNotMatchProof() public {
         int256[] memory changed = features();
         changed[0] += 1;
-        vm.expectRevert(abi.encodeWithSelector(RiskOracle.InferenceNotVerified.selector, MODEL_ID));
+        vm.expectRevert(abi.encodeWithSelector(RiskOracle.InferenceNotVerified.selector, modelId));
         oracle.postAssessment(changed, logitsFor(0), PROOF);
     }
 
     function test_RevertWhen_ShapeIsWrong_RegistryErrorBubblesUp() public {
         int256[] memory twoLogits = new int256[](2);
         vm.expectRevert(
-            abi.encodeWithSelector(IModelRegistryErrors.OutputLengthMismatch.selector, MODEL_ID, CLASS_COUNT, 2)
+            abi.encodeWithSelector(IModelRegistryErrors.OutputLengthMismatch.selector, modelId, CLASS_COUNT, 2)
         );
         oracle.postAssessment(features(), twoLogits, PROOF);
     }
@@ -142,10 +151,21 @@ contract RiskOracleTest is Test {
     }
 
     function test_RevertWhen_ModelNotRegistered() public {
-        RiskOracle orphan = new RiskOracle(registry, keccak256("never registered"));
         vm.expectRevert(
             abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, keccak256("never registered"))
         );
-        orphan.postAssessment(features(), logitsFor(0), PROOF);
+        new RiskOracle(registry, keccak256("never registered"));
+    }
+
+    /// @dev Issue 13, attack 5: a model with private (unbound) weights is refused at
+    ///      construction; hashed weights are bound and accepted.
+    function test_RevertWhen_ModelWeightsArePrivate() public {
+        bytes32 unbound = registry.registerModel(registration(1));
+        vm.expectRevert(abi.encodeWithSelector(RiskOracle.UnboundWeights.selector, unbound));
+        new RiskOracle(registry, unbound);
+        IModelRegistry.ModelRegistration memory hashed = registration(2);
+        hashed.visibility.weightsHash = 0x1234;
+        RiskOracle bound = new RiskOracle(registry, registry.registerModel(hashed));
+        assertEq(bound.assessmentCount(), 0, "hashed weights accepted");
     }
 }

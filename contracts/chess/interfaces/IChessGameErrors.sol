@@ -17,6 +17,11 @@ interface IChessGameErrors {
     /// @notice The minimum stake must be at least 1 wei (a vote's weight is its stake).
     error ZeroMinimumStake();
 
+    /// @notice The chess model's weights are private (bound by nothing): a proof of it shows
+    ///         nothing about which policy chose the move.
+    /// @param modelId The refused model.
+    error UnboundWeights(bytes32 modelId);
+
     /// @notice The action is not allowed in the game's current phase.
     /// @param phase The current phase.
     error WrongPhase(GamePhase phase);

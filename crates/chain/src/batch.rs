@@ -10,7 +10,7 @@ use crate::{Error, Result};
 /// One member of an aggregated batch as the registry takes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchMember {
-    /// The member's model.
+    /// The member's model (the registry's id).
     pub model_id: B256,
     /// Its inputs (fixed-point integers).
     pub inputs: Vec<i64>,
@@ -19,46 +19,31 @@ pub struct BatchMember {
 }
 
 impl Chain {
-    /// Records a model's circuit digest (only its registrant may, once).
-    pub async fn register_circuit_digest(
-        &self,
-        registry: Address,
-        model_id: B256,
-        digest: U256,
-    ) -> Result<TxInfo> {
-        let pending = ModelRegistry::new(registry, self.provider())
-            .registerCircuitDigest(model_id, digest)
-            .send()
-            .await
-            .map_err(rpc("registerCircuitDigest"))?;
-        let receipt = confirm("registerCircuitDigest", pending).await?;
-        Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
-    }
-
-    /// Registers an aggregation verifier for batches of `member_count` inferences.
+    /// Registers (as the registry's owner) the aggregation verifier for batches whose members
+    /// have these circuit digests, in order; its proofs (accumulator included) are
+    /// `proof_length` bytes. Returns the configuration key it is recorded under.
     pub async fn register_aggregation_verifier(
         &self,
         registry: Address,
         verifier: Address,
-        member_count: u32,
-    ) -> Result<TxInfo> {
-        let pending = ModelRegistry::new(registry, self.provider())
-            .registerAggregationVerifier(verifier, member_count)
+        member_digests: &[U256],
+        proof_length: usize,
+    ) -> Result<(B256, TxInfo)> {
+        let proof_length =
+            u32::try_from(proof_length).map_err(|e| Error::Input(format!("batch proof length: {e}")))?;
+        let r = ModelRegistry::new(registry, self.provider());
+        let key = r.batchConfigKey(member_digests.to_vec()).call().await.map_err(rpc("batchConfigKey"))?;
+        let pending = r
+            .registerAggregationVerifier(verifier, member_digests.to_vec(), proof_length)
             .send()
             .await
             .map_err(rpc("registerAggregationVerifier"))?;
         let receipt = confirm("registerAggregationVerifier", pending).await?;
-        Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
+        Ok((key, TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used }))
     }
 
-    fn batch_call(
-        &self,
-        verifier: Address,
-        members: &[BatchMember],
-        proof: &[u8],
-    ) -> ModelRegistry::verifyInferenceBatchCall {
+    fn batch_call(&self, members: &[BatchMember], proof: &[u8]) -> ModelRegistry::verifyInferenceBatchCall {
         ModelRegistry::verifyInferenceBatchCall {
-            aggregationVerifier: verifier,
             modelIds: members.iter().map(|m| m.model_id).collect(),
             inputs: members.iter().map(|m| ints(&m.inputs)).collect(),
             outputs: members.iter().map(|m| ints(&m.outputs)).collect(),
@@ -67,19 +52,16 @@ impl Chain {
     }
 
     /// `verifyInferenceBatch` as a call: whether the aggregated proof verifies for exactly
-    /// these members. `proof` is the accumulator (12 words) then the proof bytes.
+    /// these members, checked by the aggregation verifier the registry's owner registered for
+    /// their circuit digests. `proof` is the accumulator (12 words) then the proof bytes.
     pub async fn verify_inference_batch(
         &self,
         registry: Address,
-        verifier: Address,
         members: &[BatchMember],
         proof: &[u8],
     ) -> Result<bool> {
         let r = ModelRegistry::new(registry, self.provider());
-        r.call_builder(&self.batch_call(verifier, members, proof))
-            .call()
-            .await
-            .map_err(rpc("verifyInferenceBatch"))
+        r.call_builder(&self.batch_call(members, proof)).call().await.map_err(rpc("verifyInferenceBatch"))
     }
 
     /// `verifyInferenceBatch` as a transaction (to measure its gas); fails if the proof does
@@ -87,12 +69,11 @@ impl Chain {
     pub async fn verify_inference_batch_tx(
         &self,
         registry: Address,
-        verifier: Address,
         members: &[BatchMember],
         proof: &[u8],
     ) -> Result<TxInfo> {
         let r = ModelRegistry::new(registry, self.provider());
-        let call = r.call_builder(&self.batch_call(verifier, members, proof)).gas(VERIFY_GAS_LIMIT);
+        let call = r.call_builder(&self.batch_call(members, proof)).gas(VERIFY_GAS_LIMIT);
         if !call.call().await.map_err(rpc("verifyInferenceBatch"))? {
             return Err(Error::Rpc {
                 action: "verifyInferenceBatch".into(),

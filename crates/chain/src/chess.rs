@@ -36,6 +36,9 @@ pub fn chess_sources() -> BTreeMap<String, String> {
     }
     BTreeMap::from([
         source!("interfaces/IInferenceVerifier.sol"),
+        source!("interfaces/IModelRegistry.sol"),
+        source!("interfaces/IModelRegistryErrors.sol"),
+        source!("libraries/InstanceEncoding.sol"),
         source!("chess/ChessBoard.sol"),
         source!("chess/ChessEncoding.sol"),
         source!("chess/ChessGame.sol"),
@@ -105,6 +108,10 @@ pub struct GameView {
     pub tally: (U256, u64, U256),
     /// The model the AI's moves must be proven with.
     pub model_id: B256,
+    /// The registry the game verifies through.
+    pub registry: Address,
+    /// The circuit's model commitment the registry records for `model_id`.
+    pub model_commitment: B256,
     /// Smallest stake of one vote, in wei.
     pub minimum_stake: U256,
 }
@@ -149,6 +156,14 @@ impl Chain {
             .iter()
             .map(|v| i64::try_from(*v).map_err(|_| Error::Input(format!("model input {v} does not fit i64"))))
             .collect::<Result<Vec<_>>>()?;
+        let model_id = g.modelId().call().await.map_err(rpc("modelId"))?;
+        let registry = g.inferenceVerifier().call().await.map_err(rpc("inferenceVerifier"))?;
+        let model_commitment = crate::ModelRegistry::new(registry, self.provider())
+            .getModel(model_id)
+            .call()
+            .await
+            .map_err(rpc("getModel"))?
+            .commitment;
         Ok(GameView {
             address: game,
             phase,
@@ -161,7 +176,9 @@ impl Chain {
             ending: outcome.ending,
             result: outcome.result,
             tally: (tally.totalStake, narrow(tally.leadingMove, "leading move")?, tally.leadingSupport),
-            model_id: g.modelId().call().await.map_err(rpc("modelId"))?,
+            model_id,
+            registry,
+            model_commitment,
             minimum_stake: g.minimumStake().call().await.map_err(rpc("minimumStake"))?,
         })
     }

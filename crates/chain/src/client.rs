@@ -4,8 +4,9 @@ use alloy::providers::{DynProvider, PendingTransactionBuilder, Provider, Provide
 use alloy::rpc::types::{TransactionReceipt, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
 
-use crate::contracts::{IModelRegistry, ModelRegistry, RiskOracle};
+use crate::contracts::{ModelRegistry, RiskOracle};
 use crate::error::rpc;
+use crate::registration::ModelEntry;
 use crate::{Error, Result};
 
 /// How long to wait for a transaction to be mined before giving up with an error.
@@ -35,33 +36,14 @@ pub struct Deployed {
     pub code_size: usize,
 }
 
-/// A model as the registry records it.
+/// A model registered: the id the registry derived (checked against [`ModelEntry::model_id`])
+/// and the transaction.
 #[derive(Clone, Copy, Debug)]
-pub struct ModelEntry {
-    /// The model commitment.
+pub struct Registered {
+    /// The registry's id of the model.
     pub model_id: B256,
-    /// Number of input values.
-    pub input_count: u32,
-    /// Number of output values.
-    pub output_count: u32,
-    /// Input scale in bits.
-    pub input_scale: u8,
-    /// Output scale in bits.
-    pub output_scale: u8,
-}
-
-/// What a model's proofs reveal, as the registry records it: per side 0 public (weights:
-/// fixed), 1 private, 2 hashed, and the weights' Poseidon hash when they are hashed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct OnchainVisibility {
-    /// Inputs.
-    pub inputs: u8,
-    /// Outputs.
-    pub outputs: u8,
-    /// Weights.
-    pub weights: u8,
-    /// The weights' hash (zero unless hashed).
-    pub weights_hash: U256,
+    /// The registration transaction.
+    pub tx: TxInfo,
 }
 
 /// What `verifyInference` takes for one side: fixed-point integers (a public side), or the
@@ -184,7 +166,8 @@ impl Chain {
         })
     }
 
-    /// Deploys a `RiskOracle` reading proofs through `verifier` for `model_id`.
+    /// Deploys a `RiskOracle` reading proofs through `verifier` (the registry) for `model_id`
+    /// (the registry's id; the oracle refuses a model with private weights).
     pub async fn deploy_risk_oracle(
         &self,
         creation_code: &[u8],
@@ -198,46 +181,65 @@ impl Chain {
         self.deploy("RiskOracle", [creation_code, &args].concat()).await
     }
 
-    /// Registers a model with its verifier (public inputs and outputs, fixed weights).
+    /// The keccak256 of the code at `address`, as EXTCODEHASH gives it for an account with code.
+    pub async fn code_hash(&self, address: Address) -> Result<B256> {
+        let code = self
+            .provider
+            .get_code_at(address)
+            .await
+            .map_err(|e| Error::Rpc { action: format!("eth_getCode {address}"), reason: e.to_string() })?;
+        if code.is_empty() {
+            return Err(Error::NoCode("verifier".into(), address.to_string()));
+        }
+        Ok(alloy::primitives::keccak256(&code))
+    }
+
+    /// The id `registry` would give `entry` with `verifier` (its `computeModelId` view).
+    pub async fn compute_model_id(
+        &self,
+        registry: Address,
+        verifier: Address,
+        entry: &ModelEntry,
+    ) -> Result<B256> {
+        ModelRegistry::new(registry, &self.provider)
+            .computeModelId(entry.registration(verifier))
+            .call()
+            .await
+            .map_err(rpc("computeModelId"))
+    }
+
+    /// Registers a model with its verifier; returns the id the registry derived, after checking
+    /// it against the one computed here from the verifier's code ([`ModelEntry::model_id`]).
     pub async fn register_model(
         &self,
         registry: Address,
         verifier: Address,
         entry: &ModelEntry,
-    ) -> Result<TxInfo> {
-        self.register_model_with_visibility(registry, verifier, entry, &OnchainVisibility::default()).await
-    }
-
-    /// Registers a model with its verifier and what its proofs reveal
-    /// (`registerModelWithVisibility`; the default visibility is what `registerModel` records).
-    pub async fn register_model_with_visibility(
-        &self,
-        registry: Address,
-        verifier: Address,
-        entry: &ModelEntry,
-        visibility: &OnchainVisibility,
-    ) -> Result<TxInfo> {
+    ) -> Result<Registered> {
+        // Without code there is no id to expect: the registry refuses (`VerifierHasNoCode`).
+        let expected = self.code_hash(verifier).await.ok().map(|hash| entry.model_id(verifier, hash));
         let r = ModelRegistry::new(registry, &self.provider);
-        let pending = r
-            .registerModelWithVisibility(
-                entry.model_id,
-                verifier,
-                entry.input_count,
-                entry.output_count,
-                entry.input_scale,
-                entry.output_scale,
-                IModelRegistry::ModelVisibility {
-                    inputs: visibility.inputs,
-                    outputs: visibility.outputs,
-                    weights: visibility.weights,
-                    weightsHash: visibility.weights_hash,
-                },
-            )
-            .send()
-            .await
-            .map_err(rpc("registerModelWithVisibility"))?;
-        let receipt = confirm("registerModelWithVisibility", pending).await?;
-        Ok(TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used })
+        let pending =
+            r.registerModel(entry.registration(verifier)).send().await.map_err(rpc("registerModel"))?;
+        let receipt = confirm("registerModel", pending).await?;
+        let model_id = receipt
+            .inner
+            .logs()
+            .iter()
+            .filter(|log| log.address() == registry)
+            .find_map(|log| log.log_decode::<ModelRegistry::ModelRegistered>().ok())
+            .map(|event| event.inner.data.modelId)
+            .ok_or_else(|| Error::Rpc {
+                action: "registerModel".into(),
+                reason: "no ModelRegistered event in the receipt".into(),
+            })?;
+        if expected != Some(model_id) {
+            return Err(Error::Rpc {
+                action: "registerModel".into(),
+                reason: format!("the registry derived id {model_id}, zkinfer computes {expected:?}"),
+            });
+        }
+        Ok(Registered { model_id, tx: TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used } })
     }
 
     /// Whether `registry` has `model_id`.

@@ -41,7 +41,9 @@ pub fn sources() -> BTreeMap<String, String> {
         source!("ModelRegistry.sol"),
         source!("interfaces/IInferenceVerifier.sol"),
         source!("interfaces/IModelRegistry.sol"),
+        source!("interfaces/IModelRegistryErrors.sol"),
         source!("libraries/InstanceEncoding.sol"),
+        source!("libraries/ModelIds.sol"),
         source!("consumers/RiskOracle.sol"),
     ])
 }

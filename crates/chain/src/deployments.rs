@@ -12,6 +12,10 @@ pub struct ModelDeployment {
     /// Human name of the model.
     #[serde(default)]
     pub name: String,
+    /// The circuit's model commitment (`compiled.json`'s `modelId`); the key of the entry is
+    /// the registry's id, derived from it and the rest of the registration.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub commitment: String,
     /// Its verifier.
     pub verifier: String,
     /// Its consumer contract, if one was deployed.
@@ -31,12 +35,27 @@ pub struct Deployments {
     pub start_block: u64,
     /// The `ModelRegistry`.
     pub model_registry: String,
-    /// Models by id.
+    /// Models by registry id.
     #[serde(default)]
     pub models: BTreeMap<String, ModelDeployment>,
 }
 
 impl Deployments {
+    /// The entry whose commitment is `commitment`, with its registry id (see [`Self::insert`]:
+    /// one entry per commitment).
+    pub fn find_commitment(&self, commitment: &str) -> Option<(&String, &ModelDeployment)> {
+        self.models.iter().find(|(_, m)| m.commitment.eq_ignore_ascii_case(commitment))
+    }
+
+    /// Records `model` under its registry id `id`, replacing any entry of the same commitment
+    /// (a model registered again, with a new verifier, gets a new id; the file keeps the newest).
+    pub fn insert(&mut self, id: String, model: ModelDeployment) {
+        if !model.commitment.is_empty() {
+            self.models.retain(|_, m| !m.commitment.eq_ignore_ascii_case(&model.commitment));
+        }
+        self.models.insert(id, model);
+    }
+
     /// `dir/<chainId>.json`.
     pub fn path(dir: &Path, chain_id: u64) -> PathBuf {
         dir.join(format!("{chain_id}.json"))

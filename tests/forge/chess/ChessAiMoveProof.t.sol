@@ -2,6 +2,7 @@
 pragma solidity ^0.8.19;
 
 import {Test} from "../utils/Test.sol";
+import {Registrations} from "../utils/Registrations.sol";
 import {ChessNotation} from "./utils/ChessNotation.sol";
 import {ModelRegistry} from "../../../contracts/ModelRegistry.sol";
 import {ChessGame} from "../../../contracts/chess/ChessGame.sol";
@@ -33,6 +34,8 @@ contract ChessAiMoveProofTest is Test {
     address internal verifier;
     ChessGame internal game;
 
+    bytes32 internal commitment;
+    /// @dev The registry id of the fixture's model.
     bytes32 internal modelId;
     int256[] internal inputs;
     int256[] internal outputs;
@@ -46,7 +49,7 @@ contract ChessAiMoveProofTest is Test {
         string memory path = string.concat(vm.projectRoot(), FIXTURE);
         require(vm.exists(path), "fixtures/chess/policy-proof.json is missing: run scripts/regen-fixtures.sh");
         string memory json = vm.readFile(path);
-        modelId = vm.parseJsonBytes32(json, ".modelId");
+        commitment = vm.parseJsonBytes32(json, ".modelId");
         inputs = vm.parseJsonIntArray(json, ".inputs");
         outputs = vm.parseJsonIntArray(json, ".outputs");
         proof = vm.parseJsonBytes(json, ".proof");
@@ -57,16 +60,24 @@ contract ChessAiMoveProofTest is Test {
 
         registry = new ModelRegistry();
         verifier = deployArtifact(VERIFIER_ARTIFACT);
-        register(modelId);
+        modelId = register(commitment);
         game = new ChessGame(registry, modelId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE);
         vm.deal(ALICE, 100 ether);
     }
 
     // ---------------------------------------------------------------- helpers
 
-    function register(bytes32 id) internal {
-        registry.registerModel(
-            id, verifier, uint32(ChessEncoding.INPUT_COUNT), uint32(ChessEncoding.OUTPUT_COUNT), inputScale, outputScale
+    function register(bytes32 commitment_) internal returns (bytes32) {
+        return registry.registerModel(
+            Registrations.plain(
+                commitment_,
+                verifier,
+                ChessEncoding.INPUT_COUNT,
+                ChessEncoding.OUTPUT_COUNT,
+                inputScale,
+                outputScale,
+                proof.length
+            )
         );
     }
 
@@ -211,8 +222,7 @@ contract ChessAiMoveProofTest is Test {
 
     function test_RevertWhen_ProofIsForAnotherModelId() public {
         // The genuine verifier registered under another id: the id is part of the public inputs.
-        bytes32 otherId = keccak256(abi.encode(modelId));
-        register(otherId);
+        bytes32 otherId = register(keccak256(abi.encode(commitment)));
         ChessGame otherGame = new ChessGame(registry, otherId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, otherId, aiMove));
         otherGame.submitAiMove(0, aiMove, proof);

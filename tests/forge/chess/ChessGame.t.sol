@@ -7,7 +7,7 @@ import {ChessBoard} from "../../../contracts/chess/ChessBoard.sol";
 import {GameEnding} from "../../../contracts/chess/ChessRules.sol";
 import {IChessGameErrors} from "../../../contracts/chess/interfaces/IChessGameErrors.sol";
 import {IChessGameEvents, GamePhase, GameResult} from "../../../contracts/chess/interfaces/IChessGameEvents.sol";
-import {IModelRegistryErrors} from "../../../contracts/interfaces/IModelRegistry.sol";
+import {IModelRegistry, IModelRegistryErrors} from "../../../contracts/interfaces/IModelRegistry.sol";
 
 /// @dev Refuses refunds, to test the failed-refund path.
 contract RefundRefuser {
@@ -54,13 +54,13 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
 
     function test_RevertWhen_ConfigurationIsInvalid() public {
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidSide.selector, 2));
-        new ChessGame(registry, MODEL_ID, 2, ROUND, AI_TIME, MIN_STAKE);
+        new ChessGame(registry, modelId, 2, ROUND, AI_TIME, MIN_STAKE);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidDuration.selector, 0));
-        new ChessGame(registry, MODEL_ID, 0, 0, AI_TIME, MIN_STAKE);
+        new ChessGame(registry, modelId, 0, 0, AI_TIME, MIN_STAKE);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidDuration.selector, 2 ** 32 + 1));
-        new ChessGame(registry, MODEL_ID, 0, ROUND, 2 ** 32 + 1, MIN_STAKE);
+        new ChessGame(registry, modelId, 0, ROUND, 2 ** 32 + 1, MIN_STAKE);
         vm.expectRevert(IChessGameErrors.ZeroMinimumStake.selector);
-        new ChessGame(registry, MODEL_ID, 0, ROUND, AI_TIME, 0);
+        new ChessGame(registry, modelId, 0, ROUND, AI_TIME, 0);
     }
 
     // ---------------------------------------------------------------- votes
@@ -282,7 +282,7 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
     function test_RevertWhen_AiProofIsTampered() public {
         playWorld("e2e4");
         allowAiMove("c7c5");
-        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, MODEL_ID, move("c7c5")));
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, modelId, move("c7c5")));
         game.submitAiMove(1, move("c7c5"), hex"c4e55c4e55c4e55c4e54");
         assertEq(game.ply(), 1, "nothing played");
     }
@@ -291,7 +291,7 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         playWorld("e2e4");
         allowAiMove("c7c5");
         // e7e5 is legal, but the proof is for c7c5.
-        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, MODEL_ID, move("e7e5")));
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, modelId, move("e7e5")));
         game.submitAiMove(1, move("e7e5"), PROOF);
     }
 
@@ -315,21 +315,28 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         game.submitAiMove(1, move("d7d6"), PROOF);
         // ... and the old proof does not verify for the current position, although d7d6 is
         // legal in both: the inputs (board, ply, legal moves) differ.
-        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, MODEL_ID, move("d7d6")));
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, modelId, move("d7d6")));
         game.submitAiMove(3, move("d7d6"), PROOF);
         assertEq(game.ply(), 3, "nothing played");
     }
 
-    function test_RevertWhen_AiMoveIsForAnotherModel() public {
-        // A game pinned to a model id nobody registered: the registry refuses.
-        bytes32 unknown = keccak256("zkinfer/chess-policy/unregistered");
-        ChessGame orphan = new ChessGame(registry, unknown, 1, ROUND, AI_TIME, MIN_STAKE);
-        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, unknown));
-        orphan.submitAiMove(0, move("e2e4"), PROOF);
+    /// @dev Issue 13, attack 5: a chess model with private (unbound) weights is refused.
+    function test_RevertWhen_ModelWeightsArePrivate() public {
+        IModelRegistry.ModelRegistration memory r = chessRegistration(COMMITMENT);
+        r.visibility.weights = 1;
+        bytes32 unbound = registry.registerModel(r);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.UnboundWeights.selector, unbound));
+        new ChessGame(registry, unbound, 1, ROUND, AI_TIME, MIN_STAKE);
+    }
 
-        // A game pinned to another registered model: the proof for MODEL_ID does not verify.
-        bytes32 other = keccak256("zkinfer/chess-policy/other");
-        registry.registerModel(other, address(verifier), 290, 1, 0, 0);
+    function test_RevertWhen_AiMoveIsForAnotherModel() public {
+        // A game pinned to a model id nobody registered: refused at construction.
+        bytes32 unknown = keccak256("zkinfer/chess-policy/unregistered");
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, unknown));
+        new ChessGame(registry, unknown, 1, ROUND, AI_TIME, MIN_STAKE);
+
+        // A game pinned to another registered model: the proof for modelId does not verify.
+        bytes32 other = registry.registerModel(chessRegistration(keccak256("zkinfer/chess-policy/other")));
         ChessGame otherGame = new ChessGame(registry, other, 1, ROUND, AI_TIME, MIN_STAKE);
         deployGame(1);
         allowAiMove("e2e4");

@@ -82,7 +82,7 @@ contract ChessGasAiMoveTest is ChessGasFixture {
 
         int256[] memory outputs = ChessEncoding.modelOutputs(aiMove);
         before = gasleft();
-        bool verified = registry.verifyInference(MODEL_ID, inputs, outputs, PROOF);
+        bool verified = registry.verifyInference(modelId, inputs, outputs, PROOF);
         measure(before, "registry.verifyInference with the double (warm registry)");
         assertTrue(verified, "verified");
 

@@ -72,6 +72,10 @@ interface Vm {
     function serializeUint(string calldata objectKey, string calldata valueKey, uint256 value)
         external
         returns (string memory json);
+    function serializeBytes32(string calldata objectKey, string calldata valueKey, bytes32 value)
+        external
+        returns (string memory json);
+
     function serializeString(string calldata objectKey, string calldata valueKey, string calldata value)
         external
         returns (string memory json);

@@ -1,4 +1,4 @@
-use zkinfer_chain::{compile as compile_contracts, Chain, LocalNode};
+use zkinfer_chain::{compile as compile_contracts, Chain, LocalNode, ModelEntry};
 use zkinfer_evm::{Solc, EIP170_LIMIT};
 use zkinfer_model::dequantize;
 
@@ -59,7 +59,7 @@ impl DemoArgs {
         };
         let head = [
             title,
-            format!("  model id              {}", compiled.model_id),
+            format!("  model commitment      {}", compiled.model_id),
             format!(
                 "  circuit               k={}, {} advice cells",
                 keys.settings.layout.k(),
@@ -96,14 +96,16 @@ impl DemoArgs {
         }
         let (deployed, onchain, batch_gas) = rt.block_on(async {
             let chain = Chain::connect(&node.endpoint(), &key).await?;
-            let deployed = deploy(&chain, &deployments_dir, &compiled, &verifier, &contracts, rep).await?;
-            let onchain =
-                verify_onchain(&chain, deployed.registry, deployed.consumer.address, &proof, rep).await?;
-            check_rejections(&chain, deployed.registry, Some(deployed.consumer.address), &proof, rep).await?;
+            let entry = ModelEntry::of(&compiled, proof.proof_bytes()?.len())?;
+            let deployed =
+                deploy(&chain, &deployments_dir, &compiled, &entry, &verifier, &contracts, rep).await?;
+            let (registry, id, consumer) = (deployed.registry, deployed.model_id, deployed.consumer.address);
+            let onchain = verify_onchain(&chain, registry, id, consumer, &proof, rep).await?;
+            check_rejections(&chain, registry, id, Some(consumer), &proof, rep).await?;
             let batch_gas = match &batch {
-                Some(b) if b.revm_gas.is_some() => {
-                    Some(verify_batch_onchain(&chain, deployed.registry, b, rep).await?)
-                }
+                Some(b) if b.revm_gas.is_some() => Some(
+                    verify_batch_onchain(&chain, registry, deployed.verifier.address, &entry, b, rep).await?,
+                ),
                 _ => None,
             };
             anyhow::Ok((deployed, onchain, batch_gas))
@@ -121,6 +123,7 @@ impl DemoArgs {
             onchain.consumer_tx.gas_used, onchain.consumer_tx.hash
         ));
         rep.line(format!("  verifier address      {}", deployed.verifier.address));
+        rep.line(format!("  registry model id     {} (derived by the registry)", deployed.model_id));
         rep.line(format!(
             "  oracle                risk class {}, max LTV {} -> {} bps",
             onchain.class_after, onchain.ltv_before, onchain.ltv_after

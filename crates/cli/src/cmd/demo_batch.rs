@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde::Serialize;
 use zkinfer_aggregate::{Aggregated, AggregationProof, Member, Transcript, ACCUMULATOR_WORDS, MAX_MEMBERS};
-use zkinfer_chain::{Address, BatchMember, Chain, B256};
+use zkinfer_chain::{Address, BatchMember, Chain, ModelEntry, B256, U256};
 use zkinfer_evm::VerifierArtifact;
 use zkinfer_model::{CompiledModel, InputData};
 use zkinfer_prover::{prove_snark, Keys, Srs};
@@ -138,12 +138,15 @@ pub(crate) fn prove_batch(
     Ok(Batch { root: Level::of(&aggregated)?, leaf, proof: aggregated.proof, verifier, revm_gas })
 }
 
-/// Deploys the batch's verifier, registers it and the model's circuit digest with the registry
-/// (where the model is registered already), verifies the batch in one `verifyInferenceBatch`
+/// Registers the model again with its circuit digest (`entry` with the digest: another model
+/// id, same single-proof verifier), deploys the batch's verifier and registers it (as the
+/// registry's owner) for the members' digests, verifies the batch in one `verifyInferenceBatch`
 /// transaction and checks that tampered submissions are rejected. Returns the gas used.
 pub(crate) async fn verify_batch_onchain(
     chain: &Chain,
     registry: Address,
+    single_verifier: Address,
+    entry: &ModelEntry,
     batch: &Batch,
     rep: &mut Reporter,
 ) -> anyhow::Result<u64> {
@@ -155,34 +158,38 @@ pub(crate) async fn verify_batch_onchain(
     .await?;
     let members = &batch.proof.members;
     let first = members.first().context("an aggregation proof carries at least one inference")?;
-    let model_id: B256 = first.model_id.parse()?;
-    timed(
+    let digest: U256 = first.circuit_digest.parse()?;
+    let with_digest = entry.with_circuit_digest(digest);
+    let registered = timed(
         rep,
-        "registerCircuitDigest",
-        chain.register_circuit_digest(registry, model_id, first.circuit_digest.parse()?),
+        "register model with circuit digest",
+        chain.register_model(registry, single_verifier, &with_digest),
     )
     .await?;
-    timed(
-        rep,
-        "registerAggregationVerifier",
-        chain.register_aggregation_verifier(registry, verifier.address, members.len().try_into()?),
-    )
-    .await?;
+    let model_id = registered.model_id;
+    rep.note(format!("model id {model_id} for batches (with circuit digest)"));
     let batch_members = members
         .iter()
         .map(|m| {
-            Ok(BatchMember {
-                model_id: m.model_id.parse()?,
-                inputs: m.inputs.clone(),
-                outputs: m.outputs.clone(),
-            })
+            let commitment: B256 = m.model_id.parse()?;
+            if commitment != entry.commitment || m.circuit_digest.parse::<U256>()? != digest {
+                anyhow::bail!("batch member {} is not the demo's model", m.model_id);
+            }
+            Ok(BatchMember { model_id, inputs: m.inputs.clone(), outputs: m.outputs.clone() })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let proof = batch.proof.batch_proof_bytes()?;
+    let digests = vec![digest; members.len()];
+    timed(
+        rep,
+        "registerAggregationVerifier",
+        chain.register_aggregation_verifier(registry, verifier.address, &digests, proof.len()),
+    )
+    .await?;
     let tx = timed(
         rep,
         "verifyInferenceBatch (transaction)",
-        chain.verify_inference_batch_tx(registry, verifier.address, &batch_members, &proof),
+        chain.verify_inference_batch_tx(registry, &batch_members, &proof),
     )
     .await?;
     rep.note(format!("verifyInferenceBatch accepted {} inferences; {} gas", members.len(), tx.gas_used));
@@ -210,7 +217,7 @@ pub(crate) async fn verify_batch_onchain(
         cases.push(("changed member output", &changed_output, &proof));
     }
     for (what, m, p) in cases {
-        if chain.verify_inference_batch(registry, verifier.address, m, p).await? {
+        if chain.verify_inference_batch(registry, m, p).await? {
             anyhow::bail!("verifyInferenceBatch accepted a {what}");
         }
         rep.note(format!("rejected on-chain (batch): {what}"));

@@ -2,12 +2,11 @@ use std::path::Path;
 
 use anyhow::Context;
 use zkinfer_chain::{
-    compile, Address, Chain, ContractSet, Deployed, Deployments, ModelDeployment, ModelEntry,
-    OnchainVisibility, B256, U256,
+    compile, Address, Chain, ContractSet, Deployed, Deployments, ModelDeployment, ModelEntry, B256,
 };
 use zkinfer_evm::{Solc, VerifierArtifact};
-use zkinfer_model::{CompiledModel, ParamVisibility, Visibility};
-use zkinfer_prover::{check_deploy_srs, fr_to_hex, read_json};
+use zkinfer_model::CompiledModel;
+use zkinfer_prover::{check_deploy_srs, read_json, ProofFile};
 
 use super::runtime;
 use crate::opts::DeployArgs;
@@ -18,6 +17,7 @@ use crate::paths;
 #[derive(Debug)]
 pub(crate) struct DeployReport {
     pub(crate) registry: Address,
+    pub(crate) model_id: B256,
     pub(crate) verifier: Deployed,
     pub(crate) consumer: Deployed,
 }
@@ -28,6 +28,10 @@ impl DeployArgs {
         let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
         let verifier: VerifierArtifact =
             read_json(&dir.join(paths::VERIFIER_JSON)).context("run `zkinfer create-evm-verifier` first")?;
+        // The registry records the exact proof length: our proofs have one length per circuit.
+        let proof: ProofFile = read_json(&dir.join(paths::PROOF))
+            .context("run `zkinfer prove` first: the registry records the length of the model's proofs")?;
+        let entry = ModelEntry::of(&compiled, proof.proof_bytes()?.len())?;
         let contracts = rep.step("compile registry and consumer (solc)", || compile(&Solc::find()?))?;
         let rt = runtime()?;
         let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
@@ -36,84 +40,71 @@ impl DeployArgs {
         if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.allow_insecure_srs)? {
             rep.warn(warning);
         }
-        let report =
-            rt.block_on(deploy(&chain, &self.chain.deployments, &compiled, &verifier, &contracts, rep))?;
+        let report = rt.block_on(deploy(
+            &chain,
+            &self.chain.deployments,
+            &compiled,
+            &entry,
+            &verifier,
+            &contracts,
+            rep,
+        ))?;
         rep.line(format!("registry   {}", report.registry));
+        rep.line(format!("model id   {} (commitment {})", report.model_id, compiled.model_id));
         rep.line(format!("verifier   {}", report.verifier.address));
         rep.line(format!("consumer   {}", report.consumer.address));
         Ok(())
     }
 }
 
-/// The registry's entry for a compiled model.
-pub(crate) fn model_entry(compiled: &CompiledModel) -> anyhow::Result<ModelEntry> {
-    let m = &compiled.model;
-    Ok(ModelEntry {
-        model_id: B256::from(compiled.id()),
-        input_count: m.input_len().try_into()?,
-        output_count: m.output_len().try_into()?,
-        input_scale: m.input_scale().try_into()?,
-        output_scale: m.output_scale().try_into()?,
-    })
-}
-
-/// The registry's visibility codes for a compiled model, with its weights' hash when hashed.
-pub(crate) fn onchain_visibility(compiled: &CompiledModel) -> OnchainVisibility {
-    let vis = compiled.model.visibility;
-    let side = |v: Visibility| match v {
-        Visibility::Public => 0,
-        Visibility::Private => 1,
-        Visibility::Hashed => 2,
-    };
-    let (weights, weights_hash) = match vis.params {
-        ParamVisibility::Fixed => (0, U256::ZERO),
-        ParamVisibility::Private => (1, U256::ZERO),
-        ParamVisibility::Hashed => {
-            let hash = zkinfer_circuit::weights_hash(&compiled.model.parameters());
-            (2, fr_to_hex(&hash).parse().expect("a field element is a uint256"))
-        }
-    };
-    OnchainVisibility { inputs: side(vis.input), outputs: side(vis.output), weights, weights_hash }
-}
-
 /// Deploys the verifier, the registry (reused when `deployments/<chainId>.json` names one that
-/// has code) and a `RiskOracle` consumer, registers the model, and records the addresses.
+/// has code) and a `RiskOracle` consumer pinned to the registry's id of the model, registers
+/// the model, and records the addresses.
 pub(crate) async fn deploy(
     chain: &Chain,
     deployments_dir: &Path,
     compiled: &CompiledModel,
+    entry: &ModelEntry,
     verifier: &VerifierArtifact,
     contracts: &ContractSet,
     rep: &mut Reporter,
 ) -> anyhow::Result<DeployReport> {
     let mut model =
-        register_verified_model(chain, deployments_dir, compiled, verifier, contracts, rep).await?;
+        register_verified_model(chain, deployments_dir, compiled, entry, verifier, contracts, rep).await?;
     let consumer = timed(
         rep,
         "deploy RiskOracle consumer",
-        chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, model.registry, B256::from(compiled.id())),
+        chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, model.registry, model.model_id),
     )
     .await?;
     model.record(deployments_dir, compiled, consumer.address, rep)?;
     rep.set("consumer", consumer.address.to_string());
-    Ok(DeployReport { registry: model.registry, verifier: model.verifier, consumer })
+    Ok(DeployReport {
+        registry: model.registry,
+        model_id: model.model_id,
+        verifier: model.verifier,
+        consumer,
+    })
 }
 
 /// A model registered with its freshly deployed verifier, not yet recorded on disk.
 #[derive(Debug)]
 pub(crate) struct RegisteredModel {
     pub(crate) registry: Address,
+    /// The id the registry derived for the model (not its commitment).
+    pub(crate) model_id: B256,
     pub(crate) verifier: Deployed,
     book: Deployments,
 }
 
 /// Deploys the verifier and the registry (reused when `deployments/<chainId>.json` names one
-/// that has code) and registers the model; a model already registered is an error (entries
-/// are frozen).
+/// that has code) and registers the model as `entry`. The registry derives the model id from
+/// the registration (the new verifier's address and code included), so it is always new.
 pub(crate) async fn register_verified_model(
     chain: &Chain,
     deployments_dir: &Path,
     compiled: &CompiledModel,
+    entry: &ModelEntry,
     verifier: &VerifierArtifact,
     contracts: &ContractSet,
     rep: &mut Reporter,
@@ -153,24 +144,19 @@ pub(crate) async fn register_verified_model(
         "{} at {} ({} bytes of code, {} gas)",
         verifier.contract_name, v.address, v.code_size, v.tx.gas_used
     ));
-    let entry = model_entry(compiled)?;
-    if chain.is_registered(registry, entry.model_id).await? {
-        anyhow::bail!(
-            "model {} is already registered in {registry}; entries are frozen. Deploy a fresh registry (remove {}) to use a new verifier",
-            compiled.model_id,
-            Deployments::path(deployments_dir, chain.chain_id).display()
-        );
-    }
-    let visibility = onchain_visibility(compiled);
     if !compiled.model.visibility.is_default() {
         rep.note(format!("registering with {}", compiled.model.visibility));
     }
-    let register = chain.register_model_with_visibility(registry, v.address, &entry, &visibility);
-    let reg = timed(rep, "register model", register).await?;
-    rep.note(format!("registered {} ({} gas)", compiled.model_id, reg.gas_used));
+    let reg = timed(rep, "register model", chain.register_model(registry, v.address, entry)).await?;
+    rep.note(format!(
+        "registered model id {} (commitment {}, {} gas)",
+        reg.model_id, compiled.model_id, reg.tx.gas_used
+    ));
+    rep.set("registryModelId", reg.model_id.to_string());
+    rep.set("registerGas", reg.tx.gas_used);
     rep.set("registry", registry.to_string());
     rep.set("verifierAddress", v.address.to_string());
-    Ok(RegisteredModel { registry, verifier: v, book })
+    Ok(RegisteredModel { registry, model_id: reg.model_id, verifier: v, book })
 }
 
 impl RegisteredModel {
@@ -182,10 +168,11 @@ impl RegisteredModel {
         consumer: Address,
         rep: &mut Reporter,
     ) -> anyhow::Result<()> {
-        self.book.models.insert(
-            compiled.model_id.clone(),
+        self.book.insert(
+            self.model_id.to_string(),
             ModelDeployment {
                 name: compiled.model.name.clone(),
+                commitment: compiled.model_id.clone(),
                 verifier: self.verifier.address.to_string(),
                 consumer: Some(consumer.to_string()),
             },

@@ -29,15 +29,16 @@ impl VerifyOnchainArgs {
         let book = Deployments::read(&self.chain.deployments, chain.chain_id)?.with_context(|| {
             format!("no deployments for chain {}: run `zkinfer deploy` first", chain.chain_id)
         })?;
-        let entry = book.models.get(&compiled.model_id).with_context(|| {
+        let (id, entry) = book.find_commitment(&compiled.model_id).with_context(|| {
             format!("model {} is not in the deployments of chain {}", compiled.model_id, chain.chain_id)
         })?;
+        let id: B256 = id.parse().with_context(|| format!("model id `{id}` in the deployments"))?;
         let registry: Address = book.model_registry.parse()?;
         if !compiled.model.visibility.is_default() {
             // RiskOracle reads public inputs and outputs: only the registry applies here.
             let gas = rt.block_on(async {
-                let gas = verify_through_registry(&chain, registry, &proof, rep).await?;
-                check_rejections(&chain, registry, None, &proof, rep).await?;
+                let gas = verify_through_registry(&chain, registry, id, &proof, rep).await?;
+                check_rejections(&chain, registry, id, None, &proof, rep).await?;
                 anyhow::Ok(gas)
             })?;
             rep.line(format!("verifyInference  {gas} gas (transaction; {})", compiled.model.visibility));
@@ -45,7 +46,7 @@ impl VerifyOnchainArgs {
         }
         let consumer: Address =
             entry.consumer.as_deref().context("no consumer deployed for this model")?.parse()?;
-        let report = rt.block_on(verify_onchain(&chain, registry, consumer, &proof, rep))?;
+        let report = rt.block_on(verify_onchain(&chain, registry, id, consumer, &proof, rep))?;
         rep.line(format!("verifyInference  {} gas (transaction)", report.verify_gas));
         rep.line(format!(
             "postAssessment   {} gas, tx {}",
@@ -65,14 +66,14 @@ pub(crate) fn side_args(values: &[i64], hash: &Option<String>) -> anyhow::Result
 }
 
 /// Checks the registry's encoding against the proof's and verifies through the registry (a
-/// call, then a transaction); returns the transaction's gas.
+/// call, then a transaction) under the registry's model id `id`; returns the transaction's gas.
 pub(crate) async fn verify_through_registry(
     chain: &Chain,
     registry: Address,
+    id: B256,
     proof: &ProofFile,
     rep: &mut Reporter,
 ) -> anyhow::Result<u64> {
-    let id: B256 = proof.model_id.parse()?;
     let bytes = proof.proof_bytes()?;
     let inputs = side_args(&proof.inputs, &proof.input_hash)?;
     let outputs = side_args(&proof.outputs, &proof.output_hash)?;
@@ -109,12 +110,13 @@ pub(crate) async fn verify_through_registry(
 pub(crate) async fn verify_onchain(
     chain: &Chain,
     registry: Address,
+    id: B256,
     consumer: Address,
     proof: &ProofFile,
     rep: &mut Reporter,
 ) -> anyhow::Result<OnchainReport> {
     let bytes = proof.proof_bytes()?;
-    let verify_gas = verify_through_registry(chain, registry, proof, rep).await?;
+    let verify_gas = verify_through_registry(chain, registry, id, proof, rep).await?;
     let (_, _, ltv_before) = chain.oracle_state(consumer).await?;
     let tx = timed(
         rep,
@@ -143,14 +145,15 @@ pub(crate) fn nudge(values: &[i64]) -> Vec<i64> {
 
 /// Tampered submissions that the chain must reject; any acceptance is an error. A hashed side
 /// is tampered through its hash; the consumer (when given) must refuse a changed output.
+/// Trailing and missing proof bytes must revert (`ProofLengthMismatch`).
 pub(crate) async fn check_rejections(
     chain: &Chain,
     registry: Address,
+    id: B256,
     consumer: Option<Address>,
     proof: &ProofFile,
     rep: &mut Reporter,
 ) -> anyhow::Result<()> {
-    let id: B256 = proof.model_id.parse()?;
     let bytes = proof.proof_bytes()?;
     let mut flipped = bytes.clone();
     flipped[bytes.len() / 2] ^= 0x01;
@@ -178,6 +181,18 @@ pub(crate) async fn check_rejections(
             anyhow::bail!("the registry accepted a {what}");
         }
         rep.note(format!("rejected on-chain: {what}"));
+    }
+    let (inputs, outputs) =
+        (side_args(&proof.inputs, &proof.input_hash)?, side_args(&proof.outputs, &proof.output_hash)?);
+    let longer = [bytes.as_slice(), &[0]].concat();
+    for (what, p) in [("trailing proof byte", &longer[..]), ("truncated proof", &bytes[..bytes.len() - 1])] {
+        match chain.verify_inference(registry, id, &inputs, &outputs, p).await {
+            Err(e) if e.to_string().contains("ProofLengthMismatch") => {
+                rep.note(format!("rejected on-chain: {what} (ProofLengthMismatch)"))
+            }
+            Err(e) => anyhow::bail!("a {what} failed for another reason than ProofLengthMismatch: {e}"),
+            Ok(_) => anyhow::bail!("the registry did not refuse a {what}"),
+        }
     }
     let Some(consumer) = consumer else { return Ok(()) };
     let outputs = nudge(&proof.outputs);

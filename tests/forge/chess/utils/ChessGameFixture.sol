@@ -4,6 +4,8 @@ pragma solidity ^0.8.19;
 import {Test} from "../../utils/Test.sol";
 import {CalldataAllowlistVerifierDouble} from "../../CalldataAllowlistVerifierDouble.sol";
 import {ChessNotation} from "./ChessNotation.sol";
+import {Registrations} from "../../utils/Registrations.sol";
+import {IModelRegistry} from "../../../../contracts/interfaces/IModelRegistry.sol";
 import {ModelRegistry} from "../../../../contracts/ModelRegistry.sol";
 import {ChessGame} from "../../../../contracts/chess/ChessGame.sol";
 import {ChessEncoding} from "../../../../contracts/chess/ChessEncoding.sol";
@@ -12,7 +14,7 @@ import {ChessEncoding} from "../../../../contracts/chess/ChessEncoding.sol";
 ///         exactly the (model id, inputs, outputs, proof) tuples a test allows, and helpers to
 ///         play moves through the game.
 abstract contract ChessGameFixture is Test {
-    bytes32 internal constant MODEL_ID = keccak256("zkinfer/chess-policy/test");
+    bytes32 internal constant COMMITMENT = keccak256("zkinfer/chess-policy/test");
     bytes internal constant PROOF = hex"c4e55c4e55c4e55c4e55";
     uint256 internal constant ROUND = 1 hours;
     uint256 internal constant AI_TIME = 30 minutes;
@@ -25,17 +27,24 @@ abstract contract ChessGameFixture is Test {
     ModelRegistry internal registry;
     CalldataAllowlistVerifierDouble internal verifier;
     ChessGame internal game;
+    /// @dev The registry id of the chess model.
+    bytes32 internal modelId;
 
     function deployGame(uint8 worldSide) internal {
         registry = new ModelRegistry();
         verifier = new CalldataAllowlistVerifierDouble();
-        registry.registerModel(
-            MODEL_ID, address(verifier), uint32(ChessEncoding.INPUT_COUNT), uint32(ChessEncoding.OUTPUT_COUNT), 0, 0
-        );
-        game = new ChessGame(registry, MODEL_ID, worldSide, ROUND, AI_TIME, MIN_STAKE);
+        modelId = registry.registerModel(chessRegistration(COMMITMENT));
+        game = new ChessGame(registry, modelId, worldSide, ROUND, AI_TIME, MIN_STAKE);
         vm.deal(ALICE, 100 ether);
         vm.deal(BOB, 100 ether);
         vm.deal(CAROL, 100 ether);
+    }
+
+    /// @dev The chess model's registration with `commitment`, against the double.
+    function chessRegistration(bytes32 commitment) internal view returns (IModelRegistry.ModelRegistration memory) {
+        return Registrations.plain(
+            commitment, address(verifier), ChessEncoding.INPUT_COUNT, ChessEncoding.OUTPUT_COUNT, 0, 0, PROOF.length
+        );
     }
 
     function move(string memory uci) internal pure returns (uint256) {
@@ -49,7 +58,7 @@ abstract contract ChessGameFixture is Test {
         // A move code has 15 bits.
         // forge-lint: disable-next-line(unsafe-typecast)
         outputs[0] = int256(move(uci));
-        uint256[] memory instances = registry.publicInputs(MODEL_ID, game.modelInputs(), outputs);
+        uint256[] memory instances = registry.publicInputs(modelId, game.modelInputs(), outputs);
         verifier.accept(keccak256(abi.encodePacked(instances, PROOF)));
     }
 

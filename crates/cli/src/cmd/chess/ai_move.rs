@@ -21,11 +21,12 @@ impl ChessAiMoveArgs {
         })?;
         let rt = runtime()?;
         let (chain, game, view) = rt.block_on(self.game.view_in(Phase::AiToMove))?;
-        let id = B256::from(compiled.id());
-        if view.model_id != id {
+        let commitment = B256::from(compiled.id());
+        if view.model_commitment != commitment {
             bail!(
-                "the game accepts proofs of model {}, but {} holds model {id}",
+                "the game accepts proofs of model {} (commitment {}), but {} holds model {commitment}",
                 view.model_id,
+                view.model_commitment,
                 dir.display()
             );
         }

@@ -1,5 +1,7 @@
-use zkinfer_chain::{compile as compile_contracts, compile_chess_game, Chain, GameSettings, B256, U256};
-use zkinfer_evm::Solc;
+use zkinfer_chain::{
+    compile as compile_contracts, compile_chess_game, Chain, GameSettings, ModelEntry, U256,
+};
+use zkinfer_evm::{Solc, VkData};
 
 use super::super::compile::compile;
 use super::super::create_evm_verifier::create_evm_verifier;
@@ -20,6 +22,9 @@ impl ChessDeployArgs {
         let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), visibility, dir, rep)?;
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (verifier, _) = create_evm_verifier(&compiled, &srs, keys.vk(), None, dir, rep)?;
+        // No proof exists yet: the registry's proof length comes from the verifying key.
+        let proof_length = VkData::new(&srs.params, keys.vk(), verifier.num_instances)?.proof_len();
+        let entry = ModelEntry::of(&compiled, proof_length)?;
         let solc = Solc::find()?;
         let contracts = rep.step("compile ModelRegistry (solc)", || compile_contracts(&solc))?;
         let game_code = rep.step("compile ChessGame (solc)", || compile_chess_game(&solc))?;
@@ -33,16 +38,12 @@ impl ChessDeployArgs {
             let chain = Chain::connect(&self.chain.rpc_url, &self.chain.private_key).await?;
             let deployments = &self.chain.deployments;
             let mut model =
-                register_verified_model(&chain, deployments, &compiled, &verifier, &contracts, rep).await?;
+                register_verified_model(&chain, deployments, &compiled, &entry, &verifier, &contracts, rep)
+                    .await?;
             let game = timed(
                 rep,
                 "deploy ChessGame",
-                chain.deploy_chess_game(
-                    &game_code.bytecode,
-                    model.registry,
-                    B256::from(compiled.id()),
-                    settings,
-                ),
+                chain.deploy_chess_game(&game_code.bytecode, model.registry, model.model_id, settings),
             )
             .await?;
             rep.line(format!("registry   {}", model.registry));

@@ -41,8 +41,10 @@ impl ChessGameArgs {
             format!("pass --game, or run `zkinfer chess deploy --dir {}` first", self.dir.display())
         })?;
         let book = Deployments::read(&self.chain.deployments, chain.chain_id)?;
-        let recorded =
-            book.as_ref().and_then(|b| b.models.get(&compiled.model_id)).and_then(|m| m.consumer.clone());
+        let recorded = book
+            .as_ref()
+            .and_then(|b| b.find_commitment(&compiled.model_id))
+            .and_then(|(_, m)| m.consumer.clone());
         let game = recorded.with_context(|| {
             format!(
                 "no game recorded for model {} in {}; pass --game or run `zkinfer chess deploy`",
