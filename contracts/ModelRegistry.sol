@@ -3,6 +3,7 @@ pragma solidity ^0.8.19;
 
 import {IInferenceVerifier} from "./interfaces/IInferenceVerifier.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {IZkinferVerifier} from "./interfaces/IZkinferVerifier.sol";
 import {InstanceEncoding} from "./libraries/InstanceEncoding.sol";
 import {ModelIds} from "./libraries/ModelIds.sol";
 
@@ -15,16 +16,19 @@ import {ModelIds} from "./libraries/ModelIds.sol";
 ///      the honest one stays registrable. Every verification checks the verifier's code hash
 ///      against the one recorded and the proof's exact length. Aggregation verifiers are
 ///      registered by the owner (the deployer) only, per members' configuration, until frozen,
-///      and `verifyInferenceBatch` picks them itself.
+///      and `verifyInferenceBatch` picks them itself. Universal verifiers are registered by the
+///      owner as numbered versions until frozen; a model names the version and its key contract.
 contract ModelRegistry is IModelRegistry {
     /// @dev What `verifyInference` reads first, in one slot: `visibility = inputs | outputs << 2
-    ///      | weights << 4` (0 for public, public, fixed).
+    ///      | weights << 4` (0 for public, public, fixed). `verifier` is the key contract for a
+    ///      version >= 1.
     struct StoredModel {
         address verifier;
-        uint32 inputCount;
-        uint32 outputCount;
+        uint24 inputCount;
+        uint24 outputCount;
         uint8 visibility;
         uint24 proofLength;
+        uint16 verifierVersion;
     }
 
     /// @dev The rest of an entry, read only by `getModel`.
@@ -43,6 +47,10 @@ contract ModelRegistry is IModelRegistry {
     mapping(bytes32 modelId => uint256 weightsHash) private _weightsHashes;
     mapping(bytes32 modelId => uint256 digest) private _circuitDigests;
 
+    mapping(uint256 version => UniversalVerifierInfo info) private _verifiers;
+    uint16 private _verifierCount;
+    bool private _verifiersFrozen;
+
     mapping(bytes32 configKey => AggregationVerifierInfo info) private _aggregators;
     bytes32[] private _configKeys;
     bool private _frozen;
@@ -55,8 +63,8 @@ contract ModelRegistry is IModelRegistry {
     /// @dev Leading words of `InstanceEncoding.encode` holding the model id (`idHi, idLo`).
     uint256 private constant MODEL_ID_WORDS = 2;
 
-    /// @notice The deployer becomes the owner: the only account that may register aggregation
-    ///         verifiers (and freeze them). Models need no owner.
+    /// @notice The deployer becomes the owner: the only account that may register universal and
+    ///         aggregation verifiers (and freeze them). Models need no owner.
     constructor() {
         owner = msg.sender;
     }
@@ -73,6 +81,11 @@ contract ModelRegistry is IModelRegistry {
         if (digest >= InstanceEncoding.FIELD_MODULUS) revert InvalidCircuitDigest(digest);
         uint32 proofLength = registration.proofLength;
         if (proofLength == 0 || proofLength > type(uint24).max) revert InvalidProofLength(proofLength);
+        uint16 version = registration.verifierVersion;
+        if (version > _verifierCount) revert UnknownVerifierVersion(version);
+        (uint32 inputCount, uint32 outputCount) = (registration.inputCount, registration.outputCount);
+        if (inputCount > type(uint24).max) revert TooManyValues(inputCount);
+        if (outputCount > type(uint24).max) revert TooManyValues(outputCount);
 
         bytes32 codeHash = verifier.codehash;
         modelId = ModelIds.compute(registration, codeHash);
@@ -80,10 +93,11 @@ contract ModelRegistry is IModelRegistry {
 
         _models[modelId] = StoredModel({
             verifier: verifier,
-            inputCount: registration.inputCount,
-            outputCount: registration.outputCount,
+            inputCount: uint24(inputCount),
+            outputCount: uint24(outputCount),
             visibility: visibility,
-            proofLength: uint24(proofLength)
+            proofLength: uint24(proofLength),
+            verifierVersion: version
         });
         _commitments[modelId] = registration.commitment;
         _codeHashes[modelId] = codeHash;
@@ -96,7 +110,7 @@ contract ModelRegistry is IModelRegistry {
         });
         if (registration.visibility.weightsHash != 0) _weightsHashes[modelId] = registration.visibility.weightsHash;
         if (digest != 0) _circuitDigests[modelId] = digest;
-        emit ModelRegistered(modelId, registration.commitment, verifier, codeHash, msg.sender, proofLength);
+        emit ModelRegistered(modelId, registration.commitment, verifier, version, codeHash, msg.sender, proofLength);
     }
 
     /// @inheritdoc IModelRegistry
@@ -134,6 +148,7 @@ contract ModelRegistry is IModelRegistry {
         return ModelInfo({
             commitment: _commitments[modelId],
             verifier: info.verifier,
+            verifierVersion: info.verifierVersion,
             verifierCodeHash: _codeHashes[modelId],
             inputCount: info.inputCount,
             outputCount: info.outputCount,
@@ -158,8 +173,9 @@ contract ModelRegistry is IModelRegistry {
 
     /// @inheritdoc IInferenceVerifier
     /// @dev Reverts `UnknownModel`, `ProofLengthMismatch`, `InputLengthMismatch`,
-    ///      `OutputLengthMismatch`, `ValueOutOfRange`, `HashOutOfField`, `VerifierCodeChanged`;
-    ///      returns false when the verifier rejects the proof.
+    ///      `OutputLengthMismatch`, `ValueOutOfRange`, `HashOutOfField`, `VerifierCodeChanged`
+    ///      (for the key or self-contained verifier, and for the universal verifier); returns
+    ///      false when the verifier rejects the proof.
     function verifyInference(bytes32 modelId, int256[] calldata inputs, int256[] calldata outputs, bytes calldata proof)
         external
         view
@@ -172,7 +188,12 @@ contract ModelRegistry is IModelRegistry {
         if (proof.length != expectedLength) revert ProofLengthMismatch(expectedLength, proof.length);
         uint256[] memory instances = _checkedInstances(modelId, _commitments[modelId], inputs, outputs);
         _checkCode(verifier, _codeHashes[modelId]);
-        return _callVerifier(verifier, abi.encodePacked(instances, proof));
+        uint16 version = info.verifierVersion;
+        if (version == 0) return _callVerifier(verifier, abi.encodePacked(instances, proof));
+        UniversalVerifierInfo storage universal = _verifiers[version];
+        address universalVerifier = universal.verifier;
+        _checkCode(universalVerifier, universal.codeHash);
+        return _callUniversal(universalVerifier, abi.encodeCall(IZkinferVerifier.verify, (verifier, instances, proof)));
     }
 
     /// @inheritdoc IModelRegistry
@@ -182,6 +203,44 @@ contract ModelRegistry is IModelRegistry {
         returns (uint256[] memory instances)
     {
         instances = _checkedInstances(modelId, _commitments[modelId], inputs, outputs);
+    }
+
+    // ------------------------------------------------------- universal verifiers
+
+    /// @inheritdoc IModelRegistry
+    function registerVerifier(address verifier) external returns (uint16 version) {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        if (_verifiersFrozen) revert VerifiersAreFrozen();
+        if (verifier.code.length == 0) revert VerifierHasNoCode(verifier);
+        version = _verifierCount + 1;
+        _verifierCount = version;
+        bytes32 codeHash = verifier.codehash;
+        _verifiers[version] = UniversalVerifierInfo({verifier: verifier, codeHash: codeHash});
+        emit VerifierRegistered(version, verifier, codeHash);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function freezeVerifiers() external {
+        if (msg.sender != owner) revert NotOwner(msg.sender);
+        if (_verifiersFrozen) revert VerifiersAreFrozen();
+        _verifiersFrozen = true;
+        emit VerifiersFrozen();
+    }
+
+    /// @inheritdoc IModelRegistry
+    function verifiersFrozen() external view returns (bool) {
+        return _verifiersFrozen;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function verifierCount() external view returns (uint16) {
+        return _verifierCount;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getVerifier(uint16 version) external view returns (UniversalVerifierInfo memory info) {
+        info = _verifiers[version];
+        if (info.verifier == address(0)) revert UnknownVerifierVersion(version);
     }
 
     // ------------------------------------------------------- aggregation verifiers
@@ -316,6 +375,18 @@ contract ModelRegistry is IModelRegistry {
     function _checkCode(address verifier, bytes32 expected) private view {
         bytes32 actual = verifier.codehash;
         if (actual != expected) revert VerifierCodeChanged(verifier, expected, actual);
+    }
+
+    /// @dev The universal verifier returns its verdict as one word (and reverts for a call that
+    ///      cannot be a verification). At most that word is copied back.
+    function _callUniversal(address verifier, bytes memory callData) private view returns (bool ok) {
+        assembly ("memory-safe") {
+            let success := staticcall(gas(), verifier, add(callData, 0x20), mload(callData), 0, 0)
+            if and(success, eq(returndatasize(), 0x20)) {
+                returndatacopy(0, 0, 0x20)
+                ok := eq(mload(0), 1)
+            }
+        }
     }
 
     /// @dev The generated verifier reverts on a bad proof and returns nothing on success, so

@@ -133,17 +133,19 @@ check_model() {
   [ "$(lower "$(jget "$BOOK" "d.models[\"$id\"].commitment")")" = "$want" ] ||
     fail "$BOOK: model $id does not record commitment $want"
   # ModelInfo is a static struct: decode it as its fields, one per line (commitment, verifier,
-  # code hash, counts, scales, proof length, registrant, block, time).
+  # verifier version, code hash, counts, scales, proof length, registrant, block, time).
   "$CAST" call --rpc-url "$RPC" "$registry" \
-    "getModel(bytes32)(bytes32,address,bytes32,uint32,uint32,uint8,uint8,uint32,address,uint48,uint48)" "$id" \
+    "getModel(bytes32)(bytes32,address,uint16,bytes32,uint32,uint32,uint8,uint8,uint32,address,uint48,uint48)" "$id" \
     >"$tmp/model.txt"
   recorded="$(sed -n 2p "$tmp/model.txt")"
   [ "$(lower "$recorded")" = "$(lower "$verifier")" ] ||
     fail "registry has verifier $recorded for $id, $BOOK says $verifier"
   [ "$(lower "$(sed -n 1p "$tmp/model.txt")")" = "$want" ] || fail "registry has another commitment for $id"
-  [ "$(lower "$(sed -n 3p "$tmp/model.txt")")" = "$(lower "$("$CAST" keccak "$("$CAST" code --rpc-url "$RPC" "$verifier")")")" ] ||
+  # The forge script registers the self-contained snark-verifier contract (version 0).
+  [ "$(sed -n 3p "$tmp/model.txt")" = 0 ] || fail "registry records verifier version $(sed -n 3p "$tmp/model.txt") for $id"
+  [ "$(lower "$(sed -n 4p "$tmp/model.txt")")" = "$(lower "$("$CAST" keccak "$("$CAST" code --rpc-url "$RPC" "$verifier")")")" ] ||
     fail "registry records another code hash for $id's verifier"
-  [ "$(sed -n 8p "$tmp/model.txt" | cut -d' ' -f1)" = "$proof_length" ] || fail "registry records another proof length"
+  [ "$(sed -n 9p "$tmp/model.txt" | cut -d' ' -f1)" = "$proof_length" ] || fail "registry records another proof length"
   echo "$verifier"
 }
 

@@ -12,6 +12,11 @@ import {IModelRegistryErrors, IModelRegistryEvents} from "./IModelRegistryErrors
 ///         exactly one statement and one verifier code forever; registering anything else gives
 ///         another id, so nobody can squat or hijack the id of an honest registration. The
 ///         registry is also the `IInferenceVerifier` consumers call.
+/// @dev Models are normally verified by a universal verifier (`ZkinferVerifier`, one for every
+///      model): the owner registers its deployments as versions 1, 2, ... (append-only, with a
+///      one-way freeze), and a model registers only its verifying-key contract and the version
+///      that reads it. The caller of a verification never names a verifier. Version 0 keeps the
+///      older self-contained per-model verifiers (snark-verifier's), used for comparison.
 interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegistryErrors {
     /// @notice What a model's proofs reveal; see docs/visibility.md.
     /// @param inputs 0 public (values packed into the instances), 1 private (nothing), 2 hashed
@@ -30,7 +35,12 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
     /// @notice Everything a registration says; all of it goes into the model id.
     /// @param commitment The circuit's model commitment (keccak of the quantized model), which
     ///        the registry puts into the public values as `idHi, idLo`.
-    /// @param verifier The verifier contract generated for the model's circuit.
+    /// @param verifier With `verifierVersion` 0, a self-contained verifier contract generated for
+    ///        the model's circuit (snark-verifier's; called with `instances || proof`). With a
+    ///        version >= 1, the model's verifying-key contract, read by the registry's universal
+    ///        verifier of that version.
+    /// @param verifierVersion 0 for a self-contained verifier, otherwise the version of the
+    ///        universal verifier (`getVerifier`) that checks this model's proofs.
     /// @param inputCount Number of model inputs.
     /// @param outputCount Number of model outputs.
     /// @param inputScale Fixed-point scale of the inputs (value = int / 2**inputScale).
@@ -42,6 +52,7 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
     struct ModelRegistration {
         bytes32 commitment;
         address verifier;
+        uint16 verifierVersion;
         uint32 inputCount;
         uint32 outputCount;
         uint8 inputScale;
@@ -53,8 +64,10 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
 
     /// @notice Everything recorded about a registered model.
     /// @param commitment The circuit's model commitment.
-    /// @param verifier The verifier contract.
-    /// @param verifierCodeHash Its code hash at registration, required at every verification.
+    /// @param verifier The verifier contract (version 0) or the verifying-key contract.
+    /// @param verifierVersion 0, or the universal verifier's version.
+    /// @param verifierCodeHash The code hash of `verifier` at registration, required at every
+    ///        verification.
     /// @param inputCount Number of model inputs.
     /// @param outputCount Number of model outputs.
     /// @param inputScale Fixed-point scale of the inputs.
@@ -66,6 +79,7 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
     struct ModelInfo {
         bytes32 commitment;
         address verifier;
+        uint16 verifierVersion;
         bytes32 verifierCodeHash;
         uint32 inputCount;
         uint32 outputCount;
@@ -75,6 +89,14 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
         address registrant;
         uint48 registeredAtBlock;
         uint48 registeredAtTime;
+    }
+
+    /// @notice A universal verifier as the owner registered it.
+    /// @param verifier The `ZkinferVerifier` deployment (its immutable SRS is part of its code).
+    /// @param codeHash Its code hash at registration, required at every verification.
+    struct UniversalVerifierInfo {
+        address verifier;
+        bytes32 codeHash;
     }
 
     /// @notice An aggregation verifier as the owner registered it.
@@ -97,7 +119,9 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
     ///      the registry appends `weightsHash` to the instances, so a proof made with other
     ///      weights fails. Private weights are bound by nothing: any weights prove (consumers
     ///      should refuse such models, as `RiskOracle` and `ChessGame` do).
-    ///      Reverts `ZeroModelId`, `VerifierHasNoCode`, `InvalidVisibility`,
+    ///      With a `verifierVersion` >= 1 that version must be registered.
+    ///      Reverts `ZeroModelId`, `VerifierHasNoCode`, `UnknownVerifierVersion`,
+    ///      `TooManyValues`, `InvalidVisibility`,
     ///      `InvalidWeightsHash`, `InvalidCircuitDigest`, `InvalidProofLength`,
     ///      `ModelAlreadyRegistered`. Emits `ModelRegistered`.
     /// @param registration What is registered.
@@ -148,6 +172,32 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
     /// @notice The account that may register aggregation verifiers (the deployer).
     /// @return The owner.
     function owner() external view returns (address);
+
+    /// @notice Registers (owner only, until frozen) a universal verifier under the next version
+    ///      number (1, 2, ...), recording its code hash. Versions are append-only: a model
+    ///      registered for a version is verified by that contract forever.
+    /// @dev Reverts `NotOwner`, `VerifiersAreFrozen`, `VerifierHasNoCode`. Emits
+    ///      `VerifierRegistered`.
+    /// @param verifier The `ZkinferVerifier` deployment.
+    /// @return version Its version.
+    function registerVerifier(address verifier) external returns (uint16 version);
+
+    /// @notice Freezes the universal verifiers (owner only, one way): no version is ever added.
+    function freezeVerifiers() external;
+
+    /// @notice Whether the universal verifiers are frozen.
+    /// @return True once frozen.
+    function verifiersFrozen() external view returns (bool);
+
+    /// @notice The number of universal verifier versions (the latest version).
+    /// @return The count.
+    function verifierCount() external view returns (uint16);
+
+    /// @notice The universal verifier of a version.
+    /// @dev Reverts `UnknownVerifierVersion`.
+    /// @param version The version (1 ..= `verifierCount()`).
+    /// @return The entry.
+    function getVerifier(uint16 version) external view returns (UniversalVerifierInfo memory);
 
     /// @notice Registers (owner only, until frozen) the aggregation verifier for batches whose
     ///         members have exactly these circuit digests, in this order; returns the

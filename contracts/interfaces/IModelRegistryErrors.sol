@@ -7,18 +7,30 @@ interface IModelRegistryEvents {
     /// @notice A model was registered; entries are permanent.
     /// @param modelId The id the registry derived from the registration (`computeModelId`).
     /// @param commitment The circuit's model commitment (its first two public values).
-    /// @param verifier The contract that checks proofs for this model.
-    /// @param verifierCodeHash The verifier's EXTCODEHASH, checked at every verification.
+    /// @param verifier The contract that checks proofs for this model (version 0) or its
+    ///        verifying-key contract.
+    /// @param verifierVersion 0, or the universal verifier's version.
+    /// @param verifierCodeHash The EXTCODEHASH of `verifier`, checked at every verification.
     /// @param registrant The account that registered the model (it has no special rights).
     /// @param proofLength The exact length in bytes of this model's proofs.
     event ModelRegistered(
         bytes32 indexed modelId,
         bytes32 indexed commitment,
         address indexed verifier,
+        uint16 verifierVersion,
         bytes32 verifierCodeHash,
         address registrant,
         uint32 proofLength
     );
+
+    /// @notice A universal verifier was registered by the owner; versions are permanent.
+    /// @param version Its version.
+    /// @param verifier The `ZkinferVerifier` deployment.
+    /// @param codeHash Its EXTCODEHASH, checked at every verification.
+    event VerifierRegistered(uint16 indexed version, address indexed verifier, bytes32 codeHash);
+
+    /// @notice The owner froze the list of universal verifiers; no version can be added.
+    event VerifiersFrozen();
 
     /// @notice An aggregation verifier was registered by the owner; entries are permanent.
     /// @param configKey The members' configuration it verifies (`batchConfigKey`).
@@ -57,6 +69,14 @@ interface IModelRegistryErrors {
     /// @param expected The code hash recorded at registration.
     /// @param actual Its code hash now.
     error VerifierCodeChanged(address verifier, bytes32 expected, bytes32 actual);
+    /// @notice No universal verifier is registered under this version.
+    /// @param version The unknown version.
+    error UnknownVerifierVersion(uint16 version);
+    /// @notice The universal verifiers are frozen: no version is added again.
+    error VerifiersAreFrozen();
+    /// @notice An input or output count does not fit the registry's 24-bit field.
+    /// @param count The count supplied.
+    error TooManyValues(uint256 count);
     /// @notice No model is registered under this id.
     /// @param modelId The unknown id.
     error UnknownModel(bytes32 modelId);
@@ -103,7 +123,8 @@ interface IModelRegistryErrors {
     ///         a batch.
     /// @param modelId The model.
     error NoCircuitDigest(bytes32 modelId);
-    /// @notice Only the registry's owner may register aggregation verifiers or freeze them.
+    /// @notice Only the registry's owner may register (universal or aggregation) verifiers or
+    ///         freeze them.
     /// @param caller The account that tried.
     error NotOwner(address caller);
     /// @notice The aggregation verifiers are frozen: the list never grows again.

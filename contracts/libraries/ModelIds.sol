@@ -11,7 +11,7 @@ library ModelIds {
     bytes32 internal constant MODEL_ID_DOMAIN = keccak256("zkinfer.registry.model.v1");
 
     /// @notice `keccak256(abi.encode(MODEL_ID_DOMAIN, codeHash, registration))`: every field of
-    ///         the registration is a static word, so this is 15 words hashed.
+    ///         the registration is a static word, so this is 16 words hashed.
     /// @param registration What is registered.
     /// @param codeHash The verifier's EXTCODEHASH.
     /// @return The model id.

@@ -6,6 +6,7 @@ import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
 import {RiskOracle} from "../../contracts/consumers/RiskOracle.sol";
 import {IModelRegistry, IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
 import {Registrations} from "./utils/Registrations.sol";
+import {ProofFixture, ProofFixtures} from "./utils/ProofFixtures.sol";
 
 /// @notice End to end: a real proof from the zkinfer prover, checked through the registry by the
 ///         verifier snark-verifier generated for the demo model (models/risk_mlp).
@@ -36,16 +37,11 @@ contract RiskMlpProofTest is Test {
     uint8 internal outputScale;
 
     function setUp() public {
-        string memory path = string.concat(vm.projectRoot(), FIXTURE);
-        require(vm.exists(path), "fixtures/risk_mlp/proof.json is missing: run scripts/regen-fixtures.sh");
-        string memory json = vm.readFile(path);
-        commitment = vm.parseJsonBytes32(json, ".modelId");
-        inputs = vm.parseJsonIntArray(json, ".inputs");
-        outputs = vm.parseJsonIntArray(json, ".outputs");
-        proof = vm.parseJsonBytes(json, ".proof");
+        ProofFixture memory f = ProofFixtures.read(FIXTURE);
+        (commitment, inputs, outputs, proof) = (f.commitment, f.inputs, f.outputs, f.proof);
+        (inputScale, outputScale) = (f.inputScale, f.outputScale);
+        string memory json = vm.readFile(string.concat(vm.projectRoot(), FIXTURE));
         instances = vm.parseJsonUintArray(json, ".instances");
-        inputScale = uint8(vm.parseJsonUint(json, ".inputScale"));
-        outputScale = uint8(vm.parseJsonUint(json, ".outputScale"));
 
         registry = new ModelRegistry();
         verifier = deployArtifact(VERIFIER_ARTIFACT);

@@ -6,7 +6,7 @@ use alloy::signers::local::PrivateKeySigner;
 
 use crate::contracts::{ModelRegistry, RiskOracle};
 use crate::error::rpc;
-use crate::registration::ModelEntry;
+use crate::registration::{ModelEntry, ModelVerifier};
 use crate::{Error, Result};
 
 /// How long to wait for a transaction to be mined before giving up with an error.
@@ -198,9 +198,10 @@ impl Chain {
     pub async fn compute_model_id(
         &self,
         registry: Address,
-        verifier: Address,
+        verifier: impl Into<ModelVerifier>,
         entry: &ModelEntry,
     ) -> Result<B256> {
+        let verifier = verifier.into();
         ModelRegistry::new(registry, &self.provider)
             .computeModelId(entry.registration(verifier))
             .call()
@@ -213,11 +214,12 @@ impl Chain {
     pub async fn register_model(
         &self,
         registry: Address,
-        verifier: Address,
+        verifier: impl Into<ModelVerifier>,
         entry: &ModelEntry,
     ) -> Result<Registered> {
+        let verifier = verifier.into();
         // Without code there is no id to expect: the registry refuses (`VerifierHasNoCode`).
-        let expected = self.code_hash(verifier).await.ok().map(|hash| entry.model_id(verifier, hash));
+        let expected = self.code_hash(verifier.address).await.ok().map(|hash| entry.model_id(verifier, hash));
         let r = ModelRegistry::new(registry, &self.provider);
         let pending =
             r.registerModel(entry.registration(verifier)).send().await.map_err(rpc("registerModel"))?;
@@ -240,6 +242,45 @@ impl Chain {
             });
         }
         Ok(Registered { model_id, tx: TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used } })
+    }
+
+    /// The registry's universal verifier versions, in order (version `i + 1` at index `i`).
+    pub async fn universal_verifiers(&self, registry: Address) -> Result<Vec<Address>> {
+        let r = ModelRegistry::new(registry, &self.provider);
+        let count = r.verifierCount().call().await.map_err(rpc("verifierCount"))?;
+        let mut out = Vec::with_capacity(count.into());
+        for version in 1..=count {
+            let info = r.getVerifier(version).call().await.map_err(rpc("getVerifier"))?;
+            out.push(info.verifier);
+        }
+        Ok(out)
+    }
+
+    /// The SRS a `ZkinferVerifier` at `verifier` accepts, as its `srs()` returns it
+    /// (`[1]G2` words, then `[s]G2` words).
+    pub async fn verifier_srs(&self, verifier: Address) -> Result<[U256; 8]> {
+        let v = crate::contracts::IZkinferVerifier::new(verifier, &self.provider);
+        let srs = v.srs().call().await.map_err(rpc("srs"))?;
+        let mut words = [U256::ZERO; 8];
+        words[..4].copy_from_slice(&srs.g2);
+        words[4..].copy_from_slice(&srs.sG2);
+        Ok(words)
+    }
+
+    /// Registers `verifier` (a deployed `ZkinferVerifier`) as the registry's next universal
+    /// verifier version (the registry's owner only) and returns the version.
+    pub async fn register_universal_verifier(
+        &self,
+        registry: Address,
+        verifier: Address,
+    ) -> Result<(u16, TxInfo)> {
+        let r = ModelRegistry::new(registry, &self.provider);
+        let call = r.registerVerifier(verifier);
+        // Simulate first so that `NotOwner` or `VerifiersAreFrozen` come back by name.
+        let version = call.call().await.map_err(rpc("registerVerifier"))?;
+        let pending = call.send().await.map_err(rpc("registerVerifier"))?;
+        let receipt = confirm("registerVerifier", pending).await?;
+        Ok((version, TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used }))
     }
 
     /// Whether `registry` has `model_id`.

@@ -29,6 +29,13 @@ sol!(
     "abi/RiskOracle.json"
 );
 
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug)]
+    IZkinferVerifier,
+    "abi/IZkinferVerifier.json"
+);
+
 /// The contract sources, keyed by their path under `contracts/` so that relative imports
 /// resolve without a file system.
 pub fn sources() -> BTreeMap<String, String> {
@@ -42,6 +49,7 @@ pub fn sources() -> BTreeMap<String, String> {
         source!("interfaces/IInferenceVerifier.sol"),
         source!("interfaces/IModelRegistry.sol"),
         source!("interfaces/IModelRegistryErrors.sol"),
+        source!("interfaces/IZkinferVerifier.sol"),
         source!("libraries/InstanceEncoding.sol"),
         source!("libraries/ModelIds.sol"),
         source!("consumers/RiskOracle.sol"),

@@ -16,8 +16,12 @@ pub struct ModelDeployment {
     /// the registry's id, derived from it and the rest of the registration.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub commitment: String,
-    /// Its verifier.
+    /// Its verifying-key contract (read by the registry's universal verifier of
+    /// `verifier_version`), or with version 0 its own verifier contract.
     pub verifier: String,
+    /// The registry's universal verifier version, or 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub verifier_version: u16,
     /// Its consumer contract, if one was deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer: Option<String>,
@@ -81,4 +85,8 @@ impl Deployments {
         std::fs::write(&path, text).map_err(|source| Error::Io { path: path.clone(), source })?;
         Ok(path)
     }
+}
+
+fn is_zero(version: &u16) -> bool {
+    *version == 0
 }

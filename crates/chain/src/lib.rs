@@ -21,4 +21,4 @@ pub use contracts::{
 pub use deployments::{Deployments, ModelDeployment};
 pub use error::{Error, Result};
 pub use node::{find_anvil, LocalNode};
-pub use registration::{ModelEntry, OnchainVisibility, MODEL_ID_DOMAIN};
+pub use registration::{ModelEntry, ModelVerifier, OnchainVisibility, MODEL_ID_DOMAIN};

@@ -50,7 +50,36 @@ impl OnchainVisibility {
     }
 }
 
-/// A model as the registry records it (everything but the verifier's address).
+/// What checks a model's proofs: the registry's universal verifier of `version` reading the key
+/// contract at `address`, or (version 0) a self-contained verifier contract at `address`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModelVerifier {
+    /// The key contract (version >= 1) or the self-contained verifier (version 0).
+    pub address: Address,
+    /// The universal verifier's version in the registry, or 0.
+    pub version: u16,
+}
+
+impl ModelVerifier {
+    /// The key contract at `key`, read by the universal verifier of `version` (>= 1).
+    pub fn universal(version: u16, key: Address) -> Self {
+        Self { address: key, version }
+    }
+
+    /// A self-contained verifier contract (snark-verifier's).
+    pub fn self_contained(verifier: Address) -> Self {
+        Self { address: verifier, version: 0 }
+    }
+}
+
+/// An address alone names a self-contained verifier.
+impl From<Address> for ModelVerifier {
+    fn from(verifier: Address) -> Self {
+        Self::self_contained(verifier)
+    }
+}
+
+/// A model as the registry records it (everything but what verifies it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ModelEntry {
     /// The circuit's model commitment (its first two public values).
@@ -95,11 +124,13 @@ impl ModelEntry {
     }
 
     /// The registration `registerModel` takes, with `verifier`.
-    pub fn registration(&self, verifier: Address) -> IModelRegistry::ModelRegistration {
+    pub fn registration(&self, verifier: impl Into<ModelVerifier>) -> IModelRegistry::ModelRegistration {
+        let verifier = verifier.into();
         let v = &self.visibility;
         IModelRegistry::ModelRegistration {
             commitment: self.commitment,
-            verifier,
+            verifier: verifier.address,
+            verifierVersion: verifier.version,
             inputCount: self.input_count,
             outputCount: self.output_count,
             inputScale: self.input_scale,
@@ -115,9 +146,10 @@ impl ModelEntry {
         }
     }
 
-    /// The id the registry gives this entry with `verifier`, whose runtime code hashes to
-    /// `code_hash`: `keccak256(abi.encode(keccak256(MODEL_ID_DOMAIN), code_hash, registration))`.
-    pub fn model_id(&self, verifier: Address, code_hash: B256) -> B256 {
+    /// The id the registry gives this entry with `verifier`, whose contract's runtime code
+    /// hashes to `code_hash`:
+    /// `keccak256(abi.encode(keccak256(MODEL_ID_DOMAIN), code_hash, registration))`.
+    pub fn model_id(&self, verifier: impl Into<ModelVerifier>, code_hash: B256) -> B256 {
         let domain = keccak256(MODEL_ID_DOMAIN.as_bytes());
         keccak256((domain, code_hash, self.registration(verifier)).abi_encode())
     }

@@ -13,7 +13,7 @@ fn abi_is_current() {
     let mut compiled = solc.compile(&sources(), Some(OPTIMIZER_RUNS)).unwrap();
     compiled.extend(solc.compile(&chess_sources(), Some(OPTIMIZER_RUNS)).unwrap());
     let bless = std::env::var_os("ZKINFER_BLESS").is_some();
-    for name in ["ModelRegistry", "RiskOracle", "ChessGame"] {
+    for name in ["ModelRegistry", "RiskOracle", "ChessGame", "IZkinferVerifier"] {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("abi/{name}.json"));
         let abi = &compiled[name].abi;
         if bless {

@@ -220,6 +220,10 @@ pub(crate) struct DeployArgs {
     /// anyone can then forge proofs its verifier accepts (throwaway test networks only).
     #[arg(long)]
     pub(crate) allow_insecure_srs: bool,
+    /// Deploy snark-verifier's per-model verifier (`verifier.json`) instead of the model's key
+    /// for the registry's universal verifier (for comparison; fails for a verifier over EIP-170).
+    #[arg(long)]
+    pub(crate) snark_verifier: bool,
 }
 
 #[derive(Debug, Args)]

@@ -98,13 +98,23 @@ fn pipeline_steps_and_tampered_proof() {
     let node = zkinfer_chain::LocalNode::start().unwrap();
     let flags = chain_flags(&node, &dir.path().join("deployments"), &out);
     let chain: Vec<&str> = flags.iter().map(String::as_str).chain(["--json"]).collect();
+    // The default: the universal verifier, registered as the registry's version 1, and the
+    // model's key contract.
     let deployed = ok(&[&["deploy"][..], &chain].concat());
     assert!(deployed["registry"].as_str().unwrap().starts_with("0x"));
+    assert_eq!(deployed["verifierVersion"], 1);
     let onchain = ok(&[&["verify-onchain"][..], &chain].concat());
     assert!(onchain["verifyInferenceGas"].as_u64().unwrap() > 200_000);
-    // Entries are frozen: deploying the same model again into the recorded registry fails clearly.
-    let err = fails(&[&["deploy"][..], &chain].concat());
-    assert!(err.contains("already registered"), "{err}");
+    // Deploying again into the recorded registry reuses it and its universal verifier (same
+    // SRS); the new key contract makes a new registry id (ids are content-addressed).
+    let again = ok(&[&["deploy"][..], &chain].concat());
+    assert_eq!(again["registry"], deployed["registry"]);
+    assert_eq!(again["verifierVersion"], 1);
+    assert_ne!(again["registryModelId"], deployed["registryModelId"]);
+    // snark-verifier's per-model contract, for comparison: version 0.
+    let snark = ok(&[&["deploy", "--snark-verifier"][..], &chain].concat());
+    assert!(snark.get("verifierVersion").is_none(), "{snark}");
+    ok(&[&["verify-onchain"][..], &chain].concat());
     drop(node);
 
     // Another output in proof.json: the public values no longer match.

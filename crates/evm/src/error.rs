@@ -32,6 +32,14 @@ pub enum Error {
     /// A circuit shape the universal verifier does not cover.
     #[error("the universal verifier does not support {0}")]
     Unsupported(String),
+    /// An artifact file holds a malformed value.
+    #[error("{artifact}: {reason}")]
+    Artifact {
+        /// The artifact (file and field).
+        artifact: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The prover stage failed.
     #[error(transparent)]
     Prover(#[from] zkinfer_prover::Error),

@@ -3,6 +3,7 @@ pragma solidity ^0.8.19;
 
 import {Test} from "../utils/Test.sol";
 import {Registrations} from "../utils/Registrations.sol";
+import {ProofFixture, ProofFixtures} from "../utils/ProofFixtures.sol";
 import {ChessNotation} from "./utils/ChessNotation.sol";
 import {ModelRegistry} from "../../../contracts/ModelRegistry.sol";
 import {ChessGame} from "../../../contracts/chess/ChessGame.sol";
@@ -46,15 +47,9 @@ contract ChessAiMoveProofTest is Test {
 
     function setUp() public {
         vm.warp(1_000_000);
-        string memory path = string.concat(vm.projectRoot(), FIXTURE);
-        require(vm.exists(path), "fixtures/chess/policy-proof.json is missing: run scripts/regen-fixtures.sh");
-        string memory json = vm.readFile(path);
-        commitment = vm.parseJsonBytes32(json, ".modelId");
-        inputs = vm.parseJsonIntArray(json, ".inputs");
-        outputs = vm.parseJsonIntArray(json, ".outputs");
-        proof = vm.parseJsonBytes(json, ".proof");
-        inputScale = uint8(vm.parseJsonUint(json, ".inputScale"));
-        outputScale = uint8(vm.parseJsonUint(json, ".outputScale"));
+        ProofFixture memory f = ProofFixtures.read(FIXTURE);
+        (commitment, inputs, outputs, proof) = (f.commitment, f.inputs, f.outputs, f.proof);
+        (inputScale, outputScale) = (f.inputScale, f.outputScale);
         require(outputs.length == 1 && outputs[0] > 0, "fixture: one positive move code expected");
         aiMove = uint256(outputs[0]);
 

@@ -5,7 +5,7 @@ use zkinfer_model::dequantize;
 use super::compile::compile;
 use super::create_evm_verifier::create_evm_verifier;
 use super::demo_batch::{check_batch_size, prove_batch, verify_batch_onchain, Level};
-use super::deploy::deploy;
+use super::deploy::{deploy, VerifierPlan};
 use super::prove::prove;
 use super::runtime;
 use super::setup::setup;
@@ -85,8 +85,9 @@ impl DemoArgs {
         let node = rep.step("start anvil (local chain)", LocalNode::start)?;
         rep.note(format!("anvil at {} (chain id {})", node.endpoint(), node.chain_id()));
         let key = node.dev_key(0).ok_or_else(|| anyhow::anyhow!("anvil printed no dev keys"))?;
-        let contracts =
-            rep.step("compile ModelRegistry + RiskOracle (solc)", || compile_contracts(&Solc::find()?))?;
+        let solc = Solc::find()?;
+        let contracts = rep.step("compile ModelRegistry + RiskOracle (solc)", || compile_contracts(&solc))?;
+        let plan = VerifierPlan::read(dir, false, &solc, rep)?;
         let rt = runtime()?;
         let deployments_dir = dir.join("deployments");
         // The demo's chain is new: addresses of an earlier run mean nothing on it.
@@ -98,13 +99,13 @@ impl DemoArgs {
             let chain = Chain::connect(&node.endpoint(), &key).await?;
             let entry = ModelEntry::of(&compiled, proof.proof_bytes()?.len())?;
             let deployed =
-                deploy(&chain, &deployments_dir, &compiled, &entry, &verifier, &contracts, rep).await?;
+                deploy(&chain, &deployments_dir, &compiled, &entry, &plan, &contracts, rep).await?;
             let (registry, id, consumer) = (deployed.registry, deployed.model_id, deployed.consumer.address);
             let onchain = verify_onchain(&chain, registry, id, consumer, &proof, rep).await?;
             check_rejections(&chain, registry, id, Some(consumer), &proof, rep).await?;
             let batch_gas = match &batch {
                 Some(b) if b.revm_gas.is_some() => Some(
-                    verify_batch_onchain(&chain, registry, deployed.verifier.address, &entry, b, rep).await?,
+                    verify_batch_onchain(&chain, registry, deployed.model_verifier, &entry, b, rep).await?,
                 ),
                 _ => None,
             };
@@ -122,7 +123,13 @@ impl DemoArgs {
             "  consumer action       {} gas (RiskOracle.postAssessment: verification + state update, tx {})",
             onchain.consumer_tx.gas_used, onchain.consumer_tx.hash
         ));
-        rep.line(format!("  verifier address      {}", deployed.verifier.address));
+        match deployed.model_verifier.version {
+            0 => rep.line(format!("  verifier address      {}", deployed.verifier.address)),
+            v => rep.line(format!(
+                "  verifying key         {} ({} bytes; universal verifier version {v})",
+                deployed.verifier.address, deployed.verifier.code_size
+            )),
+        }
         rep.line(format!("  registry model id     {} (derived by the registry)", deployed.model_id));
         rep.line(format!(
             "  oracle                risk class {}, max LTV {} -> {} bps",

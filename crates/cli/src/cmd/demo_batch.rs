@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use serde::Serialize;
 use zkinfer_aggregate::{Aggregated, AggregationProof, Member, Transcript, ACCUMULATOR_WORDS, MAX_MEMBERS};
-use zkinfer_chain::{Address, BatchMember, Chain, ModelEntry, B256, U256};
+use zkinfer_chain::{Address, BatchMember, Chain, ModelEntry, ModelVerifier, B256, U256};
 use zkinfer_evm::VerifierArtifact;
 use zkinfer_model::{CompiledModel, InputData};
 use zkinfer_prover::{prove_snark, Keys, Srs};
@@ -145,7 +145,7 @@ pub(crate) fn prove_batch(
 pub(crate) async fn verify_batch_onchain(
     chain: &Chain,
     registry: Address,
-    single_verifier: Address,
+    single_verifier: ModelVerifier,
     entry: &ModelEntry,
     batch: &Batch,
     rep: &mut Reporter,

@@ -2,9 +2,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use zkinfer_chain::{
-    compile, Address, Chain, ContractSet, Deployed, Deployments, ModelDeployment, ModelEntry, B256,
+    compile, Address, Chain, ContractSet, Deployed, Deployments, ModelDeployment, ModelEntry, ModelVerifier,
+    B256, U256,
 };
-use zkinfer_evm::{Solc, VerifierArtifact};
+use zkinfer_evm::{Solc, UniversalKeyArtifact, VerifierArtifact};
 use zkinfer_model::CompiledModel;
 use zkinfer_prover::{check_deploy_srs, read_json, ProofFile};
 
@@ -19,6 +20,7 @@ pub(crate) struct DeployReport {
     pub(crate) registry: Address,
     pub(crate) model_id: B256,
     pub(crate) verifier: Deployed,
+    pub(crate) model_verifier: ModelVerifier,
     pub(crate) consumer: Deployed,
 }
 
@@ -26,13 +28,13 @@ impl DeployArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let dir = &self.dir.dir;
         let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
-        let verifier: VerifierArtifact =
-            read_json(&dir.join(paths::VERIFIER_JSON)).context("run `zkinfer create-evm-verifier` first")?;
+        let solc = Solc::find()?;
+        let plan = VerifierPlan::read(dir, self.snark_verifier, &solc, rep)?;
         // The registry records the exact proof length: our proofs have one length per circuit.
         let proof: ProofFile = read_json(&dir.join(paths::PROOF))
             .context("run `zkinfer prove` first: the registry records the length of the model's proofs")?;
         let entry = ModelEntry::of(&compiled, proof.proof_bytes()?.len())?;
-        let contracts = rep.step("compile registry and consumer (solc)", || compile(&Solc::find()?))?;
+        let contracts = rep.step("compile registry and consumer (solc)", || compile(&solc))?;
         let rt = runtime()?;
         let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
         // Dev-SRS keys go to the local chain only, unless explicitly allowed (issue 13).
@@ -40,20 +42,53 @@ impl DeployArgs {
         if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.allow_insecure_srs)? {
             rep.warn(warning);
         }
-        let report = rt.block_on(deploy(
-            &chain,
-            &self.chain.deployments,
-            &compiled,
-            &entry,
-            &verifier,
-            &contracts,
-            rep,
-        ))?;
+        let report =
+            rt.block_on(deploy(&chain, &self.chain.deployments, &compiled, &entry, &plan, &contracts, rep))?;
         rep.line(format!("registry   {}", report.registry));
         rep.line(format!("model id   {} (commitment {})", report.model_id, compiled.model_id));
-        rep.line(format!("verifier   {}", report.verifier.address));
+        match report.model_verifier.version {
+            0 => rep.line(format!("verifier   {}", report.verifier.address)),
+            v => rep.line(format!("key        {} (universal verifier version {v})", report.verifier.address)),
+        }
         rep.line(format!("consumer   {}", report.consumer.address));
         Ok(())
+    }
+}
+
+/// What verifies a model on chain.
+#[derive(Debug)]
+pub(crate) enum VerifierPlan {
+    /// The registry's universal verifier for the key's SRS (deployed and registered as a new
+    /// version when the registry has none) and the model's key contract.
+    Universal {
+        /// The model's key (`universal-key.json`).
+        key: Box<UniversalKeyArtifact>,
+        /// `ZkinferVerifier`'s creation code pinned to the key's SRS.
+        verifier_code: Vec<u8>,
+    },
+    /// snark-verifier's per-model verifier contract (version 0; kept for comparison).
+    SelfContained(Box<VerifierArtifact>),
+}
+
+impl VerifierPlan {
+    /// The plan for the artifacts in `dir`: the universal key, or with `snark_verifier` the
+    /// per-model contract (`verifier.json`).
+    pub(crate) fn read(
+        dir: &Path,
+        snark_verifier: bool,
+        solc: &Solc,
+        rep: &mut Reporter,
+    ) -> anyhow::Result<Self> {
+        if snark_verifier {
+            let verifier: VerifierArtifact = read_json(&dir.join(paths::VERIFIER_JSON))
+                .context("run `zkinfer create-evm-verifier` first")?;
+            return Ok(Self::SelfContained(Box::new(verifier)));
+        }
+        let key: UniversalKeyArtifact = read_json(&dir.join(paths::UNIVERSAL_KEY_JSON))
+            .context("run `zkinfer create-evm-verifier` first")?;
+        let verifier_code =
+            rep.step("compile ZkinferVerifier (solc)", || key.verifier_creation_code(solc))?;
+        Ok(Self::Universal { key: Box::new(key), verifier_code })
     }
 }
 
@@ -65,12 +100,12 @@ pub(crate) async fn deploy(
     deployments_dir: &Path,
     compiled: &CompiledModel,
     entry: &ModelEntry,
-    verifier: &VerifierArtifact,
+    plan: &VerifierPlan,
     contracts: &ContractSet,
     rep: &mut Reporter,
 ) -> anyhow::Result<DeployReport> {
     let mut model =
-        register_verified_model(chain, deployments_dir, compiled, entry, verifier, contracts, rep).await?;
+        register_verified_model(chain, deployments_dir, compiled, entry, plan, contracts, rep).await?;
     let consumer = timed(
         rep,
         "deploy RiskOracle consumer",
@@ -83,6 +118,7 @@ pub(crate) async fn deploy(
         registry: model.registry,
         model_id: model.model_id,
         verifier: model.verifier,
+        model_verifier: model.model_verifier,
         consumer,
     })
 }
@@ -93,19 +129,23 @@ pub(crate) struct RegisteredModel {
     pub(crate) registry: Address,
     /// The id the registry derived for the model (not its commitment).
     pub(crate) model_id: B256,
+    /// The contract deployed for the model: its key contract, or its own verifier.
     pub(crate) verifier: Deployed,
+    /// What the registry verifies the model's proofs with.
+    pub(crate) model_verifier: ModelVerifier,
     book: Deployments,
 }
 
-/// Deploys the verifier and the registry (reused when `deployments/<chainId>.json` names one
-/// that has code) and registers the model as `entry`. The registry derives the model id from
-/// the registration (the new verifier's address and code included), so it is always new.
+/// Deploys the registry (reused when `deployments/<chainId>.json` names one that has code),
+/// what verifies the model (`plan`) and registers the model as `entry`. The registry derives the
+/// model id from the registration (the new key's or verifier's address and code included), so
+/// it is always new.
 pub(crate) async fn register_verified_model(
     chain: &Chain,
     deployments_dir: &Path,
     compiled: &CompiledModel,
     entry: &ModelEntry,
-    verifier: &VerifierArtifact,
+    plan: &VerifierPlan,
     contracts: &ContractSet,
     rep: &mut Reporter,
 ) -> anyhow::Result<RegisteredModel> {
@@ -138,16 +178,37 @@ pub(crate) async fn register_verified_model(
             d.address
         }
     };
-    let v = timed(rep, "deploy verifier", chain.deploy(&verifier.contract_name, verifier.creation_code()))
-        .await?;
-    rep.note(format!(
-        "{} at {} ({} bytes of code, {} gas)",
-        verifier.contract_name, v.address, v.code_size, v.tx.gas_used
-    ));
+    let (v, model_verifier) = match plan {
+        VerifierPlan::SelfContained(verifier) => {
+            let v = timed(
+                rep,
+                "deploy verifier",
+                chain.deploy(&verifier.contract_name, verifier.creation_code()),
+            )
+            .await?;
+            rep.note(format!(
+                "{} at {} ({} bytes of code, {} gas)",
+                verifier.contract_name, v.address, v.code_size, v.tx.gas_used
+            ));
+            (v, ModelVerifier::self_contained(v.address))
+        }
+        VerifierPlan::Universal { key, verifier_code } => {
+            let version = universal_version(chain, registry, key, verifier_code, rep).await?;
+            let k = timed(rep, "deploy verifying key", chain.deploy("verifying key", key.key_creation()?))
+                .await?;
+            rep.note(format!(
+                "verifying key at {} ({} bytes, {} gas)",
+                k.address, k.code_size, k.tx.gas_used
+            ));
+            rep.set("keyDeployGas", k.tx.gas_used);
+            rep.set("verifierVersion", version);
+            (k, ModelVerifier::universal(version, k.address))
+        }
+    };
     if !compiled.model.visibility.is_default() {
         rep.note(format!("registering with {}", compiled.model.visibility));
     }
-    let reg = timed(rep, "register model", chain.register_model(registry, v.address, entry)).await?;
+    let reg = timed(rep, "register model", chain.register_model(registry, model_verifier, entry)).await?;
     rep.note(format!(
         "registered model id {} (commitment {}, {} gas)",
         reg.model_id, compiled.model_id, reg.tx.gas_used
@@ -156,7 +217,36 @@ pub(crate) async fn register_verified_model(
     rep.set("registerGas", reg.tx.gas_used);
     rep.set("registry", registry.to_string());
     rep.set("verifierAddress", v.address.to_string());
-    Ok(RegisteredModel { registry, model_id: reg.model_id, verifier: v, book })
+    Ok(RegisteredModel { registry, model_id: reg.model_id, verifier: v, model_verifier, book })
+}
+
+/// The registry's universal verifier version pinned to the key's SRS: an existing one, or a
+/// new `ZkinferVerifier` deployed and registered (which only the registry's owner may do).
+async fn universal_version(
+    chain: &Chain,
+    registry: Address,
+    key: &UniversalKeyArtifact,
+    verifier_code: &[u8],
+    rep: &mut Reporter,
+) -> anyhow::Result<u16> {
+    let srs = key.srs_words()?.map(U256::from_be_bytes);
+    for (index, verifier) in chain.universal_verifiers(registry).await?.into_iter().enumerate() {
+        if chain.verifier_srs(verifier).await? == srs {
+            let version = u16::try_from(index + 1)?;
+            rep.note(format!("reusing universal verifier version {version} at {verifier} (same SRS)"));
+            return Ok(version);
+        }
+    }
+    let v =
+        timed(rep, "deploy ZkinferVerifier", chain.deploy("ZkinferVerifier", verifier_code.to_vec())).await?;
+    let (version, tx) =
+        timed(rep, "register universal verifier", chain.register_universal_verifier(registry, v.address))
+            .await?;
+    rep.note(format!(
+        "ZkinferVerifier at {} ({} bytes of code, {} gas), registry version {version} ({} gas)",
+        v.address, v.code_size, v.tx.gas_used, tx.gas_used
+    ));
+    Ok(version)
 }
 
 impl RegisteredModel {
@@ -174,6 +264,7 @@ impl RegisteredModel {
                 name: compiled.model.name.clone(),
                 commitment: compiled.model_id.clone(),
                 verifier: self.verifier.address.to_string(),
+                verifier_version: self.model_verifier.version,
                 consumer: Some(consumer.to_string()),
             },
         );

@@ -47,6 +47,42 @@ impl UniversalKeyArtifact {
     }
 }
 
+impl UniversalKeyArtifact {
+    /// The key contract's creation code.
+    pub fn key_creation(&self) -> Result<Vec<u8>> {
+        decode_hex("keyCreationCode", &self.key_creation_code)
+    }
+
+    /// The SRS words `ZkinferVerifier`'s constructor takes and its `srs()` returns:
+    /// `[1]G2` then `[s]G2`, each `x.c1, x.c0, y.c1, y.c0`.
+    pub fn srs_words(&self) -> Result<[[u8; 32]; 8]> {
+        let mut words = [[0u8; 32]; 8];
+        for (word, text) in words.iter_mut().zip(self.g2.iter().chain(&self.s_g2)) {
+            let bytes = decode_hex("g2/sG2", text)?;
+            *word = bytes.try_into().map_err(|b: Vec<u8>| Error::Artifact {
+                artifact: "universal-key.json `g2`/`sG2`".into(),
+                reason: format!("a word of {} bytes, not 32", b.len()),
+            })?;
+        }
+        Ok(words)
+    }
+
+    /// `ZkinferVerifier`'s creation code pinned to this key's SRS (constructor arguments
+    /// appended), compiled by `solc`.
+    pub fn verifier_creation_code(&self, solc: &Solc) -> Result<Vec<u8>> {
+        let mut code = compile_universal_verifier(solc)?;
+        code.extend(self.srs_words()?.concat());
+        Ok(code)
+    }
+}
+
+fn decode_hex(what: &str, text: &str) -> Result<Vec<u8>> {
+    hex::decode(text.trim_start_matches("0x")).map_err(|e| Error::Artifact {
+        artifact: format!("universal-key.json `{what}`"),
+        reason: format!("not hex: {e}"),
+    })
+}
+
 /// What the universal verifier measured in revm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UniversalCheck {

@@ -5,7 +5,7 @@ use zkinfer_evm::{Solc, VkData};
 
 use super::super::compile::compile;
 use super::super::create_evm_verifier::create_evm_verifier;
-use super::super::deploy::{register_verified_model, timed};
+use super::super::deploy::{register_verified_model, timed, VerifierPlan};
 use super::super::setup::setup;
 use super::{runtime_block_on, show};
 use crate::opts::{ChessDeployArgs, Side};
@@ -22,8 +22,12 @@ impl ChessDeployArgs {
         let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), visibility, dir, rep)?;
         let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
         let (verifier, _) = create_evm_verifier(&compiled, &srs, keys.vk(), None, dir, rep)?;
+        let num_instances = verifier.num_instances;
+        // The AI move stays in one transaction under 600,000 gas with snark-verifier's policy
+        // verifier (which fits EIP-170 here); the universal verifier costs about 96,000 more.
+        let plan = VerifierPlan::SelfContained(Box::new(verifier));
         // No proof exists yet: the registry's proof length comes from the verifying key.
-        let proof_length = VkData::new(&srs.params, keys.vk(), verifier.num_instances)?.proof_len();
+        let proof_length = VkData::new(&srs.params, keys.vk(), num_instances)?.proof_len();
         let entry = ModelEntry::of(&compiled, proof_length)?;
         let solc = Solc::find()?;
         let contracts = rep.step("compile ModelRegistry (solc)", || compile_contracts(&solc))?;
@@ -38,7 +42,7 @@ impl ChessDeployArgs {
             let chain = Chain::connect(&self.chain.rpc_url, &self.chain.private_key).await?;
             let deployments = &self.chain.deployments;
             let mut model =
-                register_verified_model(&chain, deployments, &compiled, &entry, &verifier, &contracts, rep)
+                register_verified_model(&chain, deployments, &compiled, &entry, &plan, &contracts, rep)
                     .await?;
             let game = timed(
                 rep,
