@@ -103,8 +103,12 @@ fn pipeline_steps_and_tampered_proof() {
     let deployed = ok(&[&["deploy"][..], &chain].concat());
     assert!(deployed["registry"].as_str().unwrap().starts_with("0x"));
     assert_eq!(deployed["verifierVersion"], 1);
+    // Consumers are the application's: deploy records none, and verify-onchain checks the
+    // registry alone (tampered cases included).
+    assert!(deployed.get("consumer").is_none(), "{deployed}");
     let onchain = ok(&[&["verify-onchain"][..], &chain].concat());
     assert!(onchain["verifyInferenceGas"].as_u64().unwrap() > 200_000);
+    assert!(onchain.get("postAssessmentGas").is_none(), "{onchain}");
     // Deploying again into the recorded registry reuses it and its universal verifier (same
     // SRS); the new key contract makes a new registry id (ids are content-addressed).
     let again = ok(&[&["deploy"][..], &chain].concat());
@@ -239,6 +243,9 @@ fn demo_with_two_level_aggregation_verifies_the_batch_on_chain() {
     assert_eq!(summary["aggregationVerifierDeployable"], true);
     assert!(summary["verifyInferenceGas"].as_u64().unwrap() > 200_000);
     assert!(summary["verifyInferenceBatchGas"].as_u64().unwrap() > 300_000);
+    // The demo deploys its own consumer and lets it act on the verified output.
+    assert!(summary["consumer"].as_str().unwrap().starts_with("0x"), "{summary}");
+    assert!(summary["postAssessmentGas"].as_u64().unwrap() > 200_000);
     for rejected in
         ["flipped proof byte", "flipped accumulator byte", "changed member input", "changed member output"]
     {

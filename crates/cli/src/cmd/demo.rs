@@ -5,7 +5,7 @@ use zkinfer_model::dequantize;
 use super::compile::compile;
 use super::create_evm_verifier::create_evm_verifier;
 use super::demo_batch::{check_batch_size, prove_batch, verify_batch_onchain, Level};
-use super::deploy::{deploy, VerifierPlan};
+use super::deploy::{register_verified_model, timed, VerifierPlan};
 use super::prove::prove;
 use super::runtime;
 use super::setup::setup;
@@ -98,9 +98,15 @@ impl DemoArgs {
         let (deployed, onchain, batch_gas) = rt.block_on(async {
             let chain = Chain::connect(&node.endpoint(), &key).await?;
             let entry = ModelEntry::of(&compiled, proof.proof_bytes()?.len())?;
-            let deployed =
-                deploy(&chain, &deployments_dir, &compiled, &entry, &plan, &contracts, rep).await?;
-            let (registry, id, consumer) = (deployed.registry, deployed.model_id, deployed.consumer.address);
+            let mut deployed =
+                register_verified_model(&chain, &deployments_dir, &compiled, &entry, &plan, &contracts, rep)
+                    .await?;
+            let (registry, id) = (deployed.registry, deployed.model_id);
+            // The demo's consumer: a RiskOracle pinned to the registry's id of the model.
+            let oracle = chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, registry, id);
+            let consumer = timed(rep, "deploy RiskOracle consumer", oracle).await?.address;
+            deployed.record(&deployments_dir, &compiled, Some(consumer), rep)?;
+            rep.set("consumer", consumer.to_string());
             let onchain = verify_onchain(&chain, registry, id, consumer, &proof, rep).await?;
             check_rejections(&chain, registry, id, Some(consumer), &proof, rep).await?;
             let batch_gas = match &batch {

@@ -14,16 +14,6 @@ use crate::opts::DeployArgs;
 use crate::output::Reporter;
 use crate::paths;
 
-/// Where the demo's contracts landed.
-#[derive(Debug)]
-pub(crate) struct DeployReport {
-    pub(crate) registry: Address,
-    pub(crate) model_id: B256,
-    pub(crate) verifier: Deployed,
-    pub(crate) model_verifier: ModelVerifier,
-    pub(crate) consumer: Deployed,
-}
-
 impl DeployArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let dir = &self.dir.dir;
@@ -34,7 +24,7 @@ impl DeployArgs {
         let proof: ProofFile = read_json(&dir.join(paths::PROOF))
             .context("run `zkinfer prove` first: the registry records the length of the model's proofs")?;
         let entry = ModelEntry::of(&compiled, proof.proof_bytes()?.len())?;
-        let contracts = rep.step("compile registry and consumer (solc)", || compile(&solc))?;
+        let contracts = rep.step("compile ModelRegistry (solc)", || compile(&solc))?;
         let rt = runtime()?;
         let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
         // Dev-SRS keys go to the local chain only, unless explicitly allowed (issue 13).
@@ -42,15 +32,21 @@ impl DeployArgs {
         if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.allow_insecure_srs)? {
             rep.warn(warning);
         }
-        let report =
-            rt.block_on(deploy(&chain, &self.chain.deployments, &compiled, &entry, &plan, &contracts, rep))?;
+        let deployments = &self.chain.deployments;
+        let report = rt.block_on(async {
+            let mut model =
+                register_verified_model(&chain, deployments, &compiled, &entry, &plan, &contracts, rep)
+                    .await?;
+            // Consumers are the application's business (the demo deploys its RiskOracle itself).
+            model.record(deployments, &compiled, None, rep)?;
+            anyhow::Ok(model)
+        })?;
         rep.line(format!("registry   {}", report.registry));
         rep.line(format!("model id   {} (commitment {})", report.model_id, compiled.model_id));
         match report.model_verifier.version {
             0 => rep.line(format!("verifier   {}", report.verifier.address)),
             v => rep.line(format!("key        {} (universal verifier version {v})", report.verifier.address)),
         }
-        rep.line(format!("consumer   {}", report.consumer.address));
         Ok(())
     }
 }
@@ -90,37 +86,6 @@ impl VerifierPlan {
             rep.step("compile ZkinferVerifier (solc)", || key.verifier_creation_code(solc))?;
         Ok(Self::Universal { key: Box::new(key), verifier_code })
     }
-}
-
-/// Deploys the verifier, the registry (reused when `deployments/<chainId>.json` names one that
-/// has code) and a `RiskOracle` consumer pinned to the registry's id of the model, registers
-/// the model, and records the addresses.
-pub(crate) async fn deploy(
-    chain: &Chain,
-    deployments_dir: &Path,
-    compiled: &CompiledModel,
-    entry: &ModelEntry,
-    plan: &VerifierPlan,
-    contracts: &ContractSet,
-    rep: &mut Reporter,
-) -> anyhow::Result<DeployReport> {
-    let mut model =
-        register_verified_model(chain, deployments_dir, compiled, entry, plan, contracts, rep).await?;
-    let consumer = timed(
-        rep,
-        "deploy RiskOracle consumer",
-        chain.deploy_risk_oracle(&contracts.risk_oracle.bytecode, model.registry, model.model_id),
-    )
-    .await?;
-    model.record(deployments_dir, compiled, consumer.address, rep)?;
-    rep.set("consumer", consumer.address.to_string());
-    Ok(DeployReport {
-        registry: model.registry,
-        model_id: model.model_id,
-        verifier: model.verifier,
-        model_verifier: model.model_verifier,
-        consumer,
-    })
 }
 
 /// A model registered with its freshly deployed verifier, not yet recorded on disk.
@@ -250,12 +215,13 @@ async fn universal_version(
 }
 
 impl RegisteredModel {
-    /// Records the model, its verifier and its consumer in `deployments/<chainId>.json`.
+    /// Records the model, its verifier and its consumer (if one was deployed) in
+    /// `deployments/<chainId>.json`.
     pub(crate) fn record(
         &mut self,
         deployments_dir: &Path,
         compiled: &CompiledModel,
-        consumer: Address,
+        consumer: Option<Address>,
         rep: &mut Reporter,
     ) -> anyhow::Result<()> {
         self.book.insert(
@@ -265,7 +231,7 @@ impl RegisteredModel {
                 commitment: compiled.model_id.clone(),
                 verifier: self.verifier.address.to_string(),
                 verifier_version: self.model_verifier.version,
-                consumer: Some(consumer.to_string()),
+                consumer: consumer.map(|c| c.to_string()),
             },
         );
         let path = self.book.write(deployments_dir)?;

@@ -34,8 +34,15 @@ impl VerifyOnchainArgs {
         })?;
         let id: B256 = id.parse().with_context(|| format!("model id `{id}` in the deployments"))?;
         let registry: Address = book.model_registry.parse()?;
-        if !compiled.model.visibility.is_default() {
-            // RiskOracle reads public inputs and outputs: only the registry applies here.
+        // Without a consumer (what `zkinfer deploy` records) only the registry applies; a
+        // RiskOracle (what the demo deploys) reads public inputs and outputs.
+        let consumer = match entry.consumer.as_deref() {
+            Some(c) if compiled.model.visibility.is_default() => {
+                Some(c.parse::<Address>().with_context(|| format!("consumer `{c}` in the deployments"))?)
+            }
+            _ => None,
+        };
+        let Some(consumer) = consumer else {
             let gas = rt.block_on(async {
                 let gas = verify_through_registry(&chain, registry, id, &proof, rep).await?;
                 check_rejections(&chain, registry, id, None, &proof, rep).await?;
@@ -43,9 +50,7 @@ impl VerifyOnchainArgs {
             })?;
             rep.line(format!("verifyInference  {gas} gas (transaction; {})", compiled.model.visibility));
             return Ok(());
-        }
-        let consumer: Address =
-            entry.consumer.as_deref().context("no consumer deployed for this model")?.parse()?;
+        };
         let report = rt.block_on(verify_onchain(&chain, registry, id, consumer, &proof, rep))?;
         rep.line(format!("verifyInference  {} gas (transaction)", report.verify_gas));
         rep.line(format!(

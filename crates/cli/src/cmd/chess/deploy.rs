@@ -61,7 +61,7 @@ impl ChessDeployArgs {
             ));
             rep.set("verifierRuntimeBytes", model.verifier.code_size);
             rep.set("gameRuntimeBytes", game.code_size);
-            model.record(deployments, &compiled, game.address, rep)?;
+            model.record(deployments, &compiled, Some(game.address), rep)?;
             anyhow::Ok(chain.chess_view(game.address).await?)
         })?;
         show(&view, rep)
