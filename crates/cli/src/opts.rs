@@ -210,16 +210,23 @@ pub(crate) struct ChainArgs {
     pub(crate) deployments: PathBuf,
 }
 
+/// Whether keys made on the dev SRS may leave the local chain.
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct SrsGate {
+    /// Deploy keys made with the INSECURE dev SRS to a chain other than the local 31337:
+    /// anyone can then forge proofs its verifier accepts (throwaway test networks only).
+    #[arg(long)]
+    pub(crate) allow_insecure_srs: bool,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct DeployArgs {
     #[command(flatten)]
     pub(crate) chain: ChainArgs,
     #[command(flatten)]
     pub(crate) dir: DirArgs,
-    /// Deploy keys made with the INSECURE dev SRS to a chain other than the local 31337:
-    /// anyone can then forge proofs its verifier accepts (throwaway test networks only).
-    #[arg(long)]
-    pub(crate) allow_insecure_srs: bool,
+    #[command(flatten)]
+    pub(crate) srs_gate: SrsGate,
     /// Deploy snark-verifier's per-model verifier (`verifier.json`) instead of the model's key
     /// for the registry's universal verifier (for comparison; fails for a verifier over EIP-170).
     #[arg(long)]
@@ -374,6 +381,8 @@ pub(crate) struct ChessGameArgs {
 pub(crate) struct ChessDeployArgs {
     #[command(flatten)]
     pub(crate) chain: ChainArgs,
+    #[command(flatten)]
+    pub(crate) srs_gate: SrsGate,
     /// The chess model's artifact directory.
     #[arg(long, default_value = "zkinfer-out/chess")]
     pub(crate) dir: PathBuf,

@@ -1,6 +1,7 @@
 //! `zkinfer deploy` of artifacts made with the insecure dev SRS: refused on a chain whose id is
 //! not 31337 (an anvil started with `--chain-id 1337`), allowed there with
-//! `--allow-insecure-srs` and a loud warning; `zkinfer srs --info` reports the file's hash.
+//! `--allow-insecure-srs` and a loud warning (`chess deploy` refuses the same way, before
+//! keygen); `zkinfer srs --info` reports the file's hash.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
@@ -68,6 +69,14 @@ fn dev_srs_artifacts_are_refused_on_another_chain_unless_allowed() {
     assert!(err.contains("INSECURE") && err.contains("chain id 1337"), "{err}");
     assert!(err.contains("settings.json") && err.contains("--allow-insecure-srs"), "{err}");
     assert!(!deployments.join("1337.json").exists(), "a refused deploy wrote addresses");
+    // `chess deploy` refuses too, before any keygen when no --srs is given.
+    let chess = dir.path().join("chess");
+    let chess_flags =
+        ["--rpc-url", &url, "--private-key", ANVIL_KEY, "--deployments", s(&deployments), "--dir", s(&chess)];
+    let err = fails(&[&["chess", "deploy"][..], &chess_flags].concat());
+    assert!(err.contains("INSECURE") && err.contains("chain id 1337"), "{err}");
+    assert!(err.contains("--allow-insecure-srs"), "{err}");
+    assert!(!chess.join("keys").exists(), "a refused chess deploy made keys");
 
     let o = ok(&[&["deploy", "--allow-insecure-srs", "--json"][..], &flags].concat());
     let stderr = String::from_utf8_lossy(&o.stderr);

@@ -29,7 +29,7 @@ impl DeployArgs {
         let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
         // Dev-SRS keys go to the local chain only, unless explicitly allowed (issue 13).
         let keys = dir.join(paths::KEYS_DIR);
-        if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.allow_insecure_srs)? {
+        if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.srs_gate.allow_insecure_srs)? {
             rep.warn(warning);
         }
         let deployments = &self.chain.deployments;

@@ -2,6 +2,7 @@ use zkinfer_chain::{
     compile as compile_contracts, compile_chess_game, Chain, GameSettings, ModelEntry, U256,
 };
 use zkinfer_evm::{Solc, VkData};
+use zkinfer_prover::{check_deploy_srs, LOCAL_CHAIN_ID};
 
 use super::super::compile::compile;
 use super::super::create_evm_verifier::create_evm_verifier;
@@ -16,6 +17,18 @@ impl ChessDeployArgs {
         let dir = &self.dir;
         if self.min_stake == 0 {
             anyhow::bail!("--min-stake must be at least 1 wei");
+        }
+        // Refuse before minutes of keygen what the SRS check after it would refuse anyway.
+        let chain_id = runtime_block_on(async {
+            anyhow::Ok(Chain::connect(&self.chain.rpc_url, &self.chain.private_key).await?.chain_id)
+        })?;
+        if self.srs.srs.is_none() && chain_id != LOCAL_CHAIN_ID && !self.srs_gate.allow_insecure_srs {
+            anyhow::bail!(
+                "without --srs the chess keys would be made with the INSECURE development SRS, whose secret is \
+                 public: anyone could forge AI moves. Refusing to deploy to chain id {chain_id} (only the local \
+                 development chain {LOCAL_CHAIN_ID} takes dev-SRS artifacts). Pass --srs <Perpetual Powers of Tau \
+                 file>, or --allow-insecure-srs if this chain is a throwaway test network"
+            );
         }
         // The game builds public inputs and outputs on chain: the default visibility.
         let visibility = zkinfer_model::Visibilities::default();
@@ -40,6 +53,12 @@ impl ChessDeployArgs {
         };
         let view = runtime_block_on(async {
             let chain = Chain::connect(&self.chain.rpc_url, &self.chain.private_key).await?;
+            // As `zkinfer deploy`: dev-SRS keys go to the local chain only, unless allowed.
+            let keys = dir.join(crate::paths::KEYS_DIR);
+            if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.srs_gate.allow_insecure_srs)?
+            {
+                rep.warn(warning);
+            }
             let deployments = &self.chain.deployments;
             let mut model =
                 register_verified_model(&chain, deployments, &compiled, &entry, &plan, &contracts, rep)
