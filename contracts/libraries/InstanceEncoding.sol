@@ -150,37 +150,70 @@ library InstanceEncoding {
 
     /// @dev Writes the packed words of `values` into `instances` starting at `firstWord`.
     ///      `firstIndex` only labels errors, see `encode`. The words of `instances` it writes
-    ///      must be zero and exist (`encode` allocates them). One Yul loop: the same packing in
-    ///      checked Solidity cost about 1,180 gas per value, this about 175.
+    ///      must be zero and exist (`encode` allocates them). Yul, seven values (one word) per
+    ///      iteration without branches: a lane is `value + 2**31`, in `[0, 2**32)` exactly when
+    ///      the value is in range (any other value, negative ones included, wraps to 2**32 or
+    ///      more), so the OR of all lanes is below 2**32 exactly when every value is; only then
+    ///      are the words used. A `publicInputs` call with 794 values costs 138,723 gas this
+    ///      way, 215,395 with the earlier loop that branched on each value (InstanceEncoding.t.sol).
     function _packInto(uint256[] memory instances, uint256 firstWord, int256[] calldata values, uint256 firstIndex)
         private
         pure
     {
-        // 1 + the index of the first value out of range, 0 if none.
-        uint256 bad;
+        uint256 lanes;
         assembly ("memory-safe") {
             let ptr := add(add(instances, 0x20), shl(5, firstWord))
-            let word := 0
-            let shift := 0
-            for { let i := 0 } lt(i, values.length) { i := add(i, 1) } {
-                // value + 2**31 lies in [0, 2**32) exactly when the value is in range; any other
-                // value, negative ones included, wraps to 2**32 or more.
-                let lane := add(calldataload(add(values.offset, shl(5, i))), 0x80000000)
-                if gt(lane, 0xffffffff) {
-                    bad := add(i, 1)
-                    break
-                }
-                word := or(word, shl(shift, lane))
-                shift := add(shift, 32)
-                if eq(shift, 224) {
-                    mstore(ptr, word)
-                    ptr := add(ptr, 0x20)
-                    word := 0
-                    shift := 0
-                }
+            let p := values.offset
+            let end := add(p, shl(5, values.length))
+            let offset := 0x80000000
+            // Whole words: seven values left at least.
+            for {} iszero(gt(add(p, 0xe0), end)) { p := add(p, 0xe0) } {
+                let lane := add(calldataload(p), offset)
+                let word := lane
+                lanes := or(lanes, lane)
+                lane := add(calldataload(add(p, 0x20)), offset)
+                word := or(word, shl(32, lane))
+                lanes := or(lanes, lane)
+                lane := add(calldataload(add(p, 0x40)), offset)
+                word := or(word, shl(64, lane))
+                lanes := or(lanes, lane)
+                lane := add(calldataload(add(p, 0x60)), offset)
+                word := or(word, shl(96, lane))
+                lanes := or(lanes, lane)
+                lane := add(calldataload(add(p, 0x80)), offset)
+                word := or(word, shl(128, lane))
+                lanes := or(lanes, lane)
+                lane := add(calldataload(add(p, 0xa0)), offset)
+                word := or(word, shl(160, lane))
+                lanes := or(lanes, lane)
+                lane := add(calldataload(add(p, 0xc0)), offset)
+                mstore(ptr, or(word, shl(192, lane)))
+                lanes := or(lanes, lane)
+                ptr := add(ptr, 0x20)
             }
-            if shift { mstore(ptr, word) }
+            // The last, partial word.
+            if lt(p, end) {
+                let word := 0
+                for { let shift := 0 } lt(p, end) {
+                    p := add(p, 0x20)
+                    shift := add(shift, 32)
+                } {
+                    let lane := add(calldataload(p), offset)
+                    word := or(word, shl(shift, lane))
+                    lanes := or(lanes, lane)
+                }
+                mstore(ptr, word)
+            }
         }
-        if (bad != 0) revert IModelRegistryErrors.ValueOutOfRange(firstIndex + bad - 1, values[bad - 1]);
+        if (lanes > 0xffffffff) _revertOutOfRange(values, firstIndex);
+    }
+
+    /// @dev Reverts with `ValueOutOfRange` for the first value of `values` out of range (the
+    ///      failure path of `_packInto`, so it may be slow).
+    function _revertOutOfRange(int256[] calldata values, uint256 firstIndex) private pure {
+        for (uint256 i = 0; i < values.length; ++i) {
+            int256 v = values[i];
+            if (v < MIN_VALUE || v > MAX_VALUE) revert IModelRegistryErrors.ValueOutOfRange(firstIndex + i, v);
+        }
     }
 }

@@ -64,6 +64,41 @@ contract InstanceEncodingTest is Test {
         registry.verifyInference(modelId, inputs, outputs, hex"00");
     }
 
+    /// @dev With several values out of range, the first (inputs before outputs) is named.
+    function testFuzz_RevertNamesTheFirstValueOutOfRange(uint256 first, uint256 second, int256 value) public {
+        vm.assume(value < MIN_VALUE || value > MAX_VALUE);
+        uint32 count = 23;
+        bytes32 modelId =
+            registry.registerModel(Registrations.plain(keccak256("first-bad"), verifier, count, 1, 0, 0, 1));
+        first = bound(first, 0, count - 1);
+        second = bound(second, first, count - 1);
+        int256[] memory inputs = new int256[](count);
+        inputs[first] = value;
+        inputs[second] = MIN_VALUE - 1;
+        int256[] memory outputs = new int256[](1);
+        outputs[0] = MAX_VALUE + 1;
+        int256 named = first == second ? MIN_VALUE - 1 : value;
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.ValueOutOfRange.selector, first, named));
+        registry.publicInputs(modelId, inputs, outputs);
+    }
+
+    /// @dev The encoding of an MNIST-sized input (784 values, extremes included) and 10 outputs:
+    ///      matches the reference, and its gas is logged (`-vv`).
+    function test_PublicInputs_784Values() public {
+        int256[] memory inputs = new int256[](784);
+        for (uint256 i = 0; i < inputs.length; ++i) {
+            inputs[i] = i % 3 == 0 ? MIN_VALUE + int256(i) : MAX_VALUE - int256(i * 7919);
+        }
+        int256[] memory outputs = new int256[](10);
+        outputs[9] = MIN_VALUE;
+        bytes32 commitment = keccak256("mnist");
+        bytes32 id = registry.registerModel(Registrations.plain(commitment, verifier, 784, 10, 0, 0, 1));
+        uint256 before = gasleft();
+        uint256[] memory actual = registry.publicInputs(id, inputs, outputs);
+        emit log_named_uint("publicInputs gas, 794 values (call from a contract)", before - gasleft());
+        assertEq(actual, referenceInstances(commitment, inputs, outputs), "encoding differs from reference");
+    }
+
     // ---------------------------------------------------------------- reference
 
     function referenceInstances(bytes32 modelId, int256[] memory inputs, int256[] memory outputs)

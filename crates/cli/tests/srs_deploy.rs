@@ -61,6 +61,33 @@ fn dev_srs_artifacts_are_refused_on_another_chain_unless_allowed() {
     let hash = settings["srs_hash"].as_str().unwrap().to_owned();
     assert_eq!(hash.len(), 64);
 
+    // The artifacts record the SRS file they were made on; deploy refuses one from another SRS.
+    let key_path = out.join("universal-key.json");
+    let key_text = std::fs::read_to_string(&key_path).unwrap();
+    let mut key: serde_json::Value = serde_json::from_str(&key_text).unwrap();
+    assert_eq!(key["srsHash"], hash.as_str());
+    let verifier: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("verifier.json")).unwrap()).unwrap();
+    assert_eq!(verifier["srsHash"], hash.as_str());
+    key["srsHash"] = "00".repeat(32).into();
+    std::fs::write(&key_path, key.to_string()).unwrap();
+    let local = zkinfer_chain::LocalNode::start().unwrap();
+    let (endpoint, local_deployments) = (local.endpoint(), dir.path().join("local"));
+    let err = fails(&[
+        "deploy",
+        "--rpc-url",
+        &endpoint,
+        "--private-key",
+        ANVIL_KEY,
+        "--deployments",
+        s(&local_deployments),
+        "--dir",
+        s(&out),
+    ]);
+    assert!(err.contains("universal-key.json was made on the SRS file") && err.contains(&hash), "{err}");
+    std::fs::write(&key_path, key_text).unwrap();
+    drop(local);
+
     let (_node, url) = anvil_with_chain_id(1337);
     let deployments = dir.path().join("deployments");
     let flags =

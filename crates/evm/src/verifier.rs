@@ -31,12 +31,20 @@ pub struct VerifierArtifact {
     pub solc_version: String,
     /// Number of public values the verifier reads before the proof.
     pub num_instances: usize,
+    /// keccak256 of the SRS file the verifying key was made on (hex), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srs_hash: Option<String>,
 }
 
 impl VerifierArtifact {
     /// The creation code.
     pub fn creation_code(&self) -> Vec<u8> {
         hex::decode(self.bytecode.trim_start_matches("0x")).unwrap_or_default()
+    }
+
+    /// The artifact recording the hash of the SRS file its key was made on.
+    pub fn with_srs_hash(self, srs_hash: &str) -> Self {
+        Self { srs_hash: Some(srs_hash.to_owned()), ..self }
     }
 }
 
@@ -99,5 +107,6 @@ pub fn compile_verifier(
         bytecode: format!("0x{}", hex::encode(&c.bytecode)),
         solc_version: solc.version()?,
         num_instances,
+        srs_hash: None,
     })
 }

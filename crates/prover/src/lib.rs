@@ -17,6 +17,6 @@ pub use keys::{
 pub use prove::{prove, verify};
 pub use snark::{protocol, prove_snark, verify_snark, SnarkFile, SNARK_FORMAT};
 pub use srs::{
-    check_deploy_srs, deploy_srs_policy, dev_srs, known_ceremony_file, load_srs, Srs, SrsOrigin,
+    check_deploy_srs, deploy_srs_policy, dev_s_g2, dev_srs, known_ceremony_file, load_srs, Srs, SrsOrigin,
     KNOWN_CEREMONY_FILES, LOCAL_CHAIN_ID,
 };

@@ -179,7 +179,7 @@ pub(crate) fn dev_secret() -> Fr {
 }
 
 /// `[s]G2` of the dev SRS: the fingerprint that identifies it wherever it is loaded from.
-fn dev_s_g2() -> G2Affine {
+pub fn dev_s_g2() -> G2Affine {
     (G2Affine::generator() * dev_secret()).into()
 }
 

@@ -51,9 +51,11 @@ pub(crate) fn create_evm_verifier(
     let sol_path = paths::verifier_sol(dir, &name);
     std::fs::write(&sol_path, &source)?;
     let solc = Solc::find()?;
-    let artifact = rep.step("compile verifier (solc, no optimizer)", || {
-        compile_verifier(&solc, &source, &name, num_instances)
-    })?;
+    let artifact = rep
+        .step("compile verifier (solc, no optimizer)", || {
+            compile_verifier(&solc, &source, &name, num_instances)
+        })?
+        .with_srs_hash(&srs.file_hash);
     write_json(&dir.join(paths::VERIFIER_JSON), &artifact)?;
     rep.note(format!(
         "{}: {} bytes runtime code (EIP-170 limit {EIP170_LIMIT}), {} bytes creation code, solc {}",
@@ -71,7 +73,7 @@ pub(crate) fn create_evm_verifier(
     rep.set("verifierRuntimeBytes", artifact.runtime_size);
     rep.set("verifierDeployBytes", artifact.deploy_size);
     let universal_key = VkData::new(&srs.params, vk, num_instances)?;
-    let key = UniversalKeyArtifact::new(&srs.params, &universal_key);
+    let key = UniversalKeyArtifact::new(&srs.params, &universal_key).with_srs_hash(&srs.file_hash);
     write_json(&dir.join(paths::UNIVERSAL_KEY_JSON), &key)?;
     rep.note(format!(
         "{}: key for the universal ZkinferVerifier, {} bytes",

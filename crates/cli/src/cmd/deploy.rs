@@ -7,7 +7,7 @@ use zkinfer_chain::{
 };
 use zkinfer_evm::{Solc, UniversalKeyArtifact, VerifierArtifact};
 use zkinfer_model::CompiledModel;
-use zkinfer_prover::{check_deploy_srs, read_json, ProofFile};
+use zkinfer_prover::{check_deploy_srs, read_json, CircuitSettings, ProofFile};
 
 use super::runtime;
 use crate::opts::DeployArgs;
@@ -29,6 +29,7 @@ impl DeployArgs {
         let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
         // Dev-SRS keys go to the local chain only, unless explicitly allowed (issue 13).
         let keys = dir.join(paths::KEYS_DIR);
+        plan.check_srs(&keys)?;
         if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.srs_gate.allow_insecure_srs)? {
             rep.warn(warning);
         }
@@ -85,6 +86,37 @@ impl VerifierPlan {
         let verifier_code =
             rep.step("compile ZkinferVerifier (solc)", || key.verifier_creation_code(solc))?;
         Ok(Self::Universal { key: Box::new(key), verifier_code })
+    }
+
+    /// Refuses an artifact made on another SRS than the keys in `key_dir` (whose settings the
+    /// dev-SRS gate reads): by the recorded file hash, and for a universal key by its `[s]G2`,
+    /// which names the dev SRS whatever the settings say.
+    pub(crate) fn check_srs(&self, key_dir: &Path) -> anyhow::Result<()> {
+        let path = key_dir.join("settings.json");
+        let settings: CircuitSettings = read_json(&path)?;
+        let (artifact, recorded) = match self {
+            Self::Universal { key, .. } => {
+                if key.on_dev_srs()? && !settings.srs_insecure {
+                    anyhow::bail!(
+                        "{}: the key was made on the INSECURE dev SRS, but {} says the keys were not: \
+                         rerun `zkinfer create-evm-verifier`",
+                        paths::UNIVERSAL_KEY_JSON,
+                        path.display()
+                    );
+                }
+                (paths::UNIVERSAL_KEY_JSON, key.srs_hash.as_deref())
+            }
+            Self::SelfContained(v) => (paths::VERIFIER_JSON, v.srs_hash.as_deref()),
+        };
+        match recorded {
+            Some(hash) if hash != settings.srs_hash => anyhow::bail!(
+                "{artifact} was made on the SRS file with keccak256 0x{hash}, the keys ({}) on 0x{}: \
+                 rerun `zkinfer create-evm-verifier`",
+                path.display(),
+                settings.srs_hash
+            ),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -29,6 +29,9 @@ pub struct UniversalKeyArtifact {
     pub g2: [String; 4],
     /// See `g2`.
     pub s_g2: [String; 4],
+    /// keccak256 of the SRS file the key was made on (hex), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub srs_hash: Option<String>,
 }
 
 impl UniversalKeyArtifact {
@@ -43,11 +46,24 @@ impl UniversalKeyArtifact {
             proof_len: key.proof_len(),
             g2: words(&params.g2()),
             s_g2: words(&params.s_g2()),
+            srs_hash: None,
         }
+    }
+
+    /// The artifact recording the hash of the SRS file its key was made on.
+    pub fn with_srs_hash(self, srs_hash: &str) -> Self {
+        Self { srs_hash: Some(srs_hash.to_owned()), ..self }
     }
 }
 
 impl UniversalKeyArtifact {
+    /// Whether the key was made on the INSECURE dev SRS (its `[s]G2` is the dev SRS's), read
+    /// from the artifact itself rather than from what the key settings say.
+    pub fn on_dev_srs(&self) -> Result<bool> {
+        let dev = g2_words(&zkinfer_prover::dev_s_g2());
+        Ok(self.srs_words()?[4..] == dev)
+    }
+
     /// The key contract's creation code.
     pub fn key_creation(&self) -> Result<Vec<u8>> {
         decode_hex("keyCreationCode", &self.key_creation_code)
