@@ -21,4 +21,6 @@ pub use contracts::{
 pub use deployments::{Deployments, ModelDeployment};
 pub use error::{Error, Result};
 pub use node::{find_anvil, LocalNode};
-pub use registration::{ModelEntry, ModelVerifier, OnchainVisibility, MODEL_ID_DOMAIN};
+pub use registration::{
+    proof_side_args, side_args, ModelEntry, ModelVerifier, OnchainVisibility, MODEL_ID_DOMAIN,
+};

@@ -5,12 +5,13 @@
 //! defined here and in `contracts/libraries/ModelIds.sol`; the anvil test
 //! `model_id_matches_the_registry` checks that both agree.
 
-use alloy::primitives::{keccak256, Address, B256, U256};
+use alloy::primitives::{keccak256, Address, B256, I256, U256};
 use alloy::sol_types::SolValue;
 use zkinfer_model::{CompiledModel, ParamVisibility, Visibility};
+use zkinfer_prover::ProofFile;
 
 use crate::contracts::IModelRegistry;
-use crate::{Error, Result};
+use crate::{Error, Result, SideValues};
 
 /// Domain of model ids (`ModelIds.MODEL_ID_DOMAIN`): keccak256 of this string.
 pub const MODEL_ID_DOMAIN: &str = "zkinfer.registry.model.v1";
@@ -152,5 +153,41 @@ impl ModelEntry {
     pub fn model_id(&self, verifier: impl Into<ModelVerifier>, code_hash: B256) -> B256 {
         let domain = keccak256(MODEL_ID_DOMAIN.as_bytes());
         keccak256((domain, code_hash, self.registration(verifier)).abi_encode())
+    }
+}
+
+/// What `verifyInference` takes for one side of a proof: its values, or its hash alone when
+/// the side is hashed (`hash`; nothing when private, as the proof file then lists no values).
+pub fn side_args(values: &[i64], hash: Option<&str>) -> Result<Vec<I256>> {
+    match hash {
+        Some(h) => {
+            let word: U256 = h.parse().map_err(|e| Error::Input(format!("side hash `{h}`: {e}")))?;
+            Ok(vec![I256::from_raw(word)])
+        }
+        None => Ok(values.int256s()),
+    }
+}
+
+/// The `(inputs, outputs)` arguments of `verifyInference` for `proof` ([`side_args`]).
+pub fn proof_side_args(proof: &ProofFile) -> Result<(Vec<I256>, Vec<I256>)> {
+    Ok((
+        side_args(&proof.inputs, proof.input_hash.as_deref())?,
+        side_args(&proof.outputs, proof.output_hash.as_deref())?,
+    ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod tests {
+    use super::*;
+
+    #[test]
+    fn side_args_are_values_or_the_hash_alone() {
+        let values = side_args(&[-3, 7], None).unwrap();
+        assert_eq!(values, vec![I256::try_from(-3).unwrap(), I256::try_from(7).unwrap()]);
+        let hashed = side_args(&[], Some("0x2a")).unwrap();
+        assert_eq!(hashed, vec![I256::try_from(42).unwrap()]);
+        let err = side_args(&[], Some("not a number")).unwrap_err().to_string();
+        assert!(err.contains("side hash `not a number`"), "{err}");
     }
 }

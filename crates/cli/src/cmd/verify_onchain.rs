@@ -1,5 +1,5 @@
 use anyhow::Context;
-use zkinfer_chain::{Address, Chain, Deployments, SideValues, TxInfo, B256, I256, U256};
+use zkinfer_chain::{proof_side_args, side_args, Address, Chain, Deployments, TxInfo, B256, I256, U256};
 use zkinfer_model::CompiledModel;
 use zkinfer_prover::{read_json, ProofFile};
 
@@ -61,15 +61,6 @@ impl VerifyOnchainArgs {
     }
 }
 
-/// What `verifyInference` takes for one side of `proof`: its values, or its hash alone when
-/// the side is hashed (nothing when private: the file lists no values then).
-pub(crate) fn side_args(values: &[i64], hash: &Option<String>) -> anyhow::Result<Vec<I256>> {
-    match hash {
-        Some(h) => Ok(vec![I256::from_raw(h.parse::<U256>().with_context(|| format!("hash {h}"))?)]),
-        None => Ok(values.int256s()),
-    }
-}
-
 /// Checks the registry's encoding against the proof's and verifies through the registry (a
 /// call, then a transaction) under the registry's model id `id`; returns the transaction's gas.
 pub(crate) async fn verify_through_registry(
@@ -80,8 +71,7 @@ pub(crate) async fn verify_through_registry(
     rep: &mut Reporter,
 ) -> anyhow::Result<u64> {
     let bytes = proof.proof_bytes()?;
-    let inputs = side_args(&proof.inputs, &proof.input_hash)?;
-    let outputs = side_args(&proof.outputs, &proof.output_hash)?;
+    let (inputs, outputs) = proof_side_args(proof)?;
     let onchain = chain.public_inputs(registry, id, &inputs, &outputs).await?;
     let ours: Vec<U256> = proof.instances.iter().map(|h| h.parse()).collect::<Result<_, _>>()?;
     if onchain != ours {
@@ -164,14 +154,13 @@ pub(crate) async fn check_rejections(
     flipped[bytes.len() / 2] ^= 0x01;
     // A hashed side's hash + 1 (still below the field modulus for any real hash but r - 1).
     let nudge_side = |values: &[i64], hash: &Option<String>| -> anyhow::Result<Vec<I256>> {
-        let mut v = side_args(&nudge(values), hash)?;
+        let mut v = side_args(&nudge(values), hash.as_deref())?;
         if hash.is_some() {
             v[0] += I256::ONE;
         }
         Ok(v)
     };
-    let (inputs, outputs) =
-        (side_args(&proof.inputs, &proof.input_hash)?, side_args(&proof.outputs, &proof.output_hash)?);
+    let (inputs, outputs) = proof_side_args(proof)?;
     let (changed_inputs, changed_outputs) =
         (nudge_side(&proof.inputs, &proof.input_hash)?, nudge_side(&proof.outputs, &proof.output_hash)?);
     let mut cases = vec![("flipped proof byte", &inputs, &outputs, &flipped)];
@@ -187,8 +176,7 @@ pub(crate) async fn check_rejections(
         }
         rep.note(format!("rejected on-chain: {what}"));
     }
-    let (inputs, outputs) =
-        (side_args(&proof.inputs, &proof.input_hash)?, side_args(&proof.outputs, &proof.output_hash)?);
+    let (inputs, outputs) = proof_side_args(proof)?;
     let longer = [bytes.as_slice(), &[0]].concat();
     for (what, p) in [("trailing proof byte", &longer[..]), ("truncated proof", &bytes[..bytes.len() - 1])] {
         match chain.verify_inference(registry, id, &inputs, &outputs, p).await {
