@@ -7,7 +7,7 @@ use zkinfer_chain::{
 };
 use zkinfer_evm::{Solc, UniversalKeyArtifact, VerifierArtifact};
 use zkinfer_model::CompiledModel;
-use zkinfer_prover::{check_deploy_srs, read_json, CircuitSettings, ProofFile};
+use zkinfer_prover::{deploy_srs_policy, read_json, CircuitSettings, ProofFile};
 
 use super::runtime;
 use crate::opts::DeployArgs;
@@ -28,9 +28,11 @@ impl DeployArgs {
         let rt = runtime()?;
         let chain = rt.block_on(Chain::connect(&self.chain.rpc_url, &self.chain.private_key))?;
         // Dev-SRS keys go to the local chain only, unless explicitly allowed (issue 13).
-        let keys = dir.join(paths::KEYS_DIR);
-        plan.check_srs(&keys)?;
-        if let Some(warning) = check_deploy_srs(&keys, chain.chain_id, self.srs_gate.allow_insecure_srs)? {
+        let settings_path = dir.join(paths::KEYS_DIR).join("settings.json");
+        let settings: CircuitSettings = read_json(&settings_path)?;
+        plan.check_srs(&settings, &settings_path)?;
+        let allow = self.srs_gate.allow_insecure_srs;
+        if let Some(warning) = deploy_srs_policy(&settings, &settings_path, chain.chain_id, allow)? {
             rep.warn(warning);
         }
         let deployments = &self.chain.deployments;
@@ -88,12 +90,10 @@ impl VerifierPlan {
         Ok(Self::Universal { key: Box::new(key), verifier_code })
     }
 
-    /// Refuses an artifact made on another SRS than the keys in `key_dir` (whose settings the
-    /// dev-SRS gate reads): by the recorded file hash, and for a universal key by its `[s]G2`,
-    /// which names the dev SRS whatever the settings say.
-    pub(crate) fn check_srs(&self, key_dir: &Path) -> anyhow::Result<()> {
-        let path = key_dir.join("settings.json");
-        let settings: CircuitSettings = read_json(&path)?;
+    /// Refuses an artifact made on another SRS than the keys whose `settings` (read from
+    /// `path`) the dev-SRS gate reads: by the recorded file hash, and for a universal key by its
+    /// `[s]G2`, which names the dev SRS whatever the settings say.
+    pub(crate) fn check_srs(&self, settings: &CircuitSettings, path: &Path) -> anyhow::Result<()> {
         let (artifact, recorded) = match self {
             Self::Universal { key, .. } => {
                 if key.on_dev_srs()? && !settings.srs_insecure {
