@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Every test: formatting and lints, cargo tests (release mode: they make real proofs), and the
-# Foundry checks and tests. CI runs exactly this (.ci/run).
+# Every test: formatting and lints, cargo tests (release mode: they make real proofs), a short
+# fuzz run of every parser, and the Foundry checks and tests. CI runs exactly this (.ci/run).
+#   scripts/test.sh --fast   for development: fmt, clippy, unit tests, the compiler's and the
+#                            circuit's (MockProver) tests, forge; no proofs, no fuzzing, no chain.
 set -euo pipefail
+fast=0
+if [ "${1:-}" = "--fast" ]; then fast=1; fi
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 scripts/bootstrap.sh
 
@@ -14,16 +18,26 @@ step "forge fmt --check"
 "$FORGE" fmt --check
 step "cargo clippy (-D warnings)"
 cargo clippy --release --locked --workspace --all-targets -- -D warnings
-step "cargo test --release"
-cargo test --release --locked --workspace 2>&1 | tee -a "$log"
+if [ "$fast" = 1 ]; then
+  step "cargo test --release: unit tests, compiler and MockProver tests (fast tier)"
+  cargo test --release --locked --workspace --lib 2>&1 | tee -a "$log"
+  cargo test --release --locked -p zkinfer-model -p zkinfer-circuit --tests 2>&1 | tee -a "$log"
+else
+  step "cargo test --release"
+  cargo test --release --locked --workspace 2>&1 | tee -a "$log"
+  step "fuzz: every parser, ${ZKINFER_FUZZ_SECONDS:-20} s each (scripts/fuzz.sh)"
+  scripts/fuzz.sh
+fi
 step "forge build --sizes"
 "$FORGE" build --sizes
 step "forge test"
 # The gas snapshot (snapshots/chess.json, written by vm.snapshotValue) must match: a plain
 # `forge test` rewrites it after an intended gas change.
 FORGE_SNAPSHOT_CHECK=true "$FORGE" test 2>&1 | tee -a "$log"
-step "forge script script/Deploy.s.sol against anvil"
-scripts/deploy-check.sh
+if [ "$fast" = 0 ]; then
+  step "forge script script/Deploy.s.sol against anvil"
+  scripts/deploy-check.sh
+fi
 
 # One closing line over both runners: cargo's per-binary "test result" lines and forge's total.
 awk '

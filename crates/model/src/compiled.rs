@@ -72,8 +72,13 @@ impl CompiledModel {
     pub fn read(path: &Path) -> Result<Self> {
         let text =
             std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-        let bad = |m: String| Error::Compiled(format!("{}: {m}", path.display()));
-        let compiled: Self = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and checks `compiled.json` text; `source` names it in errors.
+    pub fn parse(text: &str, source: &Path) -> Result<Self> {
+        let bad = |m: String| Error::Compiled(format!("{}: {m}", source.display()));
+        let compiled: Self = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
         if compiled.format != COMPILED_FORMAT {
             return Err(bad(format!("format `{}`, this build reads `{COMPILED_FORMAT}`", compiled.format)));
         }

@@ -39,7 +39,7 @@ pub use graph::{
     ValueId, ValueInfo,
 };
 pub use input::InputData;
-pub use onnx::{load_onnx, onnx_op_types};
+pub use onnx::{load_onnx, load_onnx_bytes, onnx_op_types};
 pub use quantize::{QuantNode, QuantOp, QuantValue, QuantizedModel, Scales, QUANTIZED_FORMAT};
 pub use visibility::{
     ParamVisibility, Parameters, Visibilities, Visibility, WIDE_LANES_PER_WORD, WIDE_LANE_BITS,

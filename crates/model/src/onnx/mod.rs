@@ -24,6 +24,7 @@ mod logic;
 mod movement;
 mod recurrent;
 mod reduce;
+mod tensor_check;
 
 use attrs::{int_attr, ints, normalize_axis, reshape_target};
 
@@ -33,8 +34,14 @@ use attrs::{int_attr, ints, normalize_axis, reshape_target};
 /// otherwise symbolic dimensions become 1.
 pub fn load_onnx(path: &Path, data: Option<&InputData>) -> Result<Graph> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    load_onnx_bytes(&bytes, path, data)
+}
+
+/// [`load_onnx`] on the file's bytes; `path` names the model (its stem, or for EZKL's
+/// `network.onnx` its folder) and the file in errors.
+pub fn load_onnx_bytes(bytes: &[u8], path: &Path, data: Option<&InputData>) -> Result<Graph> {
     let proto = tract_onnx::onnx()
-        .proto_model_for_read(&mut bytes.as_slice())
+        .proto_model_for_read(&mut &bytes[..])
         .map_err(|e| malformed(path, format!("{e:#}")))?;
     let name = path.file_stem().map_or_else(|| "model".into(), |s| s.to_string_lossy().into());
     let name = if name == "network" {
@@ -150,6 +157,9 @@ impl Importer {
     }
 
     fn load_tensor(&self, proto: &TensorProto) -> Result<Tensor> {
+        if let Some(problem) = tensor_check::tensor_problem(proto) {
+            return Err(malformed(&self.path, format!("tensor `{}`: {problem}", proto.name)));
+        }
         let dir = self.path.parent().and_then(Path::to_str);
         // tract panics on a few tensor encodings it does not implement; a user file must not
         // crash the compiler.
