@@ -46,3 +46,22 @@ pub(crate) fn cache_dir(explicit: Option<&Path>) -> PathBuf {
         None => PathBuf::from(".zkinfer-cache"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_name_cannot_lead_a_file_out_of_the_artifact_directory() {
+        // The model name comes from the ONNX file (its stem or folder): the verifier's file name
+        // derived from it keeps only ASCII letters and digits.
+        for name in ["../../etc/passwd", "/abs/path", "..", "a/b\\c", "net.work", "", "7up"] {
+            let contract = verifier_contract_name(name);
+            assert!(contract.chars().all(|c| c.is_ascii_alphanumeric()), "{name:?} -> {contract}");
+            let file = verifier_sol(Path::new("out"), &contract);
+            assert_eq!(file.parent(), Some(Path::new("out")), "{name:?} -> {}", file.display());
+        }
+        assert_eq!(verifier_contract_name("../../etc/passwd"), "EtcPasswdVerifier");
+        assert_eq!(verifier_contract_name("7up"), "Model7upVerifier");
+    }
+}
