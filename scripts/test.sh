@@ -21,7 +21,7 @@ cargo clippy --release --locked --workspace --all-targets -- -D warnings
 if [ "$fast" = 1 ]; then
   step "cargo test --release: unit tests, compiler and MockProver tests (fast tier)"
   cargo test --release --locked --workspace --lib 2>&1 | tee -a "$log"
-  cargo test --release --locked -p zkinfer-model -p zkinfer-circuit --tests 2>&1 | tee -a "$log"
+  cargo test --release --locked -p zkinfer-model -p zkinfer-circuit --test '*' 2>&1 | tee -a "$log"
 else
   step "cargo test --release"
   cargo test --release --locked --workspace 2>&1 | tee -a "$log"
