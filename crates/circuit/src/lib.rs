@@ -8,9 +8,10 @@ mod model_circuit;
 mod proving_circuit;
 
 pub use chips::{
-    affine, affine_cells, arg_extreme, binary, compare, gather, indicator, int_div, logic, max_or_min,
-    reduce, relu, scatter, select_where, top_k, ConvLayer, FixedPointChip, FunctionChip, FunctionTables,
-    LinearLayer, TableSpec, WeightCells,
+    affine, affine_cells, affine_dense, arg_extreme, binary, compare, gather, indicator, int_div, logic,
+    max_or_min, reduce, relu, scatter, select_where, top_k, ConvLayer, DenseChip, DenseConfig,
+    FixedPointChip, FunctionChip, FunctionTables, LinearLayer, TableSpec, WeightCells, WeightMode,
+    DENSE_WIDTH,
 };
 pub use error::{Error, Result};
 pub use field::{fe, pow2};
@@ -19,6 +20,6 @@ pub use instances::{
     model_num_instances, num_instances, poseidon, public_instances, values_hash, weights_hash, Exposed,
     PublicValues,
 };
-pub use model_circuit::{advice_budget, Layout, ModelCircuit, MAX_K, MIN_K, UNUSABLE_ROWS};
+pub use model_circuit::{advice_budget, DenseGate, Layout, ModelCircuit, MAX_K, MIN_K, UNUSABLE_ROWS};
 pub use proving_circuit::{CircuitParams, ProvingCircuit, ProvingConfig};
 pub use snark_verifier_sdk;

@@ -12,6 +12,7 @@ use zkinfer_model::{ParamVisibility, QuantOp, QuantizedModel, Trace, Visibility}
 use crate::chips::{
     affine, affine_cells, arg_extreme, binary, compare, gather, indicator, int_div, logic, reduce, relu,
     scatter, select_where, top_k, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
+    WeightMode,
 };
 use crate::field::{fe, from_be_u128};
 use crate::instances::{model_num_instances, PublicValues};
@@ -57,6 +58,29 @@ pub struct Layout {
     /// Rows of the fixed function tables (0 without nonlinear functions).
     #[serde(default)]
     pub table_rows: usize,
+    /// Columns of the dense-layer gate (0: constant-weight dot products use halo2-base's inner
+    /// product).
+    #[serde(default)]
+    pub dense_columns: usize,
+    /// Advice cells in the dense columns (included in `advice_cells`).
+    #[serde(default)]
+    pub dense_cells: usize,
+    /// Multiply-accumulates in the dense columns.
+    #[serde(default)]
+    pub dense_terms: usize,
+}
+
+/// Whether constant-weight dense and convolution layers use the dense-layer gate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DenseGate {
+    /// Whichever layout [`Layout::cost`] rates cheaper.
+    #[default]
+    Auto,
+    /// Always (when the model has such layers).
+    On,
+    /// Never: halo2-base's inner product.
+    Off,
 }
 
 impl Layout {
@@ -67,7 +91,26 @@ impl Layout {
 
     /// The parameters [`ProvingCircuit`] is configured with.
     pub fn circuit_params(&self) -> CircuitParams {
-        CircuitParams { base: self.params.clone(), function_lookup_columns: self.function_lookup_columns }
+        CircuitParams {
+            base: self.params.clone(),
+            function_lookup_columns: self.function_lookup_columns,
+            dense_columns: self.dense_columns,
+        }
+    }
+
+    /// Columns the prover commits to per row: advice (halo2-base's, its range-lookup columns,
+    /// the function-lookup groups and the dense columns).
+    pub fn advice_columns(&self) -> usize {
+        let base: usize = self.params.num_advice_per_phase.iter().sum::<usize>()
+            + self.params.num_lookup_advice_per_phase.iter().sum::<usize>();
+        base + 3 * self.function_lookup_columns + self.dense_columns
+    }
+
+    /// A proxy for proving work: rows times committed columns, each dense column also counted
+    /// for the two fixed columns it brings.
+    pub fn cost(&self) -> u64 {
+        let columns = self.advice_columns() + self.params.num_fixed + 2 * self.dense_columns;
+        (1u64 << self.params.k) * columns as u64
     }
 }
 
@@ -98,9 +141,31 @@ impl<'a> ModelCircuit<'a> {
         PublicValues::of(self.model, &trace.inputs(self.model), &trace.outputs(self.model))
     }
 
-    /// Picks the smallest k whose layout fits [`advice_budget`] advice columns (and as many
-    /// function-lookup column groups) and whose rows hold the function tables.
+    /// The layout [`layout_with`](Self::layout_with) picks by default ([`DenseGate::Auto`]).
     pub fn layout(&self, trace: &Trace) -> Result<Layout> {
+        self.layout_with(trace, DenseGate::Auto)
+    }
+
+    /// Picks the smallest k whose layout fits [`advice_budget`] advice columns (and as many
+    /// function-lookup column groups and dense columns) and whose rows hold the function
+    /// tables; with [`DenseGate::Auto`], with and without the dense gate, the cheaper by
+    /// [`Layout::cost`].
+    pub fn layout_with(&self, trace: &Trace, dense: DenseGate) -> Result<Layout> {
+        match dense {
+            DenseGate::On => self.search(trace, true),
+            DenseGate::Off => self.search(trace, false),
+            DenseGate::Auto => {
+                let plain = self.search(trace, false);
+                match (plain, self.search(trace, true)) {
+                    (Ok(p), Ok(d)) => Ok(if d.dense_columns > 0 && d.cost() < p.cost() { d } else { p }),
+                    (Err(_), Ok(d)) => Ok(d),
+                    (plain, Err(_)) => plain,
+                }
+            }
+        }
+    }
+
+    fn search(&self, trace: &Trace, use_dense: bool) -> Result<Layout> {
         let tables = FunctionTables::of_model(self.model);
         let table_rows = if tables.is_empty() { 0 } else { tables.rows().len() };
         let mut last = 0;
@@ -114,10 +179,15 @@ impl<'a> ModelCircuit<'a> {
                 .use_lookup_bits(k as usize - 1)
                 .use_instance_columns(1);
             let mut circuit = ProvingCircuit::new(CircuitBuilderStage::Mock, base, tables.clone());
+            circuit.use_dense_gate(use_dense);
             self.assign(&mut circuit, trace)?;
             let params = circuit.base.calculate_params(Some(UNUSABLE_ROWS));
             let stats = circuit.base.statistics();
-            last = stats.gate.total_advice_per_phase[0];
+            let (dense_columns, dense_cells, dense_terms) = match circuit.dense_chip() {
+                Some(d) if d.chains() > 0 => (d.columns(usable), d.cells(usable), d.terms()),
+                _ => (0, 0, 0),
+            };
+            last = stats.gate.total_advice_per_phase[0] + dense_cells;
             let function_lookups = circuit.function_lookups();
             let function_lookup_columns =
                 if tables.is_empty() { 0 } else { function_lookups.div_ceil(usable).max(1) };
@@ -125,6 +195,7 @@ impl<'a> ModelCircuit<'a> {
             if params.num_advice_per_phase[0] <= advice_budget(k)
                 && lookup_ok
                 && function_lookup_columns <= advice_budget(k)
+                && dense_columns <= advice_budget(k)
             {
                 return Ok(Layout {
                     params,
@@ -134,6 +205,9 @@ impl<'a> ModelCircuit<'a> {
                     function_lookup_columns,
                     function_lookups,
                     table_rows,
+                    dense_columns,
+                    dense_cells,
+                    dense_terms,
                 });
             }
         }
@@ -158,6 +232,8 @@ impl<'a> ModelCircuit<'a> {
         };
         let mut circuit = ProvingCircuit::new(stage, builder, FunctionTables::of_model(self.model));
         circuit.set_function_lookup_columns(layout.function_lookup_columns);
+        circuit.use_dense_gate(layout.dense_columns > 0);
+        circuit.set_dense_columns(layout.dense_columns);
         let instances = self.assign(&mut circuit, trace)?;
         if stage != CircuitBuilderStage::Prover {
             circuit.base.calculate_params(Some(UNUSABLE_ROWS));
@@ -171,6 +247,7 @@ impl<'a> ModelCircuit<'a> {
         self.check_trace(trace)?;
         let chip = FixedPointChip::new(circuit.base.range_chip());
         let functions = circuit.function_chip();
+        let dense = circuit.dense_chip();
         let tables = circuit.tables().clone();
         let ctx = circuit.base.main(0);
         let vis = model.visibility;
@@ -249,6 +326,11 @@ impl<'a> ModelCircuit<'a> {
             let (w_len, b_len) = (node.op.parameters().0.len(), node.op.parameters().1.len());
             let cells_of = (vis.params != ParamVisibility::Fixed)
                 .then(|| (&narrow[narrow_at..narrow_at + w_len], &wide[wide_at..wide_at + b_len]));
+            let mode = match (cells_of, &dense) {
+                (Some(cells), _) => WeightMode::Cells(cells),
+                (None, Some(dense)) => WeightMode::Dense(dense),
+                (None, None) => WeightMode::Constant,
+            };
             narrow_at += w_len;
             wide_at += b_len;
             // The cells and integer values of one group of the first input's elements.
@@ -265,11 +347,11 @@ impl<'a> ModelCircuit<'a> {
                         bias,
                         shift: *shift,
                     };
-                    layer.assign(ctx, &chip, &x, cells_of, hints)
+                    layer.assign(ctx, &chip, &x, mode, hints)
                 }
                 QuantOp::Conv { geometry, weight, bias, shift } => {
                     let layer = ConvLayer { geometry, weight, bias, shift: *shift };
-                    layer.assign(ctx, &chip, &x, cells_of, hints)
+                    layer.assign(ctx, &chip, &x, mode, hints)
                 }
                 QuantOp::Scale { weight, bias, shift } => match cells_of {
                     Some((w, b)) => (0..x.len())

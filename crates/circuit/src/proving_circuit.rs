@@ -11,7 +11,8 @@ use halo2_base::virtual_region::manager::VirtualRegionManager;
 use serde::{Deserialize, Serialize};
 use snark_verifier_sdk::CircuitExt;
 
-use crate::chips::{FunctionChip, FunctionTables};
+use crate::chips::{DenseChip, DenseConfig, FunctionChip, FunctionTables};
+use crate::model_circuit::UNUSABLE_ROWS;
 
 /// Shape of a [`ProvingCircuit`]: halo2-base's parameters plus the function-lookup columns.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -21,6 +22,10 @@ pub struct CircuitParams {
     /// Groups of three advice columns `(tag, x, y)` looked up in the function tables; 0 when
     /// the model has no nonlinear functions (the circuit is then exactly halo2-base's).
     pub function_lookup_columns: usize,
+    /// Columns of the dense-layer gate ([`DenseChip`]); 0 when constant-weight dot products go
+    /// through halo2-base's inner product.
+    #[serde(default)]
+    pub dense_columns: usize,
 }
 
 /// Columns of a [`ProvingCircuit`].
@@ -28,6 +33,7 @@ pub struct CircuitParams {
 pub struct ProvingConfig {
     base: BaseConfig<Fr>,
     functions: Option<FunctionLookupConfig>,
+    dense: Option<DenseConfig>,
 }
 
 #[derive(Clone, Debug)]
@@ -45,14 +51,34 @@ pub struct ProvingCircuit {
     lookups: LookupAnyManager<Fr, 3>,
     tables: FunctionTables,
     function_lookup_columns: usize,
+    dense: DenseChip,
+    dense_columns: usize,
+    use_dense: bool,
 }
 
 impl ProvingCircuit {
     /// An empty circuit for `stage` with the given tables; `params` fixes the shape (keygen and
     /// proving), `None` leaves it to be measured (layout search).
     pub fn new(stage: CircuitBuilderStage, base: BaseCircuitBuilder<Fr>, tables: FunctionTables) -> Self {
-        let lookups = LookupAnyManager::new(stage.witness_gen_only(), base.core().copy_manager.clone());
-        Self { base, lookups, tables, function_lookup_columns: 0 }
+        let copy_manager = base.core().copy_manager.clone();
+        let lookups = LookupAnyManager::new(stage.witness_gen_only(), copy_manager.clone());
+        let dense = DenseChip::new(stage.witness_gen_only(), copy_manager);
+        Self { base, lookups, tables, function_lookup_columns: 0, dense, dense_columns: 0, use_dense: false }
+    }
+
+    /// Routes constant-weight dot products through the dense gate (see [`Self::dense_chip`]).
+    pub fn use_dense_gate(&mut self, on: bool) {
+        self.use_dense = on;
+    }
+
+    /// Fixes the number of dense columns.
+    pub fn set_dense_columns(&mut self, columns: usize) {
+        self.dense_columns = columns;
+    }
+
+    /// The dense gate's queue when constant-weight dot products go through it.
+    pub fn dense_chip(&self) -> Option<DenseChip> {
+        self.use_dense.then(|| self.dense.clone())
     }
 
     /// Fixes the number of function-lookup column groups.
@@ -80,6 +106,7 @@ impl ProvingCircuit {
         CircuitParams {
             base: self.base.config_params.clone(),
             function_lookup_columns: self.function_lookup_columns,
+            dense_columns: self.dense_columns,
         }
     }
 }
@@ -121,9 +148,12 @@ impl Circuit<Fr> for ProvingCircuit {
                 .collect();
             FunctionLookupConfig { advice, table }
         });
+        let dense = (params.dense_columns > 0)
+            .then(|| DenseChip::configure(meta, params.dense_columns, (1 << k) - UNUSABLE_ROWS));
         // The extra columns may raise the rows halo2 reserves for blinding.
+        assert!(meta.minimum_rows() <= UNUSABLE_ROWS, "halo2 reserves more rows than UNUSABLE_ROWS");
         base.set_usable_rows((1 << k) - meta.minimum_rows());
-        ProvingConfig { base, functions }
+        ProvingConfig { base, functions, dense }
     }
 
     fn configure(_: &mut ConstraintSystem<Fr>) -> Self::Config {
@@ -151,6 +181,15 @@ impl Circuit<Fr> for ProvingCircuit {
                 || "function lookups",
                 |mut region| {
                     self.lookups.assign_raw(&functions.advice, &mut region);
+                    Ok(())
+                },
+            )?;
+        }
+        if let Some(dense) = &config.dense {
+            layouter.assign_region(
+                || "dense dot products",
+                |mut region| {
+                    self.dense.assign_raw(dense, &mut region);
                     Ok(())
                 },
             )?;

@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
-use zkinfer_circuit::{binary, fe, max_or_min, reduce, relu, ConvLayer, LinearLayer};
+use zkinfer_circuit::{binary, fe, max_or_min, reduce, relu, ConvLayer, LinearLayer, WeightMode};
 use zkinfer_model::{in_range, rescale, BinaryKind, ReduceKind, VALUE_MAX, VALUE_MIN};
 
 mod common;
@@ -99,7 +99,7 @@ fn linear_case(tamper: i64) {
     check(tamper == 0, |ctx, chip| {
         let cells = ctx.assign_witnesses(x.iter().map(|&v| fe(v)));
         let layer = LinearLayer { in_features: 3, out_features: 2, weight: &weight, bias: &bias, shift: 4 };
-        layer.assign(ctx, chip, &cells, None, &y);
+        layer.assign(ctx, chip, &cells, WeightMode::Constant, &y);
     });
 }
 
@@ -162,7 +162,7 @@ fn conv_case(group: usize, tamper: i64) {
     check(tamper == 0, |ctx, chip| {
         let cells = ctx.assign_witnesses(x.iter().map(|&v| fe(v)));
         let layer = ConvLayer { geometry: &geometry, weight: &weight, bias: &bias, shift: 3 };
-        assert_eq!(layer.assign(ctx, chip, &cells, None, &y).len(), y.len());
+        assert_eq!(layer.assign(ctx, chip, &cells, WeightMode::Constant, &y).len(), y.len());
     });
 }
 

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use zkinfer_circuit::DenseGate;
 
 /// log2 of an aggregation circuit's rows: at least one verified proof must fit, and BN254's
 /// FFT domain stops at 2^28 (the dev SRS and keys at 2^26 already need far more than 24 GB).
@@ -76,6 +77,24 @@ pub(crate) struct SrsSelect {
     /// Cache directory for the dev SRS.
     #[arg(long, env = "ZKINFER_CACHE_DIR")]
     pub(crate) cache_dir: Option<PathBuf>,
+}
+
+/// Circuit layout choices made at key generation.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct LayoutArgs {
+    /// Constant-weight dense and convolution layers in the dense-layer gate (`on`), in
+    /// halo2-base's inner product (`off`), or whichever layout costs less (`auto`).
+    #[arg(long, env = "ZKINFER_DENSE_GATE", default_value = "auto", value_parser = parse_dense_gate)]
+    pub(crate) dense_gate: DenseGate,
+}
+
+fn parse_dense_gate(s: &str) -> Result<DenseGate, String> {
+    match s {
+        "auto" => Ok(DenseGate::Auto),
+        "on" => Ok(DenseGate::On),
+        "off" => Ok(DenseGate::Off),
+        other => Err(format!("`{other}` is not one of auto, on, off")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +180,8 @@ pub(crate) struct SetupArgs {
     pub(crate) dir: DirArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
+    #[command(flatten)]
+    pub(crate) layout: LayoutArgs,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +196,8 @@ pub(crate) struct ProveArgs {
     pub(crate) dir: DirArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
+    #[command(flatten)]
+    pub(crate) layout: LayoutArgs,
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +284,8 @@ pub(crate) struct DemoArgs {
     pub(crate) visibility: VisibilityArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
+    #[command(flatten)]
+    pub(crate) layout: LayoutArgs,
     /// Also aggregate N inferences (1 to 16; member i proves the sample input with its first
     /// value + 0.05 i) into one proof and verify them with one `verifyInferenceBatch` call.
     #[arg(long, value_name = "N")]
@@ -408,6 +433,8 @@ pub(crate) struct ChessDeployArgs {
     pub(crate) scales: ScaleArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
+    #[command(flatten)]
+    pub(crate) layout: LayoutArgs,
 }
 
 /// A side of the board.
@@ -447,4 +474,6 @@ pub(crate) struct ChessAiMoveArgs {
     pub(crate) game: ChessGameArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
+    #[command(flatten)]
+    pub(crate) layout: LayoutArgs,
 }

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::halo2_proofs::halo2curves::ff::{Field, PrimeField};
+use zkinfer_circuit::DenseGate;
 use zkinfer_evm::{
     compile_universal_verifier, constructor_args, reference_verify, LocalEvm, Rejection, Solc, VerifyOutcome,
     VkData, EIP170_LIMIT,
 };
 use zkinfer_model::{CompiledModel, InputData, Scales};
-use zkinfer_prover::{dev_srs, layout, load_or_keygen, prove, verify, Keys, Srs};
+use zkinfer_prover::{dev_srs, layout_with, load_or_keygen, prove, verify, Keys, Srs};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -26,12 +27,17 @@ struct Proven {
 }
 
 fn proven(model: &str, onnx: &str) -> Proven {
+    proven_with(model, onnx, DenseGate::Auto)
+}
+
+fn proven_with(model: &str, onnx: &str, gate: DenseGate) -> Proven {
     let dir = repo().join(model);
     let data = InputData::read(&dir.join("input.json")).unwrap();
     let (compiled, _) = CompiledModel::compile(&dir.join(onnx), Some(&data), Scales::default()).unwrap();
     let trace = compiled.trace(&data).unwrap();
     let id = compiled.id();
-    let layout = layout(&compiled.model, id).unwrap();
+    let layout = layout_with(&compiled.model, id, gate).unwrap();
+    assert_eq!(layout.dense_columns > 0, gate == DenseGate::On, "dense columns {}", layout.dense_columns);
     let srs = dev_srs(layout.k(), &repo().join("target/test-srs")).unwrap();
     let keys_dir = tempfile::tempdir().unwrap();
     let (keys, _) = load_or_keygen(keys_dir.path(), &srs, &compiled.model, id, &layout).unwrap();
@@ -122,6 +128,17 @@ fn deploy_key(chain: &mut OnChain, vk: &VkData) -> [u8; 20] {
     address
 }
 
+/// The verifier and `vk`'s key contract deployed, the valid proof accepted (its gas printed).
+fn accepting_verifier(p: &Proven, vk: &VkData, label: &str) -> (OnChain, [u8; 20]) {
+    let mut chain = universal_verifier(p);
+    let key = deploy_key(&mut chain, vk);
+    match chain.evm.verify(chain.verifier, key, &p.instances, &p.proof).unwrap() {
+        VerifyOutcome::Accepted(gas) => eprintln!("{label}: verify {gas} gas (transaction)"),
+        other => panic!("the valid proof was not accepted: {other:?}"),
+    }
+    (chain, key)
+}
+
 /// The EVM verifier's answer, as accept or not.
 fn on_chain(chain: &mut OnChain, vk: [u8; 20], instances: &[Fr], proof: &[u8]) -> bool {
     matches!(chain.evm.verify(chain.verifier, vk, instances, proof).unwrap(), VerifyOutcome::Accepted(_))
@@ -138,12 +155,7 @@ fn universal_verifier_accepts_exactly_what_halo2_accepts() {
         vk.num_evals,
         vk.proof_len()
     );
-    let mut chain = universal_verifier(&p);
-    let key = deploy_key(&mut chain, &vk);
-    match chain.evm.verify(chain.verifier, key, &p.instances, &p.proof).unwrap() {
-        VerifyOutcome::Accepted(gas) => eprintln!("risk_mlp: verify {gas} gas (transaction)"),
-        other => panic!("the valid proof was not accepted: {other:?}"),
-    }
+    let (mut chain, key) = accepting_verifier(&p, &vk, "risk_mlp");
     // Each evaluation changed by one, and made non-canonical (+ r, same value mod r).
     let evals_at = vk.proof_len() - 128 - 32 * vk.num_evals;
     for j in 0..vk.num_evals {
@@ -193,6 +205,33 @@ fn universal_verifier_accepts_exactly_what_halo2_accepts() {
         chain.evm.verify(chain.verifier, key, fewer, &p.proof).unwrap(),
         VerifyOutcome::Reverted(_)
     ));
+}
+
+#[test]
+fn dense_gate_proofs_verify_on_chain_exactly_as_natively() {
+    // The demo model's layers through the dense-layer gate: a new gate, the same verifier.
+    let p = proven_with("models/risk_mlp", "network.onnx", DenseGate::On);
+    let vk = VkData::new(&p.srs.params, p.keys.vk(), p.instances.len()).unwrap();
+    check(&p, &vk, &p.instances, &p.proof).unwrap();
+    let (mut chain, key) = accepting_verifier(&p, &vk, "risk_mlp, dense gate");
+    let evals_at = vk.proof_len() - 128 - 32 * vk.num_evals;
+    for j in 0..vk.num_evals {
+        let mut b = p.proof.clone();
+        b[evals_at + 32 * j + 31] ^= 1;
+        assert!(!on_chain(&mut chain, key, &p.instances, &b), "changed evaluation {j} accepted");
+    }
+    for at in (0..p.proof.len()).step_by(41).chain([p.proof.len() - 1]) {
+        let mut b = p.proof.clone();
+        b[at] ^= 0x08;
+        let halo2 = native(&p, &p.instances, &b);
+        assert_eq!(check(&p, &vk, &p.instances, &b).is_ok(), halo2, "reference, byte {at}");
+        assert_eq!(on_chain(&mut chain, key, &p.instances, &b), halo2, "contract, byte {at}");
+    }
+    for i in 0..p.instances.len() {
+        let mut inst = p.instances.clone();
+        inst[i] += Fr::ONE;
+        assert!(!on_chain(&mut chain, key, &inst, &p.proof), "changed public value {i} accepted");
+    }
 }
 
 /// `word + r` (big-endian), the same field element in a non-canonical encoding.
@@ -285,7 +324,7 @@ fn universal_key_fixture_matches_the_current_circuit() {
     let (compiled, _) =
         CompiledModel::compile(&dir.join("network.onnx"), Some(&data), Scales::default()).unwrap();
     let id = compiled.id();
-    let layout = layout(&compiled.model, id).unwrap();
+    let layout = layout_with(&compiled.model, id, DenseGate::Auto).unwrap();
     let srs = dev_srs(layout.k(), &repo().join("target/test-srs")).unwrap();
     let keys_dir = tempfile::tempdir().unwrap();
     let (keys, _) = load_or_keygen(keys_dir.path(), &srs, &compiled.model, id, &layout).unwrap();

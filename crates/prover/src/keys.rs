@@ -9,7 +9,7 @@ use halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use halo2_base::halo2_proofs::plonk::{keygen_pk, keygen_vk, Circuit, ProvingKey, VerifyingKey};
 use halo2_base::halo2_proofs::SerdeFormat;
 use serde::{Deserialize, Serialize};
-use zkinfer_circuit::{Layout, ModelCircuit, ProvingCircuit};
+use zkinfer_circuit::{DenseGate, Layout, ModelCircuit, ProvingCircuit};
 use zkinfer_model::{execute, id_hex, QuantizedModel, Trace};
 
 use crate::artifacts::{read_json, write_json};
@@ -67,7 +67,12 @@ pub fn shape_trace(model: &QuantizedModel) -> Result<Trace> {
 
 /// The circuit layout of `model` (its k and columns).
 pub fn layout(model: &QuantizedModel, model_id: [u8; 32]) -> Result<Layout> {
-    Ok(ModelCircuit::new(model, model_id).layout(&shape_trace(model)?)?)
+    layout_with(model, model_id, DenseGate::Auto)
+}
+
+/// The circuit layout of `model` with the dense-layer gate as `dense` says.
+pub fn layout_with(model: &QuantizedModel, model_id: [u8; 32], dense: DenseGate) -> Result<Layout> {
+    Ok(ModelCircuit::new(model, model_id).layout_with(&shape_trace(model)?, dense)?)
 }
 
 /// Generates the verifying and proving keys.

@@ -2,7 +2,7 @@ use halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use halo2_base::{AssignedValue, Context};
 use zkinfer_model::ConvGeometry;
 
-use super::linear::{affine_at, WeightCells};
+use super::linear::{affine_at, WeightMode};
 use super::FixedPointChip;
 
 /// A 2-D convolution with constant weights: every output element is one [`affine`] map over
@@ -22,15 +22,14 @@ pub struct ConvLayer<'a> {
 
 impl ConvLayer<'_> {
     /// Assigns the layer and returns its outputs (`q_hints`: the executor's outputs, in
-    /// output order). Without `cells` the weights are the constants [`weight`](Self::weight)
-    /// and [`bias`](Self::bias) ([`affine`](super::affine)); with them, those witnessed cells
-    /// in the same order ([`affine_cells`](super::affine_cells)).
+    /// output order); `mode` says whether the weights are the constants
+    /// [`weight`](Self::weight) and [`bias`](Self::bias) or witnessed cells in the same order.
     pub fn assign(
         &self,
         ctx: &mut Context<Fr>,
         chip: &FixedPointChip,
         x: &[AssignedValue<Fr>],
-        cells: Option<WeightCells<'_>>,
+        mode: WeightMode<'_>,
         q_hints: &[i64],
     ) -> Vec<AssignedValue<Fr>> {
         self.geometry
@@ -38,7 +37,7 @@ impl ConvLayer<'_> {
             .zip(q_hints)
             .map(|((n, oc, oh, ow), &q)| {
                 let terms = self.geometry.taps(n, oc, oh, ow).into_iter().map(|(i, w)| (x[i], w));
-                affine_at(ctx, chip, terms, oc, (self.weight, self.bias, cells), self.shift, q)
+                affine_at(ctx, chip, terms, oc, (self.weight, self.bias, mode), self.shift, q)
             })
             .collect()
     }

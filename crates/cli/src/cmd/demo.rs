@@ -27,7 +27,7 @@ impl DemoArgs {
             }
         }
         let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), visibility, dir, rep)?;
-        let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
+        let (srs, keys) = setup(&compiled, &self.srs, &self.layout, dir, rep)?;
         let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
         // prove() has verified the proof natively already; it never returns one that fails.
         let instances = proof.instance_values()?;

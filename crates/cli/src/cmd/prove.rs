@@ -13,7 +13,7 @@ impl ProveArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let dir = &self.dir.dir;
         let compiled = CompiledModel::read(&dir.join(paths::COMPILED))?;
-        let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
+        let (srs, keys) = setup(&compiled, &self.srs, &self.layout, dir, rep)?;
         let (proof, fidelity) = prove(&compiled, &srs, &keys, &self.input, dir, rep)?;
         if self.for_aggregation {
             if !compiled.model.visibility.is_default() {

@@ -3,16 +3,16 @@ use std::path::Path;
 use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
 use zkinfer_model::CompiledModel;
-use zkinfer_prover::{dev_srs, layout, load_or_keygen, load_srs, read_vk, srs_fingerprint, Keys, Srs};
+use zkinfer_prover::{dev_srs, layout_with, load_or_keygen, load_srs, read_vk, srs_fingerprint, Keys, Srs};
 
-use crate::opts::{SetupArgs, SrsSelect};
+use crate::opts::{LayoutArgs, SetupArgs, SrsSelect};
 use crate::output::Reporter;
 use crate::paths;
 
 impl SetupArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let compiled = CompiledModel::read(&self.dir.dir.join(paths::COMPILED))?;
-        let (_, keys) = setup(&compiled, &self.srs, &self.dir.dir, rep)?;
+        let (_, keys) = setup(&compiled, &self.srs, &self.layout, &self.dir.dir, rep)?;
         rep.line(format!("k          {}", keys.settings.layout.k()));
         rep.line(format!("keys       {}", self.dir.dir.join(paths::KEYS_DIR).display()));
         Ok(())
@@ -41,23 +41,35 @@ pub(crate) fn srs_for(k: u32, select: &SrsSelect, rep: &mut Reporter) -> anyhow:
 pub(crate) fn setup(
     compiled: &CompiledModel,
     select: &SrsSelect,
+    choices: &LayoutArgs,
     dir: &Path,
     rep: &mut Reporter,
 ) -> anyhow::Result<(Srs, Keys)> {
     let id = compiled.id();
-    let layout = rep.step("circuit layout", || layout(&compiled.model, id))?;
+    let layout = rep.step("circuit layout", || layout_with(&compiled.model, id, choices.dense_gate))?;
     rep.note(format!(
-        "k={} ({} rows), {} advice + {} lookup columns, {} advice cells, {} range lookups, {} public values",
+        "k={} ({} rows), {} advice + {} lookup + {} dense columns, {} advice cells, {} range lookups, {} public values",
         layout.k(),
         1u64 << layout.k(),
         layout.params.num_advice_per_phase[0],
         layout.params.num_lookup_advice_per_phase[0],
+        layout.dense_columns,
         layout.advice_cells,
         layout.lookup_cells,
         layout.num_instances
     ));
+    if layout.dense_terms > 0 {
+        let per_mac = layout.dense_cells as f64 / layout.dense_terms as f64;
+        rep.note(format!(
+            "dense gate: {} multiply-accumulates in {} cells ({per_mac:.3} per MAC)",
+            layout.dense_terms, layout.dense_cells
+        ));
+    }
     rep.set("k", layout.k());
     rep.set("advice_cells", layout.advice_cells);
+    rep.set("dense_columns", layout.dense_columns);
+    rep.set("dense_cells", layout.dense_cells);
+    rep.set("dense_terms", layout.dense_terms);
     let srs = srs_for(layout.k(), select, rep)?;
     let keys_dir = dir.join(paths::KEYS_DIR);
     let (keys, cached) =

@@ -38,7 +38,7 @@ impl ChessAiMoveArgs {
         let input = serde_json::json!({ "input_data": [view.inputs] });
         std::fs::write(&input_path, input.to_string())
             .with_context(|| format!("writing {}", input_path.display()))?;
-        let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
+        let (srs, keys) = setup(&compiled, &self.srs, &self.layout, dir, rep)?;
         let start = Instant::now();
         let (proof, _) = prove(&compiled, &srs, &keys, &input_path, dir, rep)?;
         let prove_secs = start.elapsed().as_secs_f64();

@@ -33,7 +33,7 @@ impl ChessDeployArgs {
         // The game builds public inputs and outputs on chain: the default visibility.
         let visibility = zkinfer_model::Visibilities::default();
         let compiled = compile(&self.model, Some(&self.input), self.scales.scales(), visibility, dir, rep)?;
-        let (srs, keys) = setup(&compiled, &self.srs, dir, rep)?;
+        let (srs, keys) = setup(&compiled, &self.srs, &self.layout, dir, rep)?;
         let (verifier, _) = create_evm_verifier(&compiled, &srs, keys.vk(), None, dir, rep)?;
         let num_instances = verifier.num_instances;
         // The AI move stays in one transaction under 600,000 gas with snark-verifier's policy
