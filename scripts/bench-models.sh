@@ -5,4 +5,5 @@
 # BENCH_ZK_TIMEOUT each zkinfer run (seconds), BENCH_MEM_GB the resident memory of either (GB).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bench-setup.sh"
+cargo run --release --locked -p zkinfer-model --example make_mnist_mlp -- target/models/mnist_mlp >&2
 exec "$venv/bin/python" bench/models.py

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod chips;
+mod cost;
 mod error;
 mod field;
 mod instances;
@@ -13,6 +14,7 @@ pub use chips::{
     FixedPointChip, FunctionChip, FunctionTables, LinearLayer, TableSpec, WeightCells, WeightMode,
     DENSE_WIDTH,
 };
+pub use cost::{Estimate, GAS_PER_PROVE_SECOND};
 pub use error::{Error, Result};
 pub use field::{fe, pow2};
 pub use halo2_base;
@@ -20,6 +22,8 @@ pub use instances::{
     model_num_instances, num_instances, poseidon, public_instances, values_hash, weights_hash, Exposed,
     PublicValues,
 };
-pub use model_circuit::{advice_budget, DenseGate, Layout, ModelCircuit, MAX_K, MIN_K, UNUSABLE_ROWS};
+pub use model_circuit::{
+    advice_budget, DenseGate, Layout, ModelCircuit, MAX_DENSE_COLUMNS, MAX_K, MIN_K, UNUSABLE_ROWS,
+};
 pub use proving_circuit::{CircuitParams, ProvingCircuit, ProvingConfig};
 pub use snark_verifier_sdk;

@@ -25,6 +25,8 @@ pub const UNUSABLE_ROWS: usize = 20;
 pub const MIN_K: u32 = 10;
 /// Largest circuit size tried.
 pub const MAX_K: u32 = 24;
+/// Most dense-gate columns a layout may have.
+pub const MAX_DENSE_COLUMNS: usize = 16;
 /// Advice columns allowed at a circuit size. Every column adds commitments and openings to the
 /// proof, and so calldata, verifier code and gas (measured on the demo model: 1 column at k=12
 /// 304,703 gas and 11.2 KB of verifier code; 2 at k=11 352,382 gas; 4 at k=10 413,462 gas), while
@@ -74,7 +76,7 @@ pub struct Layout {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DenseGate {
-    /// Whichever layout [`Layout::cost`] rates cheaper.
+    /// Whichever layout the cost model rates cheaper ([`Estimate::objective`](crate::Estimate::objective)).
     #[default]
     Auto,
     /// Always (when the model has such layers).
@@ -98,19 +100,12 @@ impl Layout {
         }
     }
 
-    /// Columns the prover commits to per row: advice (halo2-base's, its range-lookup columns,
-    /// the function-lookup groups and the dense columns).
+    /// Advice columns the prover commits to: halo2-base's, its range-lookup columns, the
+    /// function-lookup groups' and the dense columns.
     pub fn advice_columns(&self) -> usize {
         let base: usize = self.params.num_advice_per_phase.iter().sum::<usize>()
             + self.params.num_lookup_advice_per_phase.iter().sum::<usize>();
         base + 3 * self.function_lookup_columns + self.dense_columns
-    }
-
-    /// A proxy for proving work: rows times committed columns, each dense column also counted
-    /// for the two fixed columns it brings.
-    pub fn cost(&self) -> u64 {
-        let columns = self.advice_columns() + self.params.num_fixed + 2 * self.dense_columns;
-        (1u64 << self.params.k) * columns as u64
     }
 }
 
@@ -147,9 +142,11 @@ impl<'a> ModelCircuit<'a> {
     }
 
     /// Picks the smallest k whose layout fits [`advice_budget`] advice columns (and as many
-    /// function-lookup column groups and dense columns) and whose rows hold the function
-    /// tables; with [`DenseGate::Auto`], with and without the dense gate, the cheaper by
-    /// [`Layout::cost`].
+    /// function-lookup column groups) and whose rows hold the function tables. With the dense
+    /// gate, the number of dense columns falls as k grows: every k from the first that fits
+    /// (at most [`MAX_DENSE_COLUMNS`]) to the first that needs one column is tried and the one
+    /// the cost model rates cheapest ([`Estimate::objective`](crate::Estimate::objective)) is taken; with
+    /// [`DenseGate::Auto`], that against the layout without the dense gate.
     pub fn layout_with(&self, trace: &Trace, dense: DenseGate) -> Result<Layout> {
         match dense {
             DenseGate::On => self.search(trace, true),
@@ -157,7 +154,10 @@ impl<'a> ModelCircuit<'a> {
             DenseGate::Auto => {
                 let plain = self.search(trace, false);
                 match (plain, self.search(trace, true)) {
-                    (Ok(p), Ok(d)) => Ok(if d.dense_columns > 0 && d.cost() < p.cost() { d } else { p }),
+                    (Ok(p), Ok(d)) => {
+                        let cheaper = d.estimate().objective() < p.estimate().objective();
+                        Ok(if d.dense_columns > 0 && cheaper { d } else { p })
+                    }
                     (Err(_), Ok(d)) => Ok(d),
                     (plain, Err(_)) => plain,
                 }
@@ -169,6 +169,7 @@ impl<'a> ModelCircuit<'a> {
         let tables = FunctionTables::of_model(self.model);
         let table_rows = if tables.is_empty() { 0 } else { tables.rows().len() };
         let mut last = 0;
+        let mut best: Option<Layout> = None;
         for k in MIN_K..=MAX_K {
             let usable = (1usize << k) - UNUSABLE_ROWS;
             if table_rows > usable {
@@ -195,9 +196,9 @@ impl<'a> ModelCircuit<'a> {
             if params.num_advice_per_phase[0] <= advice_budget(k)
                 && lookup_ok
                 && function_lookup_columns <= advice_budget(k)
-                && dense_columns <= advice_budget(k)
+                && dense_columns <= MAX_DENSE_COLUMNS
             {
-                return Ok(Layout {
+                let layout = Layout {
                     params,
                     advice_cells: last,
                     lookup_cells: stats.total_lookup_advice_per_phase[0],
@@ -208,8 +209,18 @@ impl<'a> ModelCircuit<'a> {
                     dense_columns,
                     dense_cells,
                     dense_terms,
-                });
+                };
+                let done = layout.dense_columns <= 1;
+                if best.as_ref().is_none_or(|b| layout.estimate().objective() < b.estimate().objective()) {
+                    best = Some(layout);
+                }
+                if done {
+                    break;
+                }
             }
+        }
+        if let Some(layout) = best {
+            return Ok(layout);
         }
         Err(Error::TooLarge { max_k: MAX_K, max_advice: advice_budget(MAX_K), advice_cells: last })
     }

@@ -180,6 +180,10 @@ pub(crate) struct SetupArgs {
     pub(crate) dir: DirArgs,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
+    /// Only lay the circuit out and print the cost model's estimate (rows, columns, time,
+    /// peak memory, proving-key size, verifier gas): no SRS, no keys.
+    #[arg(long)]
+    pub(crate) estimate: bool,
     #[command(flatten)]
     pub(crate) layout: LayoutArgs,
 }

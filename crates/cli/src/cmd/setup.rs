@@ -2,6 +2,7 @@ use std::path::Path;
 
 use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
+use zkinfer_circuit::Layout;
 use zkinfer_model::CompiledModel;
 use zkinfer_prover::{dev_srs, layout_with, load_or_keygen, load_srs, read_vk, srs_fingerprint, Keys, Srs};
 
@@ -12,6 +13,11 @@ use crate::paths;
 impl SetupArgs {
     pub(crate) fn run(self, rep: &mut Reporter) -> anyhow::Result<()> {
         let compiled = CompiledModel::read(&self.dir.dir.join(paths::COMPILED))?;
+        if self.estimate {
+            let layout = plan(&compiled, &self.layout, rep)?;
+            rep.line(format!("k          {}", layout.k()));
+            return Ok(());
+        }
         let (_, keys) = setup(&compiled, &self.srs, &self.layout, &self.dir.dir, rep)?;
         rep.line(format!("k          {}", keys.settings.layout.k()));
         rep.line(format!("keys       {}", self.dir.dir.join(paths::KEYS_DIR).display()));
@@ -46,6 +52,24 @@ pub(crate) fn setup(
     rep: &mut Reporter,
 ) -> anyhow::Result<(Srs, Keys)> {
     let id = compiled.id();
+    let layout = plan(compiled, choices, rep)?;
+    let srs = srs_for(layout.k(), select, rep)?;
+    let keys_dir = dir.join(paths::KEYS_DIR);
+    let (keys, cached) =
+        rep.step("keygen (vk + pk)", || load_or_keygen(&keys_dir, &srs, &compiled.model, id, &layout))?;
+    if cached {
+        rep.note(format!("keys reused from {}", keys_dir.display()));
+    }
+    Ok((srs, keys))
+}
+
+/// The circuit layout and the cost model's estimate of it, reported before any heavy work.
+pub(crate) fn plan(
+    compiled: &CompiledModel,
+    choices: &LayoutArgs,
+    rep: &mut Reporter,
+) -> anyhow::Result<Layout> {
+    let id = compiled.id();
     let layout = rep.step("circuit layout", || layout_with(&compiled.model, id, choices.dense_gate))?;
     rep.note(format!(
         "k={} ({} rows), {} advice + {} lookup + {} dense columns, {} advice cells, {} range lookups, {} public values",
@@ -70,14 +94,17 @@ pub(crate) fn setup(
     rep.set("dense_columns", layout.dense_columns);
     rep.set("dense_cells", layout.dense_cells);
     rep.set("dense_terms", layout.dense_terms);
-    let srs = srs_for(layout.k(), select, rep)?;
-    let keys_dir = dir.join(paths::KEYS_DIR);
-    let (keys, cached) =
-        rep.step("keygen (vk + pk)", || load_or_keygen(&keys_dir, &srs, &compiled.model, id, &layout))?;
-    if cached {
-        rep.note(format!("keys reused from {}", keys_dir.display()));
-    }
-    Ok((srs, keys))
+    let e = layout.estimate();
+    rep.note(format!(
+        "estimate: prove {:.1} s, keygen {:.1} s, peak memory {} MB, proving key {} MB, verify {} gas",
+        e.prove_seconds,
+        e.keygen_seconds,
+        e.peak_memory_bytes >> 20,
+        e.proving_key_bytes >> 20,
+        e.verify_gas
+    ));
+    rep.set("estimate", serde_json::to_value(e)?);
+    Ok(layout)
 }
 
 /// The verifying key saved by `setup` in `<dir>/keys`, with the SRS it was made with (the

@@ -1,0 +1,88 @@
+//! The cost model: estimates of a layout's proving time, key generation time, peak memory,
+//! proving-key size and verifier gas, from its rows and columns, before any heavy work.
+//!
+//! The constants were measured on the 2-core development machine (release build, dev SRS) on
+//! the 784-128-10 MLP, risk_mlp, 4l_relu_conv_fc, large_mlp and lenet_5 (docs/bench-models.md
+//! and docs/bench-verifier.md hold the runs; the benchmark prints estimate beside actual).
+//! Proving time is dominated by per-row work that does not depend on the number of advice
+//! columns (the fixed, selector and permutation polynomials, the range table, the quotient on
+//! the extended domain); each further advice column adds about 15 % of it. Verifier gas grows by
+//! about 60,000 per advice column (a commitment, its evaluations, an `ecMul`) and 65,000 per
+//! dense column (an advice and two fixed commitments and 27 evaluations).
+
+use serde::{Deserialize, Serialize};
+
+use crate::model_circuit::Layout;
+
+/// Seconds of proving per row of a circuit with one advice column.
+const PROVE_SECONDS_PER_ROW: f64 = 5.8e-5;
+/// Share of that per-row time each further advice column adds.
+const PER_EXTRA_COLUMN: f64 = 0.15;
+/// Key generation against proving time.
+const KEYGEN_PER_PROVE: f64 = 0.35;
+/// Bytes per row and advice column at the prover's peak, and the fixed part.
+const PEAK_BYTES_PER_CELL: f64 = 636.0;
+const PEAK_BYTES_PER_ROW: f64 = 760.0;
+const PEAK_BYTES_BASE: f64 = 40e6;
+/// Bytes per row and fixed or permutation column in the proving key (values, coefficients and
+/// the extended-domain coset).
+const PK_BYTES_PER_FIXED_CELL: f64 = 32.0 * 6.0;
+/// Verifier gas (universal verifier, whole transaction).
+const GAS_BASE: f64 = 200_000.0;
+const GAS_PER_PUBLIC_VALUE: f64 = 1_000.0;
+const GAS_PER_ADVICE_COLUMN: f64 = 60_000.0;
+const GAS_PER_DENSE_COLUMN: f64 = 65_000.0;
+
+/// How much verifier gas one second of proving is worth when [`Layout`]s are compared
+/// ([`Estimate::objective`]): a layout may cost this much more gas per verification for each
+/// second it saves the prover.
+pub const GAS_PER_PROVE_SECOND: f64 = 50_000.0;
+
+/// What a layout is expected to cost.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Estimate {
+    /// Proving (witness, commitments, quotient, openings), seconds on 2 cores.
+    pub prove_seconds: f64,
+    /// Verifying- and proving-key generation, seconds.
+    pub keygen_seconds: f64,
+    /// Peak resident memory of keygen or proving, bytes.
+    pub peak_memory_bytes: u64,
+    /// Size of the proving key, bytes.
+    pub proving_key_bytes: u64,
+    /// Gas of one verification by the universal verifier (whole transaction).
+    pub verify_gas: u64,
+}
+
+impl Estimate {
+    /// The quantity layouts are chosen by: proving seconds plus gas in seconds at
+    /// [`GAS_PER_PROVE_SECOND`].
+    pub fn objective(&self) -> f64 {
+        self.prove_seconds + self.verify_gas as f64 / GAS_PER_PROVE_SECOND
+    }
+}
+
+impl Layout {
+    /// The cost model's estimate for this layout.
+    pub fn estimate(&self) -> Estimate {
+        let rows = (1u64 << self.params.k) as f64;
+        let advice = self.advice_columns().max(1) as f64;
+        let prove_seconds = PROVE_SECONDS_PER_ROW * rows * (1.0 + PER_EXTRA_COLUMN * (advice - 1.0));
+        let fixed =
+            (self.params.num_fixed + 2 * self.dense_columns + self.function_lookup_columns.min(1) * 3) as f64;
+        // Every advice column but the range-lookup ones takes part in the permutation.
+        let permuted = advice - self.params.num_lookup_advice_per_phase.iter().sum::<usize>() as f64;
+        let base_advice = advice - self.dense_columns as f64;
+        Estimate {
+            prove_seconds,
+            keygen_seconds: prove_seconds * KEYGEN_PER_PROVE,
+            peak_memory_bytes: (PEAK_BYTES_BASE + rows * (PEAK_BYTES_PER_ROW + PEAK_BYTES_PER_CELL * advice))
+                as u64,
+            proving_key_bytes: (rows * PK_BYTES_PER_FIXED_CELL * (fixed + permuted.max(0.0))) as u64,
+            verify_gas: (GAS_BASE
+                + GAS_PER_PUBLIC_VALUE * self.num_instances as f64
+                + GAS_PER_ADVICE_COLUMN * base_advice
+                + GAS_PER_DENSE_COLUMN * self.dense_columns as f64) as u64,
+        }
+    }
+}
