@@ -33,9 +33,9 @@ const GAS_PER_PUBLIC_VALUE: f64 = 1_000.0;
 const GAS_PER_ADVICE_COLUMN: f64 = 60_000.0;
 const GAS_PER_DENSE_COLUMN: f64 = 65_000.0;
 
-/// How much verifier gas one second of proving is worth when [`Layout`]s are compared
-/// ([`Estimate::objective`]): a layout may cost this much more gas per verification for each
-/// second it saves the prover.
+/// How much verifier gas one second of proving is worth by default when [`Layout`]s are
+/// compared ([`Estimate::objective`]): a layout may cost this much more gas per verification
+/// for each second it saves the prover.
 pub const GAS_PER_PROVE_SECOND: f64 = 50_000.0;
 
 /// What a layout is expected to cost.
@@ -55,10 +55,11 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// The quantity layouts are chosen by: proving seconds plus gas in seconds at
-    /// [`GAS_PER_PROVE_SECOND`].
-    pub fn objective(&self) -> f64 {
-        self.prove_seconds + self.verify_gas as f64 / GAS_PER_PROVE_SECOND
+    /// The quantity layouts are chosen by: proving seconds plus verifier gas counted at
+    /// `gas_per_second` (e.g. [`GAS_PER_PROVE_SECOND`]; 0 ignores gas).
+    pub fn objective(&self, gas_per_second: f64) -> f64 {
+        let gas = if gas_per_second > 0.0 { self.verify_gas as f64 / gas_per_second } else { 0.0 };
+        self.prove_seconds + gas
     }
 }
 

@@ -14,6 +14,7 @@ use crate::chips::{
     scatter, select_where, top_k, ConvLayer, FixedPointChip, FunctionTables, LinearLayer, TableSpec,
     WeightMode,
 };
+use crate::cost::GAS_PER_PROVE_SECOND;
 use crate::field::{fe, from_be_u128};
 use crate::instances::{model_num_instances, PublicValues};
 use crate::proving_circuit::{CircuitParams, ProvingCircuit};
@@ -148,14 +149,22 @@ impl<'a> ModelCircuit<'a> {
     /// the cost model rates cheapest ([`Estimate::objective`](crate::Estimate::objective)) is taken; with
     /// [`DenseGate::Auto`], that against the layout without the dense gate.
     pub fn layout_with(&self, trace: &Trace, dense: DenseGate) -> Result<Layout> {
+        self.layout_for(trace, dense, GAS_PER_PROVE_SECOND)
+    }
+
+    /// [`layout_with`](Self::layout_with), counting verifier gas at `gas_per_second` against
+    /// proving time.
+    pub fn layout_for(&self, trace: &Trace, dense: DenseGate, gas_per_second: f64) -> Result<Layout> {
+        let search = |use_dense| self.search(trace, use_dense, gas_per_second);
         match dense {
-            DenseGate::On => self.search(trace, true),
-            DenseGate::Off => self.search(trace, false),
+            DenseGate::On => search(true),
+            DenseGate::Off => search(false),
             DenseGate::Auto => {
-                let plain = self.search(trace, false);
-                match (plain, self.search(trace, true)) {
+                let plain = search(false);
+                match (plain, search(true)) {
                     (Ok(p), Ok(d)) => {
-                        let cheaper = d.estimate().objective() < p.estimate().objective();
+                        let cheaper =
+                            d.estimate().objective(gas_per_second) < p.estimate().objective(gas_per_second);
                         Ok(if d.dense_columns > 0 && cheaper { d } else { p })
                     }
                     (Err(_), Ok(d)) => Ok(d),
@@ -165,7 +174,7 @@ impl<'a> ModelCircuit<'a> {
         }
     }
 
-    fn search(&self, trace: &Trace, use_dense: bool) -> Result<Layout> {
+    fn search(&self, trace: &Trace, use_dense: bool, gas_per_second: f64) -> Result<Layout> {
         let tables = FunctionTables::of_model(self.model);
         let table_rows = if tables.is_empty() { 0 } else { tables.rows().len() };
         let mut last = 0;
@@ -211,7 +220,8 @@ impl<'a> ModelCircuit<'a> {
                     dense_terms,
                 };
                 let done = layout.dense_columns <= 1;
-                if best.as_ref().is_none_or(|b| layout.estimate().objective() < b.estimate().objective()) {
+                let objective = |l: &Layout| l.estimate().objective(gas_per_second);
+                if best.as_ref().is_none_or(|b| objective(&layout) < objective(b)) {
                     best = Some(layout);
                 }
                 if done {

@@ -1,7 +1,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use zkinfer_circuit::DenseGate;
+use zkinfer_circuit::{DenseGate, GAS_PER_PROVE_SECOND};
+use zkinfer_prover::MemoryBudget;
 
 /// log2 of an aggregation circuit's rows: at least one verified proof must fit, and BN254's
 /// FFT domain stops at 2^28 (the dev SRS and keys at 2^26 already need far more than 24 GB).
@@ -79,13 +80,36 @@ pub(crate) struct SrsSelect {
     pub(crate) cache_dir: Option<PathBuf>,
 }
 
+/// The memory guard's budget.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct MemoryArgs {
+    /// Memory a circuit may take at its peak, in GB (default: what this machine has available,
+    /// from MemAvailable and the cgroup's limit). A circuit whose estimated peak exceeds it is
+    /// refused before any heavy work.
+    #[arg(long, env = "ZKINFER_MEMORY_BUDGET", value_name = "GB")]
+    pub(crate) memory_budget: Option<f64>,
+}
+
+impl MemoryArgs {
+    /// The budget the guard checks against (`None` where the machine's memory cannot be read).
+    pub(crate) fn budget(&self) -> Option<MemoryBudget> {
+        MemoryBudget::resolve(self.memory_budget.map(|gb| (gb * (1u64 << 30) as f64) as u64))
+    }
+}
+
 /// Circuit layout choices made at key generation.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct LayoutArgs {
+    #[command(flatten)]
+    pub(crate) memory: MemoryArgs,
     /// Constant-weight dense and convolution layers in the dense-layer gate (`on`), in
     /// halo2-base's inner product (`off`), or whichever layout costs less (`auto`).
     #[arg(long, env = "ZKINFER_DENSE_GATE", default_value = "auto", value_parser = parse_dense_gate)]
     pub(crate) dense_gate: DenseGate,
+    /// Verifier gas one second of proving is worth when layouts are compared: a larger value
+    /// favours fewer columns (cheaper verification), 0 the fastest proof.
+    #[arg(long, env = "ZKINFER_GAS_PER_PROVE_SECOND", default_value_t = GAS_PER_PROVE_SECOND)]
+    pub(crate) gas_per_prove_second: f64,
 }
 
 fn parse_dense_gate(s: &str) -> Result<DenseGate, String> {
@@ -352,6 +376,8 @@ pub(crate) struct ConformanceArgs {
     /// Largest tolerated |float - proven| relative to max(1, max |float|).
     #[arg(long, default_value_t = 0.05)]
     pub(crate) tolerance: f64,
+    #[command(flatten)]
+    pub(crate) memory: MemoryArgs,
     #[command(flatten)]
     pub(crate) scales: ScaleArgs,
 }

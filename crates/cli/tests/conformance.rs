@@ -68,3 +68,44 @@ fn calibrate_picks_a_finer_scale_when_the_default_is_too_coarse() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("compiled.json")).unwrap()).unwrap();
     assert_eq!(compiled["model"]["scales"]["input"].as_u64(), Some(chosen));
 }
+
+/// The memory guard: with a budget below the cost model's estimate, `setup` refuses before any
+/// SRS or key work with an error naming the estimate, the budget and the ways out, and
+/// `conformance` marks each such model over budget and goes on to the next.
+#[test]
+fn circuits_over_the_memory_budget_are_refused_with_the_estimate() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let zk = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_zkinfer")).current_dir(&repo).args(args).output().unwrap()
+    };
+    let out = dir.path().to_str().unwrap();
+    let compile = zk(&["compile", "--model", "models/risk_mlp/network.onnx", "--dir", out]);
+    assert!(compile.status.success(), "{}", String::from_utf8_lossy(&compile.stderr));
+
+    let estimate = zk(&["setup", "--estimate", "--json", "--dir", out]);
+    assert!(estimate.status.success(), "{}", String::from_utf8_lossy(&estimate.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&estimate.stdout).unwrap();
+    let peak = summary["estimate"]["peakMemoryBytes"].as_u64().unwrap();
+    assert!(peak > 1 << 20 && summary["estimate"]["verifyGas"].as_u64().unwrap() > 100_000, "{summary}");
+    assert!(!dir.path().join("keys").exists(), "--estimate made keys");
+
+    let refused = zk(&["setup", "--memory-budget", "0.01", "--dir", out]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        err.contains("k=12") && err.contains("--memory-budget") && err.contains("MB at its peak"),
+        "{err}"
+    );
+    assert!(!dir.path().join("keys").exists(), "keys made over budget");
+
+    let table = zk(&["conformance", "--json", "--memory-budget", "0.01", "--only", "1l_relu,1l_sigmoid"]);
+    assert!(table.status.success(), "{}", String::from_utf8_lossy(&table.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&table.stdout).unwrap();
+    let rows = summary["models"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{summary}");
+    for row in rows {
+        assert_eq!(row["satisfied"], false, "{row}");
+        assert!(row["reason"].as_str().unwrap().contains("over budget"), "{row}");
+    }
+}

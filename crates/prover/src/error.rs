@@ -50,6 +50,20 @@ pub enum Error {
     /// The proof does not verify against the verifying key and public values.
     #[error("proof rejected: {0}")]
     Rejected(String),
+    /// The cost model's estimate of a step's peak memory exceeds the memory budget.
+    #[error("{what} of this circuit (k={k}) needs about {} at its peak (the cost model's estimate), more than the {} it may use ({budget_from}): refusing instead of running into the out-of-memory killer. Ways out: smaller fixed-point scales (`compile --input-scale/--param-scale`: fewer rows), `--dense-gate on` for dense and convolution layers, or `--memory-budget <GB>` if the estimate is too pessimistic for this machine (automatic splitting into segments is not available yet)", gb(*.estimate), gb(*.budget))]
+    OverMemoryBudget {
+        /// The step refused (keygen and proving, MockProver).
+        what: String,
+        /// log2 of the circuit's rows.
+        k: u32,
+        /// Estimated peak, bytes.
+        estimate: u64,
+        /// The budget, bytes.
+        budget: u64,
+        /// Where the budget came from.
+        budget_from: String,
+    },
     /// The circuit stage failed.
     #[error(transparent)]
     Circuit(#[from] zkinfer_circuit::Error),
@@ -67,3 +81,11 @@ impl Error {
 
 /// Result alias with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn gb(bytes: u64) -> String {
+    if bytes < 1 << 30 {
+        format!("{} MB", bytes >> 20)
+    } else {
+        format!("{:.1} GB", bytes as f64 / (1u64 << 30) as f64)
+    }
+}

@@ -9,7 +9,7 @@ use halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use halo2_base::halo2_proofs::plonk::{keygen_pk, keygen_vk, Circuit, ProvingKey, VerifyingKey};
 use halo2_base::halo2_proofs::SerdeFormat;
 use serde::{Deserialize, Serialize};
-use zkinfer_circuit::{DenseGate, Layout, ModelCircuit, ProvingCircuit};
+use zkinfer_circuit::{DenseGate, Layout, ModelCircuit, ProvingCircuit, GAS_PER_PROVE_SECOND};
 use zkinfer_model::{execute, id_hex, QuantizedModel, Trace};
 
 use crate::artifacts::{read_json, write_json};
@@ -72,7 +72,17 @@ pub fn layout(model: &QuantizedModel, model_id: [u8; 32]) -> Result<Layout> {
 
 /// The circuit layout of `model` with the dense-layer gate as `dense` says.
 pub fn layout_with(model: &QuantizedModel, model_id: [u8; 32], dense: DenseGate) -> Result<Layout> {
-    Ok(ModelCircuit::new(model, model_id).layout_with(&shape_trace(model)?, dense)?)
+    layout_for(model, model_id, dense, GAS_PER_PROVE_SECOND)
+}
+
+/// [`layout_with`], counting verifier gas at `gas_per_second` against proving time.
+pub fn layout_for(
+    model: &QuantizedModel,
+    model_id: [u8; 32],
+    dense: DenseGate,
+    gas_per_second: f64,
+) -> Result<Layout> {
+    Ok(ModelCircuit::new(model, model_id).layout_for(&shape_trace(model)?, dense, gas_per_second)?)
 }
 
 /// Generates the verifying and proving keys.

@@ -4,6 +4,7 @@ mod artifacts;
 mod error;
 mod fast_setup;
 mod keys;
+mod memory;
 mod prove;
 mod snark;
 mod srs;
@@ -11,9 +12,10 @@ mod srs;
 pub use artifacts::{fr_from_hex, fr_to_hex, read_json, write_json, ProofFile, PROOF_FORMAT};
 pub use error::{Error, Result};
 pub use keys::{
-    keygen, layout, layout_with, load_or_keygen, read_key_pk, read_key_settings, read_key_vk, read_vk,
-    save_keys, shape_trace, srs_fingerprint, write_key_dir, CircuitSettings, Keys,
+    keygen, layout, layout_for, layout_with, load_or_keygen, read_key_pk, read_key_settings, read_key_vk,
+    read_vk, save_keys, shape_trace, srs_fingerprint, write_key_dir, CircuitSettings, Keys,
 };
+pub use memory::MemoryBudget;
 pub use prove::{prove, verify};
 pub use snark::{protocol, prove_snark, verify_snark, SnarkFile, SNARK_FORMAT};
 pub use srs::{

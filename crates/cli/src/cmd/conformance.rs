@@ -8,7 +8,7 @@ use zkinfer_circuit::halo2_base::halo2_proofs::dev::MockProver;
 use zkinfer_circuit::ModelCircuit;
 use zkinfer_model::{float_reference, onnx_op_types, CompiledModel, Fidelity, InputData, Scales};
 
-use crate::opts::ConformanceArgs;
+use crate::opts::{ConformanceArgs, MemoryArgs};
 use crate::output::Reporter;
 
 /// One model's result: three checks, each needing the previous one.
@@ -63,15 +63,14 @@ impl ConformanceArgs {
         for name in &names {
             let dir = self.models.join(name);
             let row = rep.step(&format!("conformance {name}"), || -> anyhow::Result<Row> {
-                let row = check_guarded(name, &dir, self.scales.scales(), self.tolerance);
+                let row = check_guarded(name, &dir, self.scales.scales(), self.tolerance, &self.memory);
                 if !row.satisfied || row.within_tolerance {
                     return Ok(row);
                 }
                 // Proven but too coarse: what `calibrate --target accuracy` would do.
-                let finer = ACCURACY_SCALES
-                    .iter()
-                    .filter(|&&s| s > self.scales.input_scale)
-                    .map(|&s| check_guarded(name, &dir, Scales { input: s, param: s }, self.tolerance));
+                let finer = ACCURACY_SCALES.iter().filter(|&&s| s > self.scales.input_scale).map(|&s| {
+                    check_guarded(name, &dir, Scales { input: s, param: s }, self.tolerance, &self.memory)
+                });
                 Ok(finer.into_iter().find(Row::passes).unwrap_or(row))
             })?;
             if let Some(reason) = &row.reason {
@@ -106,10 +105,11 @@ const ACCURACY_SCALES: [u32; 2] = [10, 12];
 
 /// A panic inside a model check is a bug of ours; it is reported as that model's failure
 /// instead of ending the whole run.
-fn check_guarded(name: &str, dir: &Path, scales: Scales, tolerance: f64) -> Row {
+fn check_guarded(name: &str, dir: &Path, scales: Scales, tolerance: f64, memory: &MemoryArgs) -> Row {
     let mut row = Row { model: name.to_owned(), scale: scales.input, ..Row::default() };
-    let outcome =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut row, dir, scales, tolerance)));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check(&mut row, dir, scales, tolerance, memory)
+    }));
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(e)) => row.reason = Some(format!("{e:#}")),
@@ -125,7 +125,13 @@ fn check_guarded(name: &str, dir: &Path, scales: Scales, tolerance: f64) -> Row 
     row
 }
 
-fn check(row: &mut Row, dir: &Path, scales: Scales, tolerance: f64) -> anyhow::Result<()> {
+fn check(
+    row: &mut Row,
+    dir: &Path,
+    scales: Scales,
+    tolerance: f64,
+    memory: &MemoryArgs,
+) -> anyhow::Result<()> {
     row.ops = onnx_op_types(&dir.join("network.onnx"))?;
     let data = InputData::read(&dir.join("input.json"))?;
     let (compiled, _) = CompiledModel::compile(&dir.join("network.onnx"), Some(&data), scales)?;
@@ -137,6 +143,9 @@ fn check(row: &mut Row, dir: &Path, scales: Scales, tolerance: f64) -> anyhow::R
     let layout = circuit.layout(&trace)?;
     row.k = Some(layout.k());
     row.advice_cells = Some(layout.advice_cells);
+    if let Some(budget) = memory.budget() {
+        budget.check("MockProver", &layout).map_err(|e| anyhow::anyhow!("over budget: {e}"))?;
+    }
     let (builder, instances) = circuit.builder(CircuitBuilderStage::Mock, &layout, None, &trace)?;
     let verdict = MockProver::run(layout.k(), &builder, vec![instances])
         .map_err(|e| anyhow::anyhow!("MockProver: {e:?}"))?

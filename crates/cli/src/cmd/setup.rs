@@ -4,7 +4,7 @@ use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::G1Affine;
 use zkinfer_circuit::halo2_base::halo2_proofs::plonk::VerifyingKey;
 use zkinfer_circuit::Layout;
 use zkinfer_model::CompiledModel;
-use zkinfer_prover::{dev_srs, layout_with, load_or_keygen, load_srs, read_vk, srs_fingerprint, Keys, Srs};
+use zkinfer_prover::{dev_srs, layout_for, load_or_keygen, load_srs, read_vk, srs_fingerprint, Keys, Srs};
 
 use crate::opts::{LayoutArgs, SetupArgs, SrsSelect};
 use crate::output::Reporter;
@@ -70,7 +70,9 @@ pub(crate) fn plan(
     rep: &mut Reporter,
 ) -> anyhow::Result<Layout> {
     let id = compiled.id();
-    let layout = rep.step("circuit layout", || layout_with(&compiled.model, id, choices.dense_gate))?;
+    let layout = rep.step("circuit layout", || {
+        layout_for(&compiled.model, id, choices.dense_gate, choices.gas_per_prove_second)
+    })?;
     rep.note(format!(
         "k={} ({} rows), {} advice + {} lookup + {} dense columns, {} advice cells, {} range lookups, {} public values",
         layout.k(),
@@ -104,6 +106,10 @@ pub(crate) fn plan(
         e.verify_gas
     ));
     rep.set("estimate", serde_json::to_value(e)?);
+    if let Some(budget) = choices.memory.budget() {
+        rep.note(format!("memory budget {} MB ({})", budget.bytes >> 20, budget.source));
+        budget.check("keygen and proving", &layout)?;
+    }
     Ok(layout)
 }
 
