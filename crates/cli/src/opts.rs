@@ -106,8 +106,9 @@ pub(crate) struct LayoutArgs {
     /// halo2-base's inner product (`off`), or whichever layout costs less (`auto`).
     #[arg(long, env = "ZKINFER_DENSE_GATE", default_value = "auto", value_parser = parse_dense_gate)]
     pub(crate) dense_gate: DenseGate,
-    /// Verifier gas one second of proving is worth when layouts are compared: a larger value
-    /// favours fewer columns (cheaper verification), 0 the fastest proof.
+    /// Verifier gas one second of proving is worth when layouts are compared (a layout may
+    /// cost this much more gas per verification for each second it saves): a smaller value
+    /// favours cheap verification (1: gas alone decides), a larger one or 0 the fastest proof.
     #[arg(long, env = "ZKINFER_GAS_PER_PROVE_SECOND", default_value_t = GAS_PER_PROVE_SECOND)]
     pub(crate) gas_per_prove_second: f64,
 }
