@@ -74,8 +74,7 @@ pub struct Layout {
 }
 
 /// Whether constant-weight dense and convolution layers use the dense-layer gate.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DenseGate {
     /// Whichever layout the cost model rates cheaper ([`Estimate::objective`](crate::Estimate::objective)).
     #[default]
@@ -84,6 +83,20 @@ pub enum DenseGate {
     On,
     /// Never: halo2-base's inner product.
     Off,
+}
+
+impl std::str::FromStr for DenseGate {
+    type Err = String;
+
+    /// `auto`, `on` or `off` (the CLI's `--dense-gate`).
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            "on" => Ok(Self::On),
+            "off" => Ok(Self::Off),
+            other => Err(format!("`{other}` is not one of auto, on, off")),
+        }
+    }
 }
 
 impl Layout {
@@ -159,18 +172,20 @@ impl<'a> ModelCircuit<'a> {
         match dense {
             DenseGate::On => search(true),
             DenseGate::Off => search(false),
-            DenseGate::Auto => {
-                let plain = search(false);
-                match (plain, search(true)) {
-                    (Ok(p), Ok(d)) => {
-                        let cheaper =
-                            d.estimate().objective(gas_per_second) < p.estimate().objective(gas_per_second);
-                        Ok(if d.dense_columns > 0 && cheaper { d } else { p })
+            DenseGate::Auto => match search(true) {
+                // No dot product took the gate: the same assignment as without it.
+                Ok(d) if d.dense_columns == 0 => Ok(d),
+                Ok(d) => match search(false) {
+                    Ok(p)
+                        if p.estimate().objective(gas_per_second)
+                            <= d.estimate().objective(gas_per_second) =>
+                    {
+                        Ok(p)
                     }
-                    (Err(_), Ok(d)) => Ok(d),
-                    (plain, Err(_)) => plain,
-                }
-            }
+                    _ => Ok(d),
+                },
+                Err(_) => search(false),
+            },
         }
     }
 
@@ -194,7 +209,10 @@ impl<'a> ModelCircuit<'a> {
             let params = circuit.base.calculate_params(Some(UNUSABLE_ROWS));
             let stats = circuit.base.statistics();
             let (dense_columns, dense_cells, dense_terms) = match circuit.dense_chip() {
-                Some(d) if d.chains() > 0 => (d.columns(usable), d.cells(usable), d.terms()),
+                Some(d) if d.chains() > 0 => {
+                    let (columns, cells) = d.footprint(usable);
+                    (columns, cells, d.terms())
+                }
                 _ => (0, 0, 0),
             };
             last = stats.gate.total_advice_per_phase[0] + dense_cells;

@@ -51,8 +51,9 @@ fn satisfied(tamper: impl FnOnce(&DenseChip, &mut [Vec<AssignedValue<Fr>>])) -> 
         })
         .collect();
     let usable = (1 << K) - UNUSABLE_ROWS;
-    assert_eq!(dense.columns(usable), 3);
-    circuit.set_dense_columns(dense.columns(usable));
+    let (columns, _) = dense.footprint(usable);
+    assert_eq!(columns, 3);
+    circuit.set_dense_columns(columns);
     circuit.base.calculate_params(Some(UNUSABLE_ROWS));
     circuit.base.assigned_instances = vec![vec![]];
     (MockProver::run(K, &circuit, vec![vec![]]).unwrap().verify().is_ok(), sums)

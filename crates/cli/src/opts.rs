@@ -104,22 +104,13 @@ pub(crate) struct LayoutArgs {
     pub(crate) memory: MemoryArgs,
     /// Constant-weight dense and convolution layers in the dense-layer gate (`on`), in
     /// halo2-base's inner product (`off`), or whichever layout costs less (`auto`).
-    #[arg(long, env = "ZKINFER_DENSE_GATE", default_value = "auto", value_parser = parse_dense_gate)]
+    #[arg(long, env = "ZKINFER_DENSE_GATE", default_value = "auto")]
     pub(crate) dense_gate: DenseGate,
     /// Verifier gas one second of proving is worth when layouts are compared (a layout may
     /// cost this much more gas per verification for each second it saves): a smaller value
     /// favours cheap verification (1: gas alone decides), a larger one or 0 the fastest proof.
     #[arg(long, env = "ZKINFER_GAS_PER_PROVE_SECOND", default_value_t = GAS_PER_PROVE_SECOND)]
     pub(crate) gas_per_prove_second: f64,
-}
-
-fn parse_dense_gate(s: &str) -> Result<DenseGate, String> {
-    match s {
-        "auto" => Ok(DenseGate::Auto),
-        "on" => Ok(DenseGate::On),
-        "off" => Ok(DenseGate::Off),
-        other => Err(format!("`{other}` is not one of auto, on, off")),
-    }
 }
 
 #[derive(Debug, Args)]

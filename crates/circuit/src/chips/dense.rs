@@ -180,20 +180,16 @@ impl DenseChip {
         self.lens().iter().sum()
     }
 
-    /// Advice cells the queued chains take in columns of `usable_rows` rows.
-    pub fn cells(&self, usable_rows: usize) -> usize {
-        let lens = self.lens();
-        place(&lens, usable_rows).iter().map(|s| segment_rows(s.terms.len())).sum()
-    }
-
-    /// Dense columns the queued chains need at `usable_rows` rows per column.
-    pub fn columns(&self, usable_rows: usize) -> usize {
-        let lens = self.lens();
-        place(&lens, usable_rows).last().map_or(0, |s| s.column + 1)
+    /// The dense columns the queued chains need at `usable_rows` rows per column, and the
+    /// advice cells they take there.
+    pub fn footprint(&self, usable_rows: usize) -> (usize, usize) {
+        let segments = place(&self.lens(), usable_rows);
+        let columns = segments.last().map_or(0, |s| s.column + 1);
+        (columns, segments.iter().map(|s| segment_rows(s.terms.len())).sum())
     }
 
     /// Adds `columns` dense columns and their gates to `meta`; `usable_rows` is how far they
-    /// are filled (the same figure [`columns`](Self::columns) was asked with).
+    /// are filled (the same figure [`footprint`](Self::footprint) was asked with).
     pub fn configure(meta: &mut ConstraintSystem<Fr>, columns: usize, usable_rows: usize) -> DenseConfig {
         let columns = (0..columns)
             .map(|_| {
