@@ -19,37 +19,40 @@ contract ZkinferVerifier {
     error ProofLength(uint256 expected, uint256 actual);
 
     /// @notice Layout version of the keys this verifier reads.
-    uint256 public constant VK_VERSION = 1;
+    uint256 public constant VK_VERSION = 2;
 
-    /// @dev Word indices of a key's header (zkinfer-evm's `HEADER`, checked by a test).
+    /// @dev A key's header: 16-bit fields (field i at byte 2i), then field elements (word i at
+    ///      byte HEADER_FIELD_BYTES + 32i); zkinfer-evm's `HEADER` and `HEADER_WORDS`, checked by a test.
     uint256 private constant H_VERSION = 0;
     uint256 private constant H_K = 1;
-    uint256 private constant H_N_INV = 2;
-    uint256 private constant H_OMEGA = 3;
-    uint256 private constant H_INIT = 4;
-    uint256 private constant H_NUM_INSTANCE = 5;
-    uint256 private constant H_NUM_PHASES = 6;
-    uint256 private constant H_NUM_CHUNKS = 7;
-    uint256 private constant H_NUM_EVALS = 8;
-    uint256 private constant H_NUM_PRE = 9;
-    uint256 private constant H_NUM_COMMITMENTS = 10;
-    uint256 private constant H_NUM_CHALLENGES = 11;
-    uint256 private constant H_NUM_WITNESS = 12;
-    uint256 private constant H_NUM_OPS = 13;
-    uint256 private constant H_MAX_STACK = 14;
-    uint256 private constant H_NUM_LAGRANGE = 15;
-    uint256 private constant H_NUM_ROTATIONS = 16;
-    uint256 private constant H_NUM_SETS = 17;
-    uint256 private constant H_OFF_PHASES = 18;
-    uint256 private constant H_OFF_PRE = 19;
-    uint256 private constant H_OFF_G1 = 20;
-    uint256 private constant H_OFF_CONSTS = 21;
-    uint256 private constant H_OFF_LAGRANGE = 22;
-    uint256 private constant H_OFF_CODE = 23;
-    uint256 private constant H_OFF_ROTATIONS = 24;
-    uint256 private constant H_OFF_SETS = 25;
-    uint256 private constant H_PROOF_LEN = 26;
-    uint256 private constant H_NUM_CONSTS = 27;
+    uint256 private constant H_NUM_INSTANCE = 2;
+    uint256 private constant H_NUM_PHASES = 3;
+    uint256 private constant H_NUM_CHUNKS = 4;
+    uint256 private constant H_NUM_EVALS = 5;
+    uint256 private constant H_NUM_PRE = 6;
+    uint256 private constant H_NUM_COMMITMENTS = 7;
+    uint256 private constant H_NUM_CHALLENGES = 8;
+    uint256 private constant H_NUM_WITNESS = 9;
+    uint256 private constant H_NUM_OPS = 10;
+    uint256 private constant H_MAX_STACK = 11;
+    uint256 private constant H_NUM_LAGRANGE = 12;
+    uint256 private constant H_NUM_ROTATIONS = 13;
+    uint256 private constant H_NUM_SETS = 14;
+    uint256 private constant H_OFF_PHASES = 15;
+    uint256 private constant H_OFF_PRE = 16;
+    uint256 private constant H_OFF_G1 = 17;
+    uint256 private constant H_OFF_CONSTS = 18;
+    uint256 private constant H_OFF_LAGRANGE = 19;
+    uint256 private constant H_OFF_CODE = 20;
+    uint256 private constant H_OFF_ROTATIONS = 21;
+    uint256 private constant H_OFF_SETS = 22;
+    uint256 private constant H_PROOF_LEN = 23;
+    uint256 private constant H_NUM_CONSTS = 24;
+    uint256 private constant W_N_INV = 0;
+    uint256 private constant W_OMEGA = 1;
+    uint256 private constant W_INIT = 2;
+    uint256 private constant HEADER_FIELD_BYTES = 50;
+    uint256 private constant HEADER_BYTES = 146;
 
     uint256 private immutable G2_X1;
     uint256 private immutable G2_X0;
@@ -88,8 +91,13 @@ contract ZkinferVerifier {
             function slot(i) -> p {
                 p := add(0x400, shl(5, i))
             }
+            // A 16-bit field of the key's header (the key's other 16-bit numbers are read as
+            // shr(240, mload(p)) in place: a Yul function call costs more than the read).
             function hdr(i) -> v {
-                v := mload(add(0xa00, shl(5, i)))
+                v := shr(240, mload(add(0xa00, shl(1, i))))
+            }
+            function hword(i) -> v {
+                v := mload(add(0xa00, add(HEADER_FIELD_BYTES, shl(5, i))))
             }
             function section(i) -> p {
                 p := add(0xa00, hdr(i))
@@ -185,17 +193,18 @@ contract ZkinferVerifier {
                 mstore(add(p, 0x20), mload(slot(21)))
                 if iszero(staticcall(gas(), 0x06, p, 0x80, slot(20), 0x40)) { revert(0, 0) }
             }
-            // Byte size of a query set's record: 2 words, 2 per shift, (1 + shifts) per polynomial.
+            // Byte size of a query set's record: two 16-bit counts, per shift a 16-bit rotation
+            // index and a word, per polynomial (1 + shifts) 16-bit indices.
             function setSize(p) -> size {
-                let k := mload(p)
-                size := add(0x40, add(shl(6, k), shl(5, mul(mload(add(p, 0x20)), add(k, 1)))))
+                let k := shr(240, mload(p))
+                size := add(4, add(mul(34, k), shl(1, mul(shr(240, mload(add(p, 2))), add(k, 1)))))
             }
 
             // Loads the key and checks the public value count and the proof length.
             function loadKey() {
                 let key := mload(slot(28))
                 let size := extcodesize(key)
-                if lt(size, add(1, shl(5, add(H_NUM_CONSTS, 1)))) { fail(mload(slot(30)), key, 0) }
+                if lt(size, add(1, HEADER_BYTES)) { fail(mload(slot(30)), key, 0) }
                 extcodecopy(key, 0xa00, 1, sub(size, 1))
                 if iszero(eq(hdr(H_VERSION), VK_VERSION)) { fail(mload(slot(30)), key, hdr(H_VERSION)) }
                 if iszero(eq(mload(slot(25)), hdr(H_NUM_INSTANCE))) {
@@ -223,7 +232,7 @@ contract ZkinferVerifier {
                 mstore(slot(1), add(table, shl(5, numSlots)))
                 let buf := alloc(add(add(nInst, 4), shr(5, mload(slot(27)))))
                 mstore(slot(3), buf)
-                mstore(buf, hdr(H_INIT))
+                mstore(buf, hword(W_INIT))
                 valid := 1
                 let instOffset := mload(slot(24))
                 calldatacopy(add(buf, 0x20), instOffset, shl(5, nInst))
@@ -235,12 +244,12 @@ contract ZkinferVerifier {
                 let ci := 0
                 let phases := section(H_OFF_PHASES)
                 for { let ph := 0 } lt(ph, hdr(H_NUM_PHASES)) { ph := add(ph, 1) } {
-                    let n := mload(add(phases, shl(6, ph)))
+                    let n := shr(240, mload(add(phases, shl(2, ph))))
                     let fine := 0
                     len, fine := absorbPoints(len, cursor, n)
                     valid := and(valid, fine)
                     cursor := add(cursor, shl(6, n))
-                    for { let j := mload(add(phases, add(shl(6, ph), 0x20))) } gt(j, 0) { j := sub(j, 1) } {
+                    for { let j := shr(240, mload(add(phases, add(shl(2, ph), 2)))) } gt(j, 0) { j := sub(j, 1) } {
                         mstore(add(mload(slot(1)), shl(5, ci)), squeeze(len))
                         len := 0x20
                         ci := add(ci, 1)
@@ -295,7 +304,7 @@ contract ZkinferVerifier {
                 {
                     let p := section(H_OFF_SETS)
                     for { let s := 0 } lt(s, hdr(H_NUM_SETS)) { s := add(s, 1) } {
-                        nShifts := add(nShifts, mload(p))
+                        nShifts := add(nShifts, shr(240, mload(p)))
                         p := add(p, setSize(p))
                     }
                 }
@@ -307,7 +316,7 @@ contract ZkinferVerifier {
                 let inv := alloc(total)
                 mstore(slot(14), inv)
                 {
-                    let omega := hdr(H_OMEGA)
+                    let omega := hword(W_OMEGA)
                     let w := 1
                     for { let i := 0 } lt(i, nInst) { i := add(i, 1) } {
                         mstore(add(inv, shl(5, i)), addmod(z, sub(r, w), r))
@@ -329,14 +338,14 @@ contract ZkinferVerifier {
                 mstore(slot(16), zs)
                 let p := section(H_OFF_SETS)
                 for { let s := 0 } lt(s, hdr(H_NUM_SETS)) { s := add(s, 1) } {
-                    let k := mload(p)
+                    let k := shr(240, mload(p))
                     let zpow := 1
                     for { let i := 1 } lt(i, k) { i := add(i, 1) } { zpow := mulmod(zpow, z, r) }
                     let prod := 1
                     for { let j := 0 } lt(j, k) { j := add(j, 1) } {
-                        let e := add(add(p, 0x40), shl(6, j))
-                        let d := mload(add(diffs, shl(5, mload(e))))
-                        mstore(q, mulmod(mulmod(mload(add(e, 0x20)), zpow, r), d, r))
+                        let e := add(add(p, 4), mul(34, j))
+                        let d := mload(add(diffs, shl(5, shr(240, mload(e)))))
+                        mstore(q, mulmod(mulmod(mload(add(e, 2)), zpow, r), d, r))
                         q := add(q, 0x20)
                         prod := mulmod(prod, d, r)
                     }
@@ -356,11 +365,11 @@ contract ZkinferVerifier {
                 let inv := mload(slot(14))
                 let nInst := hdr(H_NUM_INSTANCE)
                 let nLag := hdr(H_NUM_LAGRANGE)
-                let numer := mulmod(addmod(mload(slot(10)), sub(r, 1), r), hdr(H_N_INV), r)
+                let numer := mulmod(addmod(mload(slot(10)), sub(r, 1), r), hword(W_N_INV), r)
                 {
                     let acc := 0
                     let w := 1
-                    let omega := hdr(H_OMEGA)
+                    let omega := hword(W_OMEGA)
                     let instOffset := mload(slot(24))
                     for { let i := 0 } lt(i, nInst) { i := add(i, 1) } {
                         let t := mulmod(w, mload(add(inv, shl(5, i))), r)
@@ -435,7 +444,7 @@ contract ZkinferVerifier {
                     if s { c := mulmod(zs1, mload(add(zsInv, shl(5, s))), r) }
                     mstore(add(cc, shl(5, s)), c)
                     let sum := 0
-                    for { let j := mload(p) } gt(j, 0) { j := sub(j, 1) } {
+                    for { let j := shr(240, mload(p)) } gt(j, 0) { j := sub(j, 1) } {
                         sum := addmod(sum, mload(wq), r)
                         wq := add(wq, 0x20)
                     }
@@ -457,10 +466,10 @@ contract ZkinferVerifier {
                 let gammaPow := 1
                 mstore(slot(13), 0)
                 for { let s := 0 } lt(s, hdr(H_NUM_SETS)) { s := add(s, 1) } {
-                    let k := mload(p)
+                    let k := shr(240, mload(p))
                     let c := mload(add(mload(slot(19)), shl(5, s)))
                     let rc := mulmod(c, mload(add(mload(slot(22)), shl(5, s))), r)
-                    p := accumulateSet(add(add(p, 0x40), shl(6, k)), mload(add(p, 0x20)), k, wq, gammaPow, c, rc)
+                    p := accumulateSet(add(add(p, 4), mul(34, k)), shr(240, mload(add(p, 2))), k, wq, gammaPow, c, rc)
                     wq := add(wq, shl(5, k))
                     gammaPow := mulmod(gammaPow, mload(slot(7)), r)
                 }
@@ -471,15 +480,15 @@ contract ZkinferVerifier {
                 for { let i := 0 } lt(i, np) { i := add(i, 1) } {
                     let rEval := 0
                     for { let j := 0 } lt(j, k) { j := add(j, 1) } {
-                        let e := mload(add(evals, shl(5, mload(add(q, shl(5, add(j, 1)))))))
+                        let e := mload(add(evals, shl(5, shr(240, mload(add(q, shl(1, add(j, 1))))))))
                         rEval := addmod(rEval, mulmod(mload(add(wq, shl(5, j))), e, r), r)
                     }
-                    let cp := add(mload(slot(12)), shl(5, mload(q)))
+                    let cp := add(mload(slot(12)), shl(5, shr(240, mload(q))))
                     mstore(cp, addmod(mload(cp), mulmod(muPow, c, r), r))
                     let t := mulmod(muPow, mulmod(rEval, rc, r), r)
                     mstore(slot(13), addmod(mload(slot(13)), sub(r, t), r))
                     muPow := mulmod(muPow, mload(slot(6)), r)
-                    q := add(q, shl(5, add(k, 1)))
+                    q := add(q, shl(1, add(k, 1)))
                 }
                 end := q
             }

@@ -66,6 +66,13 @@ fn reference_verifier_agrees_with_halo2() {
     assert_eq!(vk.proof_len(), p.proof.len());
     check(&p, &vk, &p.instances, &p.proof).unwrap();
 
+    // A number over the key layout's 16 bits is refused by name, never truncated.
+    let mut wide = vk.clone();
+    wide.num_instance = 1 << 16;
+    let err = wide.try_to_bytes().unwrap_err().to_string();
+    assert!(err.contains("public value count is 65536"), "{err}");
+    assert!(wide.to_bytes().is_empty());
+
     // Every 37th byte flipped: both verifiers refuse.
     for at in (0..p.proof.len()).step_by(37).chain([p.proof.len() - 1]) {
         let mut b = p.proof.clone();
@@ -299,16 +306,24 @@ fn universal_verifier_refuses_another_srs_and_another_key() {
 #[test]
 fn solidity_header_indices_match_the_key_layout() {
     let src = std::fs::read_to_string(repo().join("contracts/verifier/ZkinferVerifier.sol")).unwrap();
-    for (name, index) in zkinfer_evm::HEADER {
-        let decl = format!("uint256 private constant {name} = {index};");
+    for (prefix, fields) in [("H_", &zkinfer_evm::HEADER[..]), ("W_", &zkinfer_evm::HEADER_WORDS[..])] {
+        for (name, index) in fields {
+            let decl = format!("uint256 private constant {name} = {index};");
+            assert!(src.contains(&decl), "ZkinferVerifier.sol lacks `{decl}`");
+        }
+        let declared = src.matches(&format!("uint256 private constant {prefix}")).count();
+        assert_eq!(
+            declared,
+            fields.len(),
+            "the verifier declares {prefix} header fields the key does not have"
+        );
+    }
+    for (name, value) in
+        [("HEADER_FIELD_BYTES", zkinfer_evm::HEADER_FIELD_BYTES), ("HEADER_BYTES", zkinfer_evm::HEADER_BYTES)]
+    {
+        let decl = format!("uint256 private constant {name} = {value};");
         assert!(src.contains(&decl), "ZkinferVerifier.sol lacks `{decl}`");
     }
-    let declared = src.matches("uint256 private constant H_").count();
-    assert_eq!(
-        declared,
-        zkinfer_evm::HEADER.len(),
-        "the verifier declares header words the key does not have"
-    );
     let version = format!("uint256 public constant VK_VERSION = {};", zkinfer_evm::VK_VERSION);
     assert!(src.contains(&version));
 }

@@ -1,57 +1,66 @@
 //! The byte layout of a verifying key as the universal verifier reads it, and the code of the
 //! contract that holds it.
 //!
-//! A key is a sequence of 32-byte big-endian words: a header of [`HEADER_WORDS`] words (the
-//! `H_*` indices below, the same names as the Solidity verifier's constants), then sections
-//! whose byte offsets the header gives:
-//! phases (`n, m` per phase), preprocessed points (`x, y`), the `G1` generator, the numerator's
-//! constants, the Lagrange rows' `w^i`, the numerator's code (three bytes per operation, padded
-//! to a word), the rotations' `w^r`, and the query sets (per set: `shifts, polys`, then per
-//! shift `rotation index, ell`, then per polynomial `commitment index` and one evaluation slot
-//! per shift).
+//! Layout version 2 is compact: every count, offset and index is a 16-bit big-endian field and
+//! only field elements and points take 32-byte words, because deploying a key costs about 200
+//! gas per byte (version 1's word per small integer made registration cost 1-3M gas). A key is a
+//! header of [`HEADER`]'s 16-bit fields (field `i` at byte `2i`, the same `H_*` names as the
+//! Solidity verifier's constants), then [`HEADER_WORDS`]'s field elements, then sections whose
+//! byte offsets the header gives: phases (`n, m` per phase, 16 bits each), preprocessed points
+//! (`x, y`), the `G1` generator, the numerator's constants, the Lagrange rows' `w^i`, the
+//! numerator's code (three bytes per operation), the rotations' `w^r`, and the query sets (per
+//! set: `shifts, polys` (16 bits each), then per shift its rotation index (16 bits) and `ell`
+//! (a word), then per polynomial its commitment index and one evaluation slot per shift, 16
+//! bits each). Words need no alignment: the verifier reads them from memory with `MLOAD`.
 
 use halo2_base::halo2_proofs::halo2curves::bn256::{G1Affine, G2Affine};
 use halo2_base::halo2_proofs::halo2curves::ff::PrimeField;
 
 use super::vk_data::{fr_word, VkData};
+use crate::{Error, Result};
 
 /// Layout version written in the key and checked by the verifier.
-pub const VK_VERSION: u64 = 1;
+pub const VK_VERSION: u64 = 2;
 
-/// Header word indices, shared with `contracts/verifier/ZkinferVerifier.sol` (checked by a test).
-pub const HEADER: [(&str, usize); 28] = [
+/// The header's 16-bit fields (field `i` at byte `2i`), shared with
+/// `contracts/verifier/ZkinferVerifier.sol` (checked by a test).
+pub const HEADER: [(&str, usize); 25] = [
     ("H_VERSION", 0),
     ("H_K", 1),
-    ("H_N_INV", 2),
-    ("H_OMEGA", 3),
-    ("H_INIT", 4),
-    ("H_NUM_INSTANCE", 5),
-    ("H_NUM_PHASES", 6),
-    ("H_NUM_CHUNKS", 7),
-    ("H_NUM_EVALS", 8),
-    ("H_NUM_PRE", 9),
-    ("H_NUM_COMMITMENTS", 10),
-    ("H_NUM_CHALLENGES", 11),
-    ("H_NUM_WITNESS", 12),
-    ("H_NUM_OPS", 13),
-    ("H_MAX_STACK", 14),
-    ("H_NUM_LAGRANGE", 15),
-    ("H_NUM_ROTATIONS", 16),
-    ("H_NUM_SETS", 17),
-    ("H_OFF_PHASES", 18),
-    ("H_OFF_PRE", 19),
-    ("H_OFF_G1", 20),
-    ("H_OFF_CONSTS", 21),
-    ("H_OFF_LAGRANGE", 22),
-    ("H_OFF_CODE", 23),
-    ("H_OFF_ROTATIONS", 24),
-    ("H_OFF_SETS", 25),
-    ("H_PROOF_LEN", 26),
-    ("H_NUM_CONSTS", 27),
+    ("H_NUM_INSTANCE", 2),
+    ("H_NUM_PHASES", 3),
+    ("H_NUM_CHUNKS", 4),
+    ("H_NUM_EVALS", 5),
+    ("H_NUM_PRE", 6),
+    ("H_NUM_COMMITMENTS", 7),
+    ("H_NUM_CHALLENGES", 8),
+    ("H_NUM_WITNESS", 9),
+    ("H_NUM_OPS", 10),
+    ("H_MAX_STACK", 11),
+    ("H_NUM_LAGRANGE", 12),
+    ("H_NUM_ROTATIONS", 13),
+    ("H_NUM_SETS", 14),
+    ("H_OFF_PHASES", 15),
+    ("H_OFF_PRE", 16),
+    ("H_OFF_G1", 17),
+    ("H_OFF_CONSTS", 18),
+    ("H_OFF_LAGRANGE", 19),
+    ("H_OFF_CODE", 20),
+    ("H_OFF_ROTATIONS", 21),
+    ("H_OFF_SETS", 22),
+    ("H_PROOF_LEN", 23),
+    ("H_NUM_CONSTS", 24),
 ];
 
-/// Words in the header.
-pub const HEADER_WORDS: usize = HEADER.len();
+/// The header's field elements after its 16-bit fields (word `i` at byte
+/// [`HEADER_FIELD_BYTES`]` + 32i`), shared with the Solidity verifier as `W_*`.
+pub const HEADER_WORDS: [(&str, usize); 3] = [("W_N_INV", 0), ("W_OMEGA", 1), ("W_INIT", 2)];
+
+/// Bytes of the header's 16-bit fields.
+pub const HEADER_FIELD_BYTES: usize = 2 * HEADER.len();
+
+/// Bytes of the whole header.
+pub const HEADER_BYTES: usize = HEADER_FIELD_BYTES + 32 * HEADER_WORDS.len();
 
 /// `x` as a 32-byte big-endian word.
 pub(crate) fn int(x: usize) -> [u8; 32] {
@@ -82,83 +91,113 @@ pub fn g2_words(p: &G2Affine) -> [[u8; 32]; 4] {
 }
 
 impl VkData {
-    /// The key as the verifier reads it.
+    /// The key as the verifier reads it; empty (which the verifier refuses as no key) if a
+    /// count, offset or index exceeds 16 bits, which [`VkData::from_protocol`] never lets pass.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut body: Vec<[u8; 32]> = Vec::new();
+        self.try_to_bytes().unwrap_or_default()
+    }
+
+    /// The key as the verifier reads it, or which of its numbers does not fit 16 bits.
+    pub fn try_to_bytes(&self) -> Result<Vec<u8>> {
+        let mut small = Small::default();
+        let mut body: Vec<u8> = Vec::new();
         let mut offsets = [0usize; 8];
-        let base = HEADER_WORDS;
-        let mut mark = |i: usize, body: &Vec<[u8; 32]>| offsets[i] = (base + body.len()) * 32;
+        let mut mark = |i: usize, body: &Vec<u8>| offsets[i] = HEADER_BYTES + body.len();
 
         mark(0, &body);
         for &(n, m) in &self.phases {
-            body.extend([int(n), int(m)]);
+            small.put(&mut body, "a phase's commitment count", n);
+            small.put(&mut body, "a phase's challenge count", m);
         }
         mark(1, &body);
-        self.preprocessed.iter().for_each(|p| body.extend(point(p)));
+        self.preprocessed.iter().for_each(|p| body.extend(point(p).iter().flatten()));
         mark(2, &body);
-        body.extend(point(&self.g1));
+        body.extend(point(&self.g1).iter().flatten());
         mark(3, &body);
-        body.extend(self.program.consts.iter().map(fr_word));
+        body.extend(self.program.consts.iter().flat_map(fr_word));
         mark(4, &body);
-        body.extend(self.lagrange_omegas.iter().map(fr_word));
+        body.extend(self.lagrange_omegas.iter().flat_map(fr_word));
         mark(5, &body);
-        for chunk in self.program.code.chunks(32) {
-            let mut w = [0u8; 32];
-            w[..chunk.len()].copy_from_slice(chunk);
-            body.push(w);
-        }
+        body.extend_from_slice(&self.program.code);
         mark(6, &body);
-        body.extend(self.rotations.iter().map(fr_word));
+        body.extend(self.rotations.iter().flat_map(fr_word));
         mark(7, &body);
         for set in &self.sets {
-            body.extend([int(set.shifts.len()), int(set.polys.len())]);
+            small.put(&mut body, "a query set's shift count", set.shifts.len());
+            small.put(&mut body, "a query set's polynomial count", set.polys.len());
             for (s, ell) in set.shifts.iter().zip(&set.ell) {
-                body.extend([int(*s), fr_word(ell)]);
+                small.put(&mut body, "a rotation index", *s);
+                body.extend(fr_word(ell));
             }
             for (commitment, slots) in &set.polys {
-                body.push(int(*commitment));
-                body.extend(slots.iter().map(|s| int(*s)));
+                small.put(&mut body, "a commitment index", *commitment);
+                slots.iter().for_each(|s| small.put(&mut body, "an evaluation slot", *s));
             }
         }
 
-        let f = fr_word;
-        let header: [[u8; 32]; HEADER_WORDS] = [
-            int(VK_VERSION as usize),
-            int(self.k as usize),
-            f(&self.n_inv),
-            f(&self.omega),
-            f(&self.transcript_initial_state),
-            int(self.num_instance),
-            int(self.phases.len()),
-            int(self.num_chunks),
-            int(self.num_evals),
-            int(self.preprocessed.len()),
-            int(self.num_commitments()),
-            int(self.phases.iter().map(|p| p.1).sum()),
-            int(self.phases.iter().map(|p| p.0).sum()),
-            int(self.program.len()),
-            int(self.program.max_stack),
-            int(self.lagrange_omegas.len()),
-            int(self.rotations.len()),
-            int(self.sets.len()),
-            int(offsets[0]),
-            int(offsets[1]),
-            int(offsets[2]),
-            int(offsets[3]),
-            int(offsets[4]),
-            int(offsets[5]),
-            int(offsets[6]),
-            int(offsets[7]),
-            int(self.proof_len()),
-            int(self.program.consts.len()),
+        let fields: [(&str, usize); 25] = [
+            ("the layout version", VK_VERSION as usize),
+            ("k", self.k as usize),
+            ("the public value count", self.num_instance),
+            ("the phase count", self.phases.len()),
+            ("the quotient chunk count", self.num_chunks),
+            ("the evaluation count", self.num_evals),
+            ("the preprocessed commitment count", self.preprocessed.len()),
+            ("the commitment count", self.num_commitments()),
+            ("the challenge count", self.phases.iter().map(|p| p.1).sum()),
+            ("the witness commitment count", self.phases.iter().map(|p| p.0).sum()),
+            ("the program's length", self.program.len()),
+            ("the program's stack depth", self.program.max_stack),
+            ("the Lagrange row count", self.lagrange_omegas.len()),
+            ("the rotation count", self.rotations.len()),
+            ("the query set count", self.sets.len()),
+            ("an offset", offsets[0]),
+            ("an offset", offsets[1]),
+            ("an offset", offsets[2]),
+            ("an offset", offsets[3]),
+            ("an offset", offsets[4]),
+            ("an offset", offsets[5]),
+            ("an offset", offsets[6]),
+            ("an offset", offsets[7]),
+            ("the proof's length", self.proof_len()),
+            ("the constant count", self.program.consts.len()),
         ];
-        header.iter().chain(body.iter()).flatten().copied().collect()
+        let mut key = Vec::with_capacity(HEADER_BYTES + body.len());
+        for (what, x) in fields {
+            small.put(&mut key, what, x);
+        }
+        for x in [&self.n_inv, &self.omega, &self.transcript_initial_state] {
+            key.extend(fr_word(x));
+        }
+        key.extend(body);
+        match small.overflow {
+            Some((what, x)) => Err(Error::Unsupported(format!(
+                "a verifying key whose {what} is {x}, over the key layout's 16 bits"
+            ))),
+            None => Ok(key),
+        }
     }
 
     /// Creation code of the contract holding the key: its runtime code is a `STOP` byte (so a
     /// call to it does nothing) followed by [`VkData::to_bytes`], read with `EXTCODECOPY`.
     pub fn creation_code(&self) -> Vec<u8> {
         data_contract(&self.to_bytes())
+    }
+}
+
+/// Writes 16-bit big-endian fields, remembering the first value that does not fit.
+#[derive(Default)]
+struct Small {
+    overflow: Option<(&'static str, usize)>,
+}
+
+impl Small {
+    fn put(&mut self, out: &mut Vec<u8>, what: &'static str, x: usize) {
+        let v = u16::try_from(x).unwrap_or_else(|_| {
+            self.overflow.get_or_insert((what, x));
+            0
+        });
+        out.extend(v.to_be_bytes());
     }
 }
 

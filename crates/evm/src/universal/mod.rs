@@ -13,7 +13,9 @@ pub use deploy::{
     compile_universal_verifier, constructor_args, verify_calldata, LocalEvm, VerifyOutcome,
     UNIVERSAL_VERIFIER, UNIVERSAL_VERIFIER_SOURCE,
 };
-pub use encode::{data_contract, g2_words, HEADER, HEADER_WORDS, VK_VERSION};
+pub use encode::{
+    data_contract, g2_words, HEADER, HEADER_BYTES, HEADER_FIELD_BYTES, HEADER_WORDS, VK_VERSION,
+};
 pub use expr::{op, Inputs, Program};
 pub use reference::{trace as reference_trace, verify as reference_verify, Rejection};
 pub use vk_data::{QuerySet, VkData};

@@ -198,7 +198,7 @@ impl VkData {
             sets,
         };
         // The key contract's code is `0x00 || key`: it must fit EIP-170.
-        let bytes = data.to_bytes().len();
+        let bytes = data.try_to_bytes()?.len();
         if bytes + 1 > EIP170_LIMIT {
             return Err(Error::Unsupported(format!(
                 "a verifying key of {bytes} bytes (its contract would exceed EIP-170's {EIP170_LIMIT} bytes)"
