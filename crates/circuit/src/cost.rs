@@ -88,3 +88,67 @@ impl Layout {
         }
     }
 }
+
+/// What every layout of a model must hold at least, known before any witness is assigned, and
+/// the least peak memory that takes ([`Floor::of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Floor {
+    /// Multiply-accumulates with a non-zero constant weight (Gemm, MatMul with a constant,
+    /// Conv) or between two activations (MatMul).
+    pub multiply_accumulates: u64,
+    /// Values the circuit computes (outputs of every op that is not only data movement).
+    pub computed_values: u64,
+    /// Advice cells: one per multiply-accumulate (the dense gate's best case) and per computed
+    /// value.
+    pub advice_cells: u64,
+    /// The cost model's peak memory for that many cells, ignoring every per-row term.
+    pub peak_memory_bytes: u64,
+}
+
+impl Floor {
+    /// Counts `model`'s work without building a circuit (the layout search assigns the whole
+    /// witness for each k it tries: for a model far too large for the machine that alone can
+    /// outgrow memory, so the guard looks at this first).
+    pub fn of(model: &zkinfer_model::QuantizedModel) -> Self {
+        use zkinfer_model::QuantOp;
+        let (mut macs, mut values) = (0u64, 0u64);
+        for node in &model.nodes {
+            let out = &model.values[node.output];
+            let elements = out.numel() as u64;
+            match &node.op {
+                QuantOp::Reshape | QuantOp::Rearrange { .. } | QuantOp::Constant { .. } => continue,
+                QuantOp::Linear { out_features, weight, .. } => {
+                    let rows = elements / (*out_features).max(1) as u64;
+                    macs += rows * weight.iter().filter(|&&w| w != 0).count() as u64;
+                }
+                QuantOp::Conv { geometry, weight, .. } => {
+                    if let [n, oc, oh, ow] = out.shape[..] {
+                        for i in 0..n * oc * oh * ow {
+                            let (x, o) = (i % ow, i / ow);
+                            let (y, o) = (o % oh, o / oh);
+                            let (c, b) = (o % oc, o / oc);
+                            let taps = geometry.taps(b, c, y, x);
+                            macs +=
+                                taps.iter().filter(|&&(_, w)| weight.get(w).is_some_and(|&w| w != 0)).count()
+                                    as u64;
+                        }
+                    }
+                }
+                QuantOp::MatMul { .. } => {
+                    let inner = node.inputs.first().and_then(|&a| model.values[a].shape.last()).copied();
+                    macs += elements * inner.unwrap_or(1) as u64;
+                }
+                _ => {}
+            }
+            values += elements;
+        }
+        let cells = macs + values;
+        Self {
+            multiply_accumulates: macs,
+            computed_values: values,
+            advice_cells: cells,
+            peak_memory_bytes: (PEAK_BYTES_BASE + PEAK_BYTES_PER_CELL * cells as f64) as u64,
+        }
+    }
+}

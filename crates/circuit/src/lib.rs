@@ -14,7 +14,7 @@ pub use chips::{
     FixedPointChip, FunctionChip, FunctionTables, LinearLayer, TableSpec, WeightCells, WeightMode,
     DENSE_WIDTH,
 };
-pub use cost::{Estimate, GAS_PER_PROVE_SECOND};
+pub use cost::{Estimate, Floor, GAS_PER_PROVE_SECOND};
 pub use error::{Error, Result};
 pub use field::{fe, pow2};
 pub use halo2_base;

@@ -144,3 +144,33 @@ fn scatter_with_an_index_outside_the_axis_is_unsatisfied() {
         }
     }
 }
+
+/// The memory guard's floor, counted from the model alone, lies under every layout the search
+/// finds: no more cells than either layout holds, no more memory than either estimate, and
+/// every multiply-accumulate the dense gate took is among those it counted.
+#[test]
+fn the_memory_floor_lies_under_every_layout() {
+    let (compiled, trace) = demo();
+    let floor = zkinfer_circuit::Floor::of(&compiled.model);
+    let circuit = ModelCircuit::new(&compiled.model, compiled.id());
+    // risk_mlp: Gemm 4 -> 16, 16 -> 16, 16 -> 1 on one sample.
+    let linear_macs: u64 = compiled
+        .model
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.op {
+            zkinfer_model::QuantOp::Linear { weight, .. } => {
+                Some(weight.iter().filter(|&&w| w != 0).count() as u64)
+            }
+            _ => None,
+        })
+        .sum();
+    assert_eq!(floor.multiply_accumulates, linear_macs);
+    assert!(floor.computed_values > 0);
+    for gate in [zkinfer_circuit::DenseGate::On, zkinfer_circuit::DenseGate::Off] {
+        let layout = circuit.layout_with(&trace, gate).unwrap();
+        assert!(floor.advice_cells <= layout.advice_cells as u64, "{floor:?} {layout:?}");
+        assert!(floor.peak_memory_bytes <= layout.estimate().peak_memory_bytes);
+        assert!(layout.dense_terms as u64 <= floor.multiply_accumulates);
+    }
+}

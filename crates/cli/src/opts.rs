@@ -178,6 +178,8 @@ pub(crate) struct CalibrateArgs {
     #[command(flatten)]
     pub(crate) visibility: VisibilityArgs,
     #[command(flatten)]
+    pub(crate) memory: MemoryArgs,
+    #[command(flatten)]
     pub(crate) dir: DirArgs,
 }
 

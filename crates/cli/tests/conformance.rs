@@ -88,13 +88,26 @@ fn circuits_over_the_memory_budget_are_refused_with_the_estimate() {
     let summary: serde_json::Value = serde_json::from_slice(&estimate.stdout).unwrap();
     let peak = summary["estimate"]["peakMemoryBytes"].as_u64().unwrap();
     assert!(peak > 1 << 20 && summary["estimate"]["verifyGas"].as_u64().unwrap() > 100_000, "{summary}");
+    let floor = summary["floor"]["peakMemoryBytes"].as_u64().unwrap();
+    let macs = summary["floor"]["multiplyAccumulates"].as_u64().unwrap();
+    assert!(floor < peak && macs > 0, "{summary}");
     assert!(!dir.path().join("keys").exists(), "--estimate made keys");
 
-    let refused = zk(&["setup", "--memory-budget", "0.01", "--dir", out]);
+    // Between the floor and the estimate: refused after the layout search, naming its k.
+    let between = format!("{}", (floor + peak) as f64 / 2.0 / (1u64 << 30) as f64);
+    let refused = zk(&["setup", "--memory-budget", &between, "--dir", out]);
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success());
     assert!(
         err.contains("k=12") && err.contains("--memory-budget") && err.contains("MB at its peak"),
+        "{err}"
+    );
+    // Below the floor: refused before the layout search, naming the cells it counted.
+    let refused = zk(&["setup", "--memory-budget", "0.01", "--dir", out]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        err.contains("a floor before any layout") && err.contains(&format!("{macs} multiply-accumulates")),
         "{err}"
     );
     assert!(!dir.path().join("keys").exists(), "keys made over budget");

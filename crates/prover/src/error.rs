@@ -64,6 +64,24 @@ pub enum Error {
         /// Where the budget came from.
         budget_from: String,
     },
+    /// What any layout of the model must hold already needs more memory than the budget.
+    #[error("{what} of this model needs at least {} at its peak (a floor before any layout: {cells} advice cells for its {macs} multiply-accumulates and {values} computed values), more than the {} it may use ({budget_from}): refusing before the circuit is built. Ways out: a smaller model or input, or `--memory-budget <GB>` on a machine with more memory (automatic splitting into segments is not available yet)", gb(*.floor), gb(*.budget))]
+    OverMemoryFloor {
+        /// The step refused (keygen and proving, MockProver, calibration).
+        what: String,
+        /// Advice cells every layout holds at least.
+        cells: u64,
+        /// Multiply-accumulates among them.
+        macs: u64,
+        /// Computed values among them.
+        values: u64,
+        /// The peak memory floor, bytes.
+        floor: u64,
+        /// The budget, bytes.
+        budget: u64,
+        /// Where the budget came from.
+        budget_from: String,
+    },
     /// The circuit stage failed.
     #[error(transparent)]
     Circuit(#[from] zkinfer_circuit::Error),

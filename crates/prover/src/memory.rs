@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use zkinfer_circuit::{Estimate, Layout};
+use zkinfer_circuit::{Estimate, Floor, Layout};
+use zkinfer_model::QuantizedModel;
 
 use crate::{Error, Result};
 
@@ -33,6 +34,24 @@ impl MemoryBudget {
             (Some(a), Some(c)) => Some(if c.bytes < a.bytes { c } else { a }),
             (a, c) => a.or(c),
         }
+    }
+
+    /// Refuses `model` when the least memory any of its layouts takes ([`Floor::of`]) exceeds
+    /// the budget: checked before the layout search, which assigns the whole witness.
+    pub fn check_floor(&self, what: &str, model: &QuantizedModel) -> Result<Floor> {
+        let floor = Floor::of(model);
+        if floor.peak_memory_bytes > self.bytes {
+            return Err(Error::OverMemoryFloor {
+                what: what.to_owned(),
+                cells: floor.advice_cells,
+                macs: floor.multiply_accumulates,
+                values: floor.computed_values,
+                floor: floor.peak_memory_bytes,
+                budget: self.bytes,
+                budget_from: self.source.clone(),
+            });
+        }
+        Ok(floor)
     }
 
     /// Refuses `layout` when its estimated peak exceeds the budget; `what` names the step.

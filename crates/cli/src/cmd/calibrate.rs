@@ -8,6 +8,7 @@ use anyhow::Context;
 use serde::Serialize;
 use zkinfer_circuit::ModelCircuit;
 use zkinfer_model::{float_reference, CompiledModel, Fidelity, InputData, Scales};
+use zkinfer_prover::MemoryBudget;
 
 use crate::opts::{CalibrateArgs, CalibrationTarget};
 use crate::output::Reporter;
@@ -36,6 +37,7 @@ impl CalibrateArgs {
         let data = InputData::read(&self.input)?;
         let mut candidates = Vec::with_capacity(self.scales.len());
         let mut float = None;
+        let budget = self.memory.budget();
         for &scale in &self.scales {
             let c = rep.step(&format!("scale 2^{scale}"), || -> anyhow::Result<Candidate> {
                 Ok(evaluate(
@@ -44,6 +46,7 @@ impl CalibrateArgs {
                     scale,
                     self.visibility.visibilities(),
                     self.tolerance,
+                    budget.as_ref(),
                     &mut float,
                 ))
             })?;
@@ -91,6 +94,7 @@ fn evaluate(
     scale: u32,
     visibility: zkinfer_model::Visibilities,
     tolerance: f64,
+    budget: Option<&MemoryBudget>,
     float: &mut Option<Vec<f32>>,
 ) -> Candidate {
     let mut c = Candidate {
@@ -106,6 +110,10 @@ fn evaluate(
         let compiled = compiled.with_visibility(visibility)?;
         let tensors = compiled.input_tensors(data)?;
         let trace = compiled.trace_tensors(&tensors)?;
+        // The layout search assigns the whole witness: not for a model no layout fits.
+        if let Some(budget) = budget {
+            budget.check_floor("calibration", &compiled.model)?;
+        }
         let layout = ModelCircuit::new(&compiled.model, compiled.id()).layout(&trace)?;
         c.k = Some(layout.k());
         c.advice_cells = Some(layout.advice_cells);

@@ -139,12 +139,17 @@ fn check(
     let trace = compiled.trace_tensors(&tensors)?;
     row.compiled = true;
 
+    let budget = memory.budget();
+    let over = |e: zkinfer_prover::Error| anyhow::anyhow!("over budget: {e}");
+    if let Some(budget) = &budget {
+        budget.check_floor("MockProver", &compiled.model).map_err(over)?;
+    }
     let circuit = ModelCircuit::new(&compiled.model, compiled.id());
     let layout = circuit.layout(&trace)?;
     row.k = Some(layout.k());
     row.advice_cells = Some(layout.advice_cells);
-    if let Some(budget) = memory.budget() {
-        budget.check("MockProver", &layout).map_err(|e| anyhow::anyhow!("over budget: {e}"))?;
+    if let Some(budget) = &budget {
+        budget.check("MockProver", &layout).map_err(over)?;
     }
     let (builder, instances) = circuit.builder(CircuitBuilderStage::Mock, &layout, None, &trace)?;
     let verdict = MockProver::run(layout.k(), &builder, vec![instances])

@@ -70,6 +70,11 @@ pub(crate) fn plan(
     rep: &mut Reporter,
 ) -> anyhow::Result<Layout> {
     let id = compiled.id();
+    let budget = choices.memory.budget();
+    if let Some(budget) = &budget {
+        let floor = budget.check_floor("keygen and proving", &compiled.model)?;
+        rep.set("floor", serde_json::to_value(floor)?);
+    }
     let layout = rep.step("circuit layout", || {
         layout_for(&compiled.model, id, choices.dense_gate, choices.gas_per_prove_second)
     })?;
@@ -106,7 +111,7 @@ pub(crate) fn plan(
         e.verify_gas
     ));
     rep.set("estimate", serde_json::to_value(e)?);
-    if let Some(budget) = choices.memory.budget() {
+    if let Some(budget) = budget {
         rep.note(format!("memory budget {} MB ({})", budget.bytes >> 20, budget.source));
         budget.check("keygen and proving", &layout)?;
     }
