@@ -12,7 +12,9 @@ use snark_verifier_sdk::halo2::aggregation::AggregationConfigParams;
 use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
 use snark_verifier_sdk::Snark;
 use zkinfer_circuit::UNUSABLE_ROWS;
-use zkinfer_prover::{read_key_pk, read_key_settings, read_key_vk, srs_fingerprint, write_key_dir, Srs};
+use zkinfer_prover::{
+    read_key_pk, read_key_settings, read_key_vk, srs_fingerprint, write_key_dir, MemoryBudget, Srs,
+};
 
 use crate::circuit::{build, public_value_count, Level, Link};
 use crate::{Error, Result};
@@ -68,9 +70,37 @@ pub fn member_shape(protocol: &PlonkProtocol<G1Affine>, level: Level) -> String 
     hex::encode(Keccak256::digest(json))
 }
 
+/// Peak resident bytes of aggregation keygen or proving per row, and per row and advice or
+/// lookup column: fitted to docs/bench-aggregation.md's runs at k=20 (N = 1, 2, 4, 8: 4 to 26
+/// columns, 3.0 to 11.6 GB, each within 3 %). Aggregation circuits have fewer fixed and
+/// permutation columns per advice column than model circuits, so the model cost model
+/// (zkinfer-circuit's `Estimate`) would overestimate them by up to 57 %.
+const AGG_PEAK_BYTES_PER_ROW: f64 = 1382.0;
+const AGG_PEAK_BYTES_PER_CELL: f64 = 372.0;
+
+/// The estimated peak memory of generating keys for, or proving, an aggregation circuit of
+/// `config`'s rows and columns.
+pub fn aggregation_peak_bytes(config: &AggregationConfigParams) -> u64 {
+    let rows = (1u64 << config.degree) as f64;
+    let columns = (config.num_advice + config.num_lookup_advice) as f64;
+    (rows * (AGG_PEAK_BYTES_PER_ROW + AGG_PEAK_BYTES_PER_CELL * columns)) as u64
+}
+
+/// What to do about an aggregation over the memory budget.
+const AGG_WAYS_OUT: &str = "fewer members per aggregation (a tree: aggregate smaller batches with `--transcript poseidon`, then their proofs), or `--memory-budget <GB>` if the estimate is too pessimistic for this machine";
+
+fn guard(budget: Option<&MemoryBudget>, config: &AggregationConfigParams) -> Result<()> {
+    if let Some(budget) = budget {
+        let what = "aggregation keygen and proving";
+        budget.check_peak(what, config.degree, aggregation_peak_bytes(config), AGG_WAYS_OUT)?;
+    }
+    Ok(())
+}
+
 /// Loads the aggregation keys in `dir` when they fit this batch (level, member shapes, k and
 /// SRS); otherwise generates them from `snarks` and saves them. Returns whether they came
-/// from the cache.
+/// from the cache. With a `budget`, refuses (before the proving key is made or read) an
+/// aggregation circuit whose estimated peak ([`aggregation_peak_bytes`]) exceeds it.
 pub fn load_or_keygen(
     dir: &Path,
     srs: &Srs,
@@ -78,6 +108,7 @@ pub fn load_or_keygen(
     level: Level,
     links: &[Link],
     k: u32,
+    budget: Option<&MemoryBudget>,
 ) -> Result<(AggregationKeys, bool)> {
     let shapes: Vec<String> = snarks.iter().map(|s| member_shape(&s.protocol, level)).collect();
     if let Ok(settings) = read_key_settings::<AggregationSettings>(dir) {
@@ -88,12 +119,13 @@ pub fn load_or_keygen(
             && settings.num_instances == public_value_count(snarks, level)
             && settings.srs_fingerprint == srs_fingerprint(srs);
         if same {
+            guard(budget, &settings.config)?;
             if let Ok(pk) = read_key_pk::<BaseCircuitBuilder<Fr>>(dir, settings.config.into()) {
                 return Ok((AggregationKeys { pk, settings }, true));
             }
         }
     }
-    let keys = keygen(srs, snarks, level, links, k, shapes)?;
+    let keys = keygen(srs, snarks, level, links, k, shapes, budget)?;
     save(dir, &keys)?;
     Ok((keys, false))
 }
@@ -105,6 +137,7 @@ fn keygen(
     links: &[Link],
     k: u32,
     member_shapes: Vec<String>,
+    budget: Option<&MemoryBudget>,
 ) -> Result<AggregationKeys> {
     if srs.params.k() != k {
         return Err(Error::Batch(format!("the SRS has k={}, aggregation needs k={k}", srs.params.k())));
@@ -113,6 +146,7 @@ fn keygen(
     let mut circuit =
         build(CircuitBuilderStage::Keygen, config, &srs.params, snarks.to_vec(), level, links, None);
     let config = circuit.calculate_params(Some(UNUSABLE_ROWS));
+    guard(budget, &config)?;
     let halo2 = |step| {
         move |e: halo2_base::halo2_proofs::plonk::Error| Error::Halo2 { step, reason: format!("{e:?}") }
     };

@@ -17,7 +17,7 @@ use snark_verifier_sdk::snark_verifier::verifier::SnarkVerifier;
 use snark_verifier_sdk::{CircuitExt, NativeLoader, PlonkVerifier, Snark, SHPLONK};
 use zkinfer_circuit::{Exposed, PublicValues};
 use zkinfer_model::Visibility;
-use zkinfer_prover::{fr_from_hex, fr_to_hex, protocol, verify_snark, SnarkFile, Srs};
+use zkinfer_prover::{fr_from_hex, fr_to_hex, protocol, verify_snark, MemoryBudget, SnarkFile, Srs};
 
 use crate::circuit::{build, circuit_digest, Level, Link, ACCUMULATOR_WORDS, MODEL_ID_WORDS};
 use crate::keys::{load_or_keygen, AggregationKeys};
@@ -243,7 +243,21 @@ pub fn aggregate(
     members: &[Member],
     transcript: Transcript,
 ) -> Result<Aggregated> {
-    aggregate_linked(srs, keys_dir, members, transcript, Vec::new())
+    aggregate_linked(srs, keys_dir, members, transcript, Vec::new(), None)
+}
+
+/// [`aggregate`] under a memory budget: once the aggregation circuit's columns are known, and
+/// before its proving key is made or read, an estimated peak
+/// ([`aggregation_peak_bytes`](crate::aggregation_peak_bytes)) over `budget` is refused with
+/// the estimate, the budget and the ways out.
+pub fn aggregate_within(
+    srs: &Srs,
+    keys_dir: &Path,
+    members: &[Member],
+    transcript: Transcript,
+    budget: Option<&MemoryBudget>,
+) -> Result<Aggregated> {
+    aggregate_linked(srs, keys_dir, members, transcript, Vec::new(), budget)
 }
 
 /// Aggregates the segments of a split model ([`QuantizedModel::split`](zkinfer_model::QuantizedModel::split)),
@@ -282,7 +296,7 @@ pub fn aggregate_segments(
         let output_hash_at = pair[0].snark.instances.iter().map(Vec::len).sum::<usize>() - 1;
         links.push(Link { from: [i, output_hash_at], to: [i + 1, INPUT_HASH_AT] });
     }
-    aggregate_linked(srs, keys_dir, segments, transcript, links)
+    aggregate_linked(srs, keys_dir, segments, transcript, links, None)
 }
 
 fn aggregate_linked(
@@ -291,6 +305,7 @@ fn aggregate_linked(
     members: &[Member],
     transcript: Transcript,
     links: Vec<Link>,
+    budget: Option<&MemoryBudget>,
 ) -> Result<Aggregated> {
     let level = check_batch(members)?;
     for (index, m) in members.iter().enumerate() {
@@ -306,7 +321,7 @@ fn aggregate_linked(
     let snarks: Vec<Snark> = members.iter().map(|m| m.snark.clone()).collect();
     let k = srs.params.k();
     let started = Instant::now();
-    let (keys, keys_cached) = load_or_keygen(keys_dir, srs, &snarks, level, &links, k)?;
+    let (keys, keys_cached) = load_or_keygen(keys_dir, srs, &snarks, level, &links, k, budget)?;
     let keygen_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
 

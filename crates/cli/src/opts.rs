@@ -394,6 +394,8 @@ pub(crate) struct AggregateArgs {
     pub(crate) transcript: String,
     #[command(flatten)]
     pub(crate) srs: SrsSelect,
+    #[command(flatten)]
+    pub(crate) memory: MemoryArgs,
 }
 
 /// `zkinfer chess <verb>`.

@@ -122,3 +122,43 @@ fn circuits_over_the_memory_budget_are_refused_with_the_estimate() {
         assert!(row["reason"].as_str().unwrap().contains("over budget"), "{row}");
     }
 }
+
+/// The memory guard on aggregation: once the aggregation circuit's columns are known and before
+/// its proving key is made, an estimated peak over `--memory-budget` is refused with the
+/// estimate and the ways out, and nothing is written.
+#[test]
+fn aggregation_over_the_memory_budget_is_refused_before_keygen() {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    let zk = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_zkinfer")).current_dir(&repo).args(args).output().unwrap()
+    };
+    let out = dir.path().to_str().unwrap();
+    let ok = |o: std::process::Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(zk(&["compile", "--model", "models/risk_mlp/network.onnx", "--dir", out]));
+    ok(zk(&["prove", "--for-aggregation", "--input", "models/risk_mlp/input.json", "--dir", out]));
+    let snark = dir.path().join("snark.json");
+    assert!(snark.exists());
+
+    let agg = dir.path().join("agg");
+    let refused = zk(&[
+        "aggregate",
+        "--member",
+        snark.to_str().unwrap(),
+        "--k",
+        "20",
+        "--memory-budget",
+        "1",
+        "--out",
+        agg.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "aggregated over budget");
+    assert!(
+        err.contains("aggregation keygen and proving of this circuit (k=20)")
+            && err.contains("GB at its peak")
+            && err.contains("fewer members per aggregation"),
+        "{err}"
+    );
+    assert!(!agg.join("aggregation.json").exists() && !agg.join("keys/pk.bin").exists());
+}

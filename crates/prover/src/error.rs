@@ -51,10 +51,12 @@ pub enum Error {
     #[error("proof rejected: {0}")]
     Rejected(String),
     /// The cost model's estimate of a step's peak memory exceeds the memory budget.
-    #[error("{what} of this circuit (k={k}) needs about {} at its peak (the cost model's estimate), more than the {} it may use ({budget_from}): refusing instead of running into the out-of-memory killer. Ways out: smaller fixed-point scales (`compile --input-scale/--param-scale`: fewer rows), `--dense-gate on` for dense and convolution layers, or `--memory-budget <GB>` if the estimate is too pessimistic for this machine (automatic splitting into segments is not available yet)", gb(*.estimate), gb(*.budget))]
+    #[error("{what} of this circuit (k={k}) needs about {} at its peak (the cost model's estimate), more than the {} it may use ({budget_from}): refusing instead of running into the out-of-memory killer. Ways out: {ways_out}", gb(*.estimate), gb(*.budget))]
     OverMemoryBudget {
-        /// The step refused (keygen and proving, MockProver).
+        /// The step refused (keygen and proving, MockProver, aggregation).
         what: String,
+        /// What the user can do about it.
+        ways_out: &'static str,
         /// log2 of the circuit's rows.
         k: u32,
         /// Estimated peak, bytes.

@@ -57,18 +57,29 @@ impl MemoryBudget {
     /// Refuses `layout` when its estimated peak exceeds the budget; `what` names the step.
     pub fn check(&self, what: &str, layout: &Layout) -> Result<Estimate> {
         let estimate = layout.estimate();
-        if estimate.peak_memory_bytes > self.bytes {
+        self.check_peak(what, layout.k(), estimate.peak_memory_bytes, MODEL_WAYS_OUT)?;
+        Ok(estimate)
+    }
+
+    /// Refuses a step of a circuit of `2^k` rows whose estimated peak is `estimate` bytes when
+    /// that exceeds the budget; `ways_out` says what the user can do instead.
+    pub fn check_peak(&self, what: &str, k: u32, estimate: u64, ways_out: &'static str) -> Result<()> {
+        if estimate > self.bytes {
             return Err(Error::OverMemoryBudget {
                 what: what.to_owned(),
-                k: layout.k(),
-                estimate: estimate.peak_memory_bytes,
+                ways_out,
+                k,
+                estimate,
                 budget: self.bytes,
                 budget_from: self.source.clone(),
             });
         }
-        Ok(estimate)
+        Ok(())
     }
 }
+
+/// What to do about a model circuit over the budget.
+const MODEL_WAYS_OUT: &str = "smaller fixed-point scales (`compile --input-scale/--param-scale`: fewer rows), `--dense-gate on` for dense and convolution layers, or `--memory-budget <GB>` if the estimate is too pessimistic for this machine (automatic splitting into segments is not available yet)";
 
 /// `MemAvailable` of a `/proc/meminfo`-format file, in bytes.
 fn meminfo_available(path: &Path) -> Option<u64> {

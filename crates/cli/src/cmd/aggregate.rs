@@ -1,11 +1,11 @@
 use std::path::Path;
 
-use zkinfer_aggregate::{aggregate, Aggregated, AggregationProof, Member, Transcript};
+use zkinfer_aggregate::{aggregate_within, Aggregated, AggregationProof, Member, Transcript};
 use zkinfer_circuit::halo2_base::halo2_proofs::poly::commitment::Params;
 use zkinfer_evm::{
     aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, VerifierArtifact, EIP170_LIMIT,
 };
-use zkinfer_prover::{read_json, write_json, SnarkFile, Srs};
+use zkinfer_prover::{read_json, write_json, MemoryBudget, SnarkFile, Srs};
 
 use super::setup::srs_for;
 use crate::opts::AggregateArgs;
@@ -20,7 +20,8 @@ impl AggregateArgs {
         let transcript = if self.transcript == "poseidon" { Transcript::Poseidon } else { Transcript::Evm };
         let members = self.members.iter().map(|p| read_member(p)).collect::<anyhow::Result<Vec<_>>>()?;
         let srs = srs_for(self.k, &self.srs, rep)?;
-        let (agg, evm) = aggregate_into(&srs, &members, transcript, &self.out, rep)?;
+        let budget = self.memory.budget();
+        let (agg, evm) = aggregate_into(&srs, &members, transcript, &self.out, budget.as_ref(), rep)?;
         rep.set("proofBytes", agg.proof.proof_bytes()?.len());
         if let Some(evm) = evm {
             rep.set("verifierRuntimeBytes", evm.artifact.runtime_size);
@@ -51,11 +52,12 @@ pub(crate) fn aggregate_into(
     members: &[Member],
     transcript: Transcript,
     out: &Path,
+    budget: Option<&MemoryBudget>,
     rep: &mut Reporter,
 ) -> anyhow::Result<(Aggregated, Option<EvmVerifier>)> {
     let keys_dir = out.join(paths::KEYS_DIR);
     let agg = rep.step(&format!("aggregate {} proofs (k={})", members.len(), srs.params.k()), || {
-        aggregate(srs, &keys_dir, members, transcript)
+        aggregate_within(srs, &keys_dir, members, transcript, budget)
     })?;
     let proof = &agg.proof;
     let config = agg.keys.settings.config;

@@ -43,6 +43,7 @@ impl DemoArgs {
                 self.aggregate_k,
                 self.aggregate_root_k,
                 &self.srs,
+                self.layout.memory.budget().as_ref(),
                 dir,
                 rep,
             )?),

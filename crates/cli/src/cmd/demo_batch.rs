@@ -9,7 +9,7 @@ use zkinfer_aggregate::{Aggregated, AggregationProof, Member, Transcript, ACCUMU
 use zkinfer_chain::{Address, BatchMember, Chain, ModelEntry, ModelVerifier, B256, U256};
 use zkinfer_evm::VerifierArtifact;
 use zkinfer_model::{CompiledModel, InputData};
-use zkinfer_prover::{prove_snark, Keys, Srs};
+use zkinfer_prover::{prove_snark, Keys, MemoryBudget, Srs};
 
 use super::aggregate::aggregate_into;
 use super::deploy::timed;
@@ -89,6 +89,7 @@ pub(crate) fn prove_batch(
     k: u32,
     root_k: Option<u32>,
     select: &SrsSelect,
+    budget: Option<&MemoryBudget>,
     dir: &Path,
     rep: &mut Reporter,
 ) -> anyhow::Result<Batch> {
@@ -113,8 +114,14 @@ pub(crate) fn prove_batch(
     let root_k = match root_k {
         Some(root_k) => {
             let leaf_srs = srs_for(k, select, rep)?;
-            let (aggregated, _) =
-                aggregate_into(&leaf_srs, &members, Transcript::Poseidon, &batch_dir.join(LEAF_DIR), rep)?;
+            let (aggregated, _) = aggregate_into(
+                &leaf_srs,
+                &members,
+                Transcript::Poseidon,
+                &batch_dir.join(LEAF_DIR),
+                budget,
+                rep,
+            )?;
             leaf = Some(Level::of(&aggregated)?);
             members = vec![Member::aggregation(&aggregated.proof)?];
             // The leaf's proving key is dropped here, before the root's is built.
@@ -123,7 +130,7 @@ pub(crate) fn prove_batch(
         None => k,
     };
     let agg_srs = srs_for(root_k, select, rep)?;
-    let (aggregated, evm) = aggregate_into(&agg_srs, &members, Transcript::Evm, &batch_dir, rep)?;
+    let (aggregated, evm) = aggregate_into(&agg_srs, &members, Transcript::Evm, &batch_dir, budget, rep)?;
     let evm = evm.context("the EVM transcript always yields a verifier")?;
     let (verifier, revm_gas) = (evm.artifact, evm.revm_gas);
     // Under their own keys: the single proof's figures share the summary.
