@@ -6,7 +6,13 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Output};
+
+/// `zkinfer args` run from the repository root.
+fn zk(args: &[&str]) -> Output {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    Command::new(env!("CARGO_BIN_EXE_zkinfer")).current_dir(&repo).args(args).output().unwrap()
+}
 
 #[test]
 fn allowlisted_models_still_pass() {
@@ -74,11 +80,7 @@ fn calibrate_picks_a_finer_scale_when_the_default_is_too_coarse() {
 /// `conformance` marks each such model over budget and goes on to the next.
 #[test]
 fn circuits_over_the_memory_budget_are_refused_with_the_estimate() {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
-    let zk = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_zkinfer")).current_dir(&repo).args(args).output().unwrap()
-    };
     let out = dir.path().to_str().unwrap();
     let compile = zk(&["compile", "--model", "models/risk_mlp/network.onnx", "--dir", out]);
     assert!(compile.status.success(), "{}", String::from_utf8_lossy(&compile.stderr));
@@ -128,13 +130,9 @@ fn circuits_over_the_memory_budget_are_refused_with_the_estimate() {
 /// estimate and the ways out, and nothing is written.
 #[test]
 fn aggregation_over_the_memory_budget_is_refused_before_keygen() {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = tempfile::tempdir().unwrap();
-    let zk = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_zkinfer")).current_dir(&repo).args(args).output().unwrap()
-    };
     let out = dir.path().to_str().unwrap();
-    let ok = |o: std::process::Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ok = |o: Output| assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     ok(zk(&["compile", "--model", "models/risk_mlp/network.onnx", "--dir", out]));
     ok(zk(&["prove", "--for-aggregation", "--input", "models/risk_mlp/input.json", "--dir", out]));
     let snark = dir.path().join("snark.json");
