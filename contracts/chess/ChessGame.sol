@@ -59,6 +59,8 @@ contract ChessGame is IChessGame {
     mapping(uint256 round => Round tally) private _rounds;
     mapping(uint256 round => mapping(uint256 move => uint256 stake)) private _support;
     mapping(uint256 round => mapping(address voter => uint256 stake)) private _stakes;
+    /// @dev How often each position occurred (`ChessRules.repetitionKey`), for threefold repetition.
+    mapping(bytes32 position => uint256 count) private _seen;
 
     /// @dev Reverts `UnboundWeights` for a model with private weights, and the registry's
     ///      `UnknownModel` for an id it does not know.
@@ -89,6 +91,7 @@ contract ChessGame is IChessGame {
         minimumStake = minStake;
         _board = ChessBoard.START_BOARD;
         _state = ChessBoard.START_STATE;
+        _seen[ChessRules.repetitionKey(ChessBoard.START_BOARD, ChessBoard.START_STATE)] = 1;
         emit GameCreated(address(verifier), model, side, roundSeconds, aiSeconds, minStake);
         if (side == 0) {
             _openRound(ChessBoard.START_STATE);
@@ -114,9 +117,12 @@ contract ChessGame is IChessGame {
         _support[round][move] = moveSupport;
         _stakes[round][msg.sender] += msg.value;
         Round memory tally = _rounds[round];
-        // Order-independent winner: most support, then lowest code. Support only grows, so
-        // the leader can only be the old one or this move.
-        if (moveSupport > tally.leadingSupport || (moveSupport == tally.leadingSupport && move < tally.leadingMove)) {
+        // Order-independent winner among the moves (RESIGN is decided by majority instead):
+        // most support, then lowest code. Support only grows, so the leader can only be the
+        // old one or this move.
+        bool leads =
+            moveSupport > tally.leadingSupport || (moveSupport == tally.leadingSupport && move < tally.leadingMove);
+        if (move != RESIGN && leads) {
             // A move code or RESIGN fits 16 bits; support and totals fit 96 bits (checked).
             // forge-lint: disable-next-line(unsafe-typecast)
             tally.leadingMove = uint16(move);
@@ -146,15 +152,20 @@ contract ChessGame is IChessGame {
             return;
         }
         tally.finalized = true;
-        uint256 move = tally.leadingMove;
-        emit RoundFinalized(round, move, tally.leadingSupport, tally.totalStake);
-        if (move == RESIGN) {
+        // Resignation needs a strict majority of the round's stake: a whale cannot end the
+        // game for the World with a last-second plurality. Without one, the most-supported move
+        // is played; one has support then, since the rest of the stake is on moves.
+        uint256 resignSupport = _support[round][RESIGN];
+        if (2 * resignSupport > tally.totalStake) {
+            emit RoundFinalized(round, RESIGN, resignSupport, tally.totalStake);
             _end(GameEnding.Resignation, GameResult.AiWon);
             return;
         }
+        uint256 move = tally.leadingMove;
+        emit RoundFinalized(round, move, tally.leadingSupport, tally.totalStake);
         // Votes were checked against this very position, so the move is legal.
         uint256 state = _play(move, false);
-        GameEnding ending = ChessRules.ending(_board, state);
+        GameEnding ending = _endingAfter(state);
         if (ending != GameEnding.None) {
             _end(ending, ending == GameEnding.Checkmate ? GameResult.WorldWon : GameResult.Draw);
         } else {
@@ -178,6 +189,9 @@ contract ChessGame is IChessGame {
     /// @inheritdoc IChessGame
     function submitAiMove(uint256 expectedPly, uint256 move, bytes calldata proof) external {
         if (_phase != GamePhase.AiToMove) revert WrongPhase(_phase);
+        // Deadlines are minutes to days apart; a validator's few seconds of leeway do not matter.
+        // forge-lint: disable-next-line(block-timestamp)
+        if (block.timestamp >= _deadline) revert AiTimeUp(_deadline);
         uint256 board = _board;
         uint256 state = _state;
         uint256 currentPly = ChessBoard.ply(state);
@@ -190,7 +204,7 @@ contract ChessGame is IChessGame {
         if (!verified) revert AiMoveNotVerified(modelId, move);
 
         state = _play(move, true);
-        GameEnding ending = ChessRules.ending(_board, state);
+        GameEnding ending = _endingAfter(state);
         if (ending != GameEnding.None) {
             _end(ending, ending == GameEnding.Checkmate ? GameResult.AiWon : GameResult.Draw);
         } else {
@@ -273,14 +287,26 @@ contract ChessGame is IChessGame {
 
     // ------------------------------------------------------------------ internals
 
-    /// @dev Plays a legal move, stores the position and returns the new state word.
+    /// @dev Plays a legal move, stores the position, counts it for repetition and returns the
+    ///      new state word.
     function _play(uint256 move, bool byAi) private returns (uint256 state) {
         uint256 board;
         uint256 before = _state;
         (board, state) = ChessBoard.makeMove(_board, before, move);
         _board = board;
         _state = state;
+        ++_seen[ChessRules.repetitionKey(board, state)];
         emit MovePlayed(ChessBoard.ply(before), move, byAi, board, state);
+    }
+
+    /// @dev How the position just played (with state word `state`) ends the game, if it does:
+    ///      the rules of the position first, then its third occurrence.
+    function _endingAfter(uint256 state) private view returns (GameEnding ending) {
+        uint256 board = _board;
+        ending = ChessRules.ending(board, state);
+        if (ending == GameEnding.None && _seen[ChessRules.repetitionKey(board, state)] >= 3) {
+            ending = GameEnding.ThreefoldRepetition;
+        }
     }
 
     /// @dev Opens the next World round for the position with state word `state`.

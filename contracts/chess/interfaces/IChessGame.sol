@@ -15,9 +15,10 @@ import {GameEnding} from "../ChessRules.sol";
 ///        may vote for a legal move (or for `RESIGN`) by sending at least `minimumStake` wei;
 ///        an account may vote many times and for several moves. A move's support is the sum of
 ///        the stakes sent for it in the round.
-///      - Once `block.timestamp >= deadline`, anyone may finalize the round. The move with the
-///        most support is played; ties go to the lowest move code (`RESIGN` is above every
-///        move code, so it never wins a tie). A round without votes gets another full period.
+///      - Once `block.timestamp >= deadline`, anyone may finalize the round. The World resigns
+///        only if `RESIGN` has a strict majority of the round's stake; otherwise the move with
+///        the most support is played, ties going to the lowest move code. A round without votes
+///        gets another full period.
 ///      - Stakes buy voting weight only: every stake is refunded in full, to the account that
 ///        sent it, once its round is finalized (`claimStake`). Nothing is ever kept or paid out.
 ///      Rules of the AI's turn:
@@ -25,11 +26,12 @@ import {GameEnding} from "../ChessRules.sol";
 ///        itself from its own position (`ChessEncoding`: board, side, castling, en passant,
 ///        clocks, ply and the legal-move list), asks the verifier whether the model maps them to
 ///        exactly `[move]`, and plays the move only if the answer is yes and the move is legal.
-///      - If nobody does so before the AI's deadline, anyone may end the game as a win for the
-///        World (`claimAiTimeout`).
+///      - The move must come before the AI's deadline (`AiTimeUp` after it); if none does,
+///        anyone may end the game as a win for the World (`claimAiTimeout`).
 ///      The game ends by checkmate, stalemate, the fifty-move rule, insufficient material
-///      (see `ChessRules`; no threefold repetition), the World's resignation, or the AI's
-///      timeout. There are no draw offers: the AI cannot answer one.
+///      (see `ChessRules`), threefold repetition (the same board, side to move, castling rights
+///      and en-passant square a third time: a draw, detected by the game), the World's
+///      resignation, or the AI's timeout. There are no draw offers: the AI cannot answer one.
 interface IChessGame is IChessGameEvents, IChessGameErrors {
     /// @notice Vote code for the World resigning. Not a move code (those have 15 bits).
     /// @return The code, 0xFFFF.
@@ -47,7 +49,7 @@ interface IChessGame is IChessGameEvents, IChessGameErrors {
     function finalizeRound(uint256 round) external;
 
     /// @notice Plays the AI's move if `proof` shows the registered model chose it here.
-    /// @dev Reverts `WrongPhase`, `StaleBoard`, `IllegalMove`, `AiMoveNotVerified`, and passes
+    /// @dev Reverts `WrongPhase`, `AiTimeUp`, `StaleBoard`, `IllegalMove`, `AiMoveNotVerified`, and passes
     ///      on the verifier's own errors (for example `UnknownModel` from the registry).
     /// @param expectedPly The ply of the position the proof was made for (`ply()`).
     /// @param move The move code the model chose.

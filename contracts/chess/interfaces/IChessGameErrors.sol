@@ -69,6 +69,10 @@ interface IChessGameErrors {
     /// @param deadline When the AI's time runs out.
     error AiTimeNotUp(uint256 deadline);
 
+    /// @notice The AI's time ran out: its move comes too late (the World may claim the game).
+    /// @param deadline When the AI's time ran out.
+    error AiTimeUp(uint256 deadline);
+
     /// @notice The round's stakes are locked until it is finalized.
     /// @param round The round.
     error StakeLocked(uint256 round);

@@ -218,6 +218,49 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         assertEq(BOB.balance, 100 ether, "bob refunded");
     }
 
+    function test_Finalize_ResignationWithoutAMajorityPlaysTheLeadingMove() public {
+        uint256 resign = game.RESIGN();
+        // A whale's last-second plurality for RESIGN: 3 of 7 ether, not a majority.
+        vm.prank(BOB);
+        game.vote{value: 2 ether}(1, move("e2e4"));
+        vm.prank(CAROL);
+        game.vote{value: 2 ether}(1, move("d2d4"));
+        vm.warp(game.deadline() - 1);
+        vm.prank(ALICE);
+        game.vote{value: 3 ether}(1, resign);
+        (, uint256 leading, uint256 leadingSupport,) = game.roundTally(1);
+        assertEq(leading, move("d2d4"), "the leader is a move (tie: lowest code)");
+        assertEq(leadingSupport, 2 ether, "its support");
+        vm.warp(game.deadline());
+        vm.expectEmit(true, true, true, true, address(game));
+        emit RoundFinalized(1, move("d2d4"), 2 ether, 7 ether);
+        game.finalizeRound(1);
+        assertEq(uint256(game.phase()), uint256(GamePhase.AiToMove), "play goes on");
+        assertEq(game.ply(), 1, "d2d4 played");
+
+        // Half the stake is not a majority either; more than half is.
+        playAi("d7d5");
+        vm.prank(ALICE);
+        game.vote{value: 2 ether}(2, resign);
+        vm.prank(BOB);
+        game.vote{value: 2 ether}(2, move("c2c4"));
+        vm.warp(game.deadline());
+        game.finalizeRound(2);
+        assertEq(game.ply(), 3, "c2c4 played at exactly half for RESIGN");
+        playAi("e7e6");
+        vm.prank(ALICE);
+        game.vote{value: 2 ether + 1}(3, resign);
+        vm.prank(BOB);
+        game.vote{value: 2 ether}(3, move("b1c3"));
+        vm.warp(game.deadline());
+        vm.expectEmit(true, true, true, true, address(game));
+        emit RoundFinalized(3, resign, 2 ether + 1, 4 ether + 1);
+        game.finalizeRound(3);
+        (GameEnding ending, GameResult result) = game.outcome();
+        assertEq(uint256(ending), uint256(GameEnding.Resignation), "resigned by majority");
+        assertEq(uint256(result), uint256(GameResult.AiWon), "result");
+    }
+
     // ---------------------------------------------------------------- stakes
 
     function test_ClaimStake_RefundsInFullAfterFinalization() public {
@@ -363,7 +406,72 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         game.submitAiMove(1, move("e7e5"), PROOF);
     }
 
+    function test_RevertWhen_AiMovesAtOrAfterItsDeadline() public {
+        playWorld("e2e4");
+        allowAiMove("e7e5");
+        uint256 aiDeadline = game.deadline();
+        vm.warp(aiDeadline);
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiTimeUp.selector, aiDeadline));
+        vm.prank(PROVER);
+        game.submitAiMove(1, move("e7e5"), PROOF);
+        // The late move cannot race the World's claim: the game goes to the World.
+        game.claimAiTimeout();
+        (GameEnding ending, GameResult result) = game.outcome();
+        assertEq(uint256(ending), uint256(GameEnding.AiTimeout), "ending");
+        assertEq(uint256(result), uint256(GameResult.WorldWon), "result");
+    }
+
     // ---------------------------------------------------------------- whole games
+
+    function test_Game_ThreefoldRepetitionIsADraw() public {
+        // The knights go out and back twice: the initial position occurs a third time after
+        // the AI's eighth ply. Twice is not enough.
+        for (uint256 i = 0; i < 2; ++i) {
+            playWorld("g1f3");
+            playAi("g8f6");
+            playWorld("f3g1");
+            if (i == 0) {
+                playAi("f6g8");
+                assertEq(uint256(game.phase()), uint256(GamePhase.WorldToMove), "second occurrence: play on");
+            }
+        }
+        allowAiMove("f6g8");
+        vm.expectEmit(true, true, true, true, address(game));
+        emit GameEnded(GameEnding.ThreefoldRepetition, GameResult.Draw);
+        vm.prank(PROVER);
+        game.submitAiMove(7, move("f6g8"), PROOF);
+        (uint256 board, uint256 state) = game.position();
+        assertEq(board, ChessBoard.START_BOARD, "the initial board again");
+        assertEq(ChessBoard.sideToMove(state), 0, "White to move");
+        assertEq(uint256(game.phase()), uint256(GamePhase.Over), "over");
+    }
+
+    function test_Game_RepetitionNeedsTheSameRights() public {
+        // After 1. e3 e6 (single pushes: no en-passant square) the kings walk out and back:
+        // the board after 1... e6 comes back twice with White to move, but without castling
+        // rights, so it is not the same position (counting it would draw at the second walk
+        // back). Only the kings-out position's own third occurrence draws.
+        string[4] memory walk = ["e2e3", "e7e6", "e1e2", "e8e7"];
+        for (uint256 i = 0; i < 4; ++i) {
+            if (i % 2 == 0) playWorld(walk[i]);
+            else playAi(walk[i]);
+        }
+        string[4] memory back = ["e2e1", "e7e8", "e1e2", "e8e7"];
+        for (uint256 n = 0; n < 2; ++n) {
+            for (uint256 i = 0; i < 4; ++i) {
+                if (n == 1 && i == 3) break;
+                if (i % 2 == 0) playWorld(back[i]);
+                else playAi(back[i]);
+            }
+        }
+        // Kings back on e1/e8 (without castling rights) twice so far, kings on e2/e7 three
+        // times after this move.
+        allowAiMove("e8e7");
+        vm.expectEmit(true, true, true, true, address(game));
+        emit GameEnded(GameEnding.ThreefoldRepetition, GameResult.Draw);
+        vm.prank(PROVER);
+        game.submitAiMove(game.ply(), move("e8e7"), PROOF);
+    }
 
     function test_Game_WorldMatesTheAi() public {
         // Scholar's mate.

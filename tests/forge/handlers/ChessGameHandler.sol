@@ -74,6 +74,7 @@ contract ChessGameHandler is ChessGameFixture, PredictedCalls {
         uint256 ply = kind == 1 ? c.ply() + 1 : c.ply();
         bytes memory expected;
         if (c.phase() != GamePhase.AiToMove) expected = _err(IChessGameErrors.WrongPhase.selector, uint8(c.phase()));
+        else if (_time >= c.deadline()) expected = _err(IChessGameErrors.AiTimeUp.selector, c.deadline());
         else if (kind == 1) expected = abi.encodeWithSelector(IChessGameErrors.StaleBoard.selector, ply, c.ply());
         else if (forged) expected = abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, modelId, move);
         else _allowAiMove(c, move);

@@ -131,6 +131,7 @@ pub(crate) fn show(view: &GameView, rep: &mut Reporter) -> anyhow::Result<()> {
                 "insufficient material",
                 "resignation",
                 "AI timeout",
+                "threefold repetition",
             ]
             .get(usize::from(view.ending))
             .copied();
