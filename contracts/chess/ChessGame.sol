@@ -39,6 +39,8 @@ contract ChessGame is IChessGame {
     uint256 public immutable aiMoveTimeout;
     /// @notice Smallest stake of one vote, in wei.
     uint256 public immutable minimumStake;
+    /// @inheritdoc IChessGame
+    address public immutable beneficiary;
 
     /// @dev A round's tally, one storage slot (uint96 holds far more wei than exist).
     struct Round {
@@ -59,6 +61,11 @@ contract ChessGame is IChessGame {
     mapping(uint256 round => Round tally) private _rounds;
     mapping(uint256 round => mapping(uint256 move => uint256 stake)) private _support;
     mapping(uint256 round => mapping(address voter => uint256 stake)) private _stakes;
+    mapping(uint256 round => mapping(address voter => mapping(uint256 move => uint256 stake))) private _stakeOn;
+    /// @dev What the game owes (its balance); once it is over, what is left of the pot.
+    uint256 private _owed;
+    /// @dev Stake on the moves the World played; once it is over, the part not yet paid out.
+    uint256 private _line;
     /// @dev How often each position occurred (`ChessRules.repetitionKey`), for threefold repetition.
     mapping(bytes32 position => uint256 count) private _seen;
 
@@ -70,18 +77,21 @@ contract ChessGame is IChessGame {
     /// @param roundSeconds Seconds each World voting round lasts.
     /// @param aiSeconds Seconds the AI has for each move.
     /// @param minStake Smallest stake of one vote, in wei (at least 1).
+    /// @param aiSide The AI side's account, paid the pot when the AI wins (not zero).
     constructor(
         IModelRegistry verifier,
         bytes32 model,
         uint8 side,
         uint256 roundSeconds,
         uint256 aiSeconds,
-        uint256 minStake
+        uint256 minStake,
+        address aiSide
     ) {
         if (side > 1) revert InvalidSide(side);
         if (roundSeconds == 0 || roundSeconds > MAX_DURATION) revert InvalidDuration(roundSeconds);
         if (aiSeconds == 0 || aiSeconds > MAX_DURATION) revert InvalidDuration(aiSeconds);
         if (minStake == 0) revert ZeroMinimumStake();
+        if (aiSide == address(0)) revert ZeroBeneficiary();
         if (verifier.getVisibility(model).weights == InstanceEncoding.PRIVATE) revert UnboundWeights(model);
         inferenceVerifier = verifier;
         modelId = model;
@@ -89,6 +99,7 @@ contract ChessGame is IChessGame {
         roundDuration = roundSeconds;
         aiMoveTimeout = aiSeconds;
         minimumStake = minStake;
+        beneficiary = aiSide;
         _board = ChessBoard.START_BOARD;
         _state = ChessBoard.START_STATE;
         _seen[ChessRules.repetitionKey(ChessBoard.START_BOARD, ChessBoard.START_STATE)] = 1;
@@ -116,6 +127,8 @@ contract ChessGame is IChessGame {
         uint256 moveSupport = _support[round][move] + msg.value;
         _support[round][move] = moveSupport;
         _stakes[round][msg.sender] += msg.value;
+        _stakeOn[round][msg.sender][move] += msg.value;
+        _owed += msg.value;
         Round memory tally = _rounds[round];
         // Order-independent winner among the moves (RESIGN is decided by majority instead):
         // most support, then lowest code. Support only grows, so the leader can only be the
@@ -162,6 +175,7 @@ contract ChessGame is IChessGame {
             return;
         }
         uint256 move = tally.leadingMove;
+        _line += tally.leadingSupport;
         emit RoundFinalized(round, move, tally.leadingSupport, tally.totalStake);
         // Votes were checked against this very position, so the move is legal.
         uint256 state = _play(move, false);
@@ -175,13 +189,35 @@ contract ChessGame is IChessGame {
 
     /// @inheritdoc IChessGame
     function claimStake(uint256 round) external {
-        if (!_rounds[round].finalized) revert StakeLocked(round);
-        uint256 amount = _stakes[round][msg.sender];
+        if (_phase != GamePhase.Over) revert StakeLocked(round);
+        (uint256 amount, uint256 inLine) = _payout(round, msg.sender);
         if (amount == 0) revert NothingToClaim(round, msg.sender);
         _stakes[round][msg.sender] = 0;
+        _owed -= amount;
+        _line -= inLine;
         emit StakeClaimed(round, msg.sender, amount);
         (bool sent,) = msg.sender.call{value: amount}("");
         if (!sent) revert RefundFailed(msg.sender, amount);
+    }
+
+    /// @inheritdoc IChessGame
+    function claimPot() external {
+        uint256 amount = _owed;
+        if (_result != GameResult.AiWon || amount == 0) revert PotNotClaimable();
+        _owed = 0;
+        emit PotClaimed(beneficiary, amount);
+        (bool sent,) = beneficiary.call{value: amount}("");
+        if (!sent) revert RefundFailed(beneficiary, amount);
+    }
+
+    /// @inheritdoc IChessGame
+    function claimable(uint256 round, address voter) external view returns (uint256 amount) {
+        if (_phase == GamePhase.Over) (amount,) = _payout(round, voter);
+    }
+
+    /// @inheritdoc IChessGame
+    function owed() external view returns (uint256) {
+        return _owed;
     }
 
     // ------------------------------------------------------------------ the AI
@@ -274,6 +310,11 @@ contract ChessGame is IChessGame {
     }
 
     /// @inheritdoc IChessGame
+    function stakeOn(uint256 round, address voter, uint256 move) external view returns (uint256) {
+        return _stakeOn[round][voter][move];
+    }
+
+    /// @inheritdoc IChessGame
     function legalMoves() external view returns (uint256[] memory moves) {
         return ChessMoveGen.legalMoves(_board, _state);
     }
@@ -338,6 +379,23 @@ contract ChessGame is IChessGame {
         _ending = ending;
         _result = result;
         emit GameEnded(ending, result);
+    }
+
+    /// @dev What `voter`'s stake in `round` wins in the finished game, and the part of it on the
+    ///      World's line. World won: its stake on the move played that round gets that share of
+    ///      what is left of the pot, `inLine * owed / line` (the last claimant gets exactly the
+    ///      rest, and since the pot holds every line stake none gets less than it staked). Draw:
+    ///      its stake back. AI won: nothing (the pot is the beneficiary's).
+    function _payout(uint256 round, address voter) private view returns (uint256 amount, uint256 inLine) {
+        uint256 staked = _stakes[round][voter];
+        if (staked == 0) return (0, 0);
+        if (_result == GameResult.Draw) return (staked, 0);
+        if (_result != GameResult.WorldWon) return (0, 0);
+        Round memory tally = _rounds[round];
+        // Every round of a game the World won was finalized with its leading move played.
+        if (!tally.finalized) return (0, 0);
+        inLine = _stakeOn[round][voter][tally.leadingMove];
+        if (inLine != 0) amount = inLine * _owed / _line;
     }
 
     /// @dev Whether the ascending list `moves` holds `move` (binary search).

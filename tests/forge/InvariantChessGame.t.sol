@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 pragma solidity ^0.8.19;
 
-// Invariants of ChessGame's escrow: the game holds exactly the stakes it still owes, and no
-// stake is ever stuck. The handler (handlers/ChessGameHandler.sol) drives two games (the World
+// Invariants of ChessGame's escrow: the game holds exactly what it still owes (every stake
+// during the game; after it, what is left of the pot for the line, a draw's refunds or the AI
+// side), and no wei is ever stuck or made up. The handler (handlers/ChessGameHandler.sol) drives two games (the World
 // as White and as Black) with six voters: votes (some refused: too low, wrong round, illegal
 // move; some resignations), time passing, finalizations, proven, forged and stale AI moves, AI
 // timeouts and claims. It predicts every call's outcome (exact revert data) and keeps its own
 // ledger of who staked what; after every call the balances, stakes and tallies must match it.
-// After each run every game is played to its end and every stake claimed: then the games must
-// hold nothing and every voter be whole.
+// After each run every game is played to its end and everything claimed: then the games must
+// hold nothing and the wei must all be in the voters' and the AI side's accounts.
 
 import {Test} from "./utils/Test.sol";
 import {InvariantTargets} from "./utils/InvariantTargets.sol";
@@ -23,13 +24,14 @@ contract InvariantChessGameTest is Test, InvariantTargets {
     function setUp() public {
         handler = new ChessGameHandler();
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](6);
+        bytes4[] memory selectors = new bytes4[](7);
         selectors[0] = ChessGameHandler.vote.selector;
         selectors[1] = ChessGameHandler.finalize.selector;
         selectors[2] = ChessGameHandler.aiMove.selector;
         selectors[3] = ChessGameHandler.claimAiTimeout.selector;
         selectors[4] = ChessGameHandler.claim.selector;
         selectors[5] = ChessGameHandler.advanceClock.selector;
+        selectors[6] = ChessGameHandler.claimPot.selector;
         targetSelector(address(handler), selectors);
     }
 
@@ -37,11 +39,12 @@ contract InvariantChessGameTest is Test, InvariantTargets {
     function invariant_BalanceIsTheStakesStillOwed() public view {
         for (uint256 g = 0; g < 2; ++g) {
             assertEq(address(handler.games(g)).balance, handler.owedByGame(g), "balance is not the stakes owed");
+            assertEq(handler.games(g).owed(), handler.owedByGame(g), "the game's own account differs");
         }
     }
 
-    /// @dev Each stake and tally the game reports is the ledger's, and every voter's wallet
-    ///      plus what it is owed is what it started with.
+    /// @dev Each stake and tally the game reports is the ledger's, and no wei appears or
+    ///      vanishes: the voters', the AI side's and the games' balances add up to the funds.
     function invariant_StakesAndTalliesMatchTheLedger() public view {
         for (uint256 g = 0; g < 2; ++g) {
             ChessGame game = handler.games(g);
@@ -55,9 +58,16 @@ contract InvariantChessGameTest is Test, InvariantTargets {
                 }
             }
         }
+        assertEq(_total(), handler.VOTERS() * handler.FUNDS(), "wei appeared or vanished");
+    }
+
+    function _total() internal view returns (uint256 total) {
         for (uint256 v = 0; v < handler.VOTERS(); ++v) {
-            address voter = handler.voters(v);
-            assertEq(voter.balance + handler.owedToVoter(voter), handler.FUNDS(), "a voter's funds");
+            total += handler.voters(v).balance;
+        }
+        total += handler.AI_SIDE_ACCOUNT().balance;
+        for (uint256 g = 0; g < 2; ++g) {
+            total += address(handler.games(g)).balance;
         }
     }
 
@@ -74,8 +84,6 @@ contract InvariantChessGameTest is Test, InvariantTargets {
             assertEq(address(handler.games(g)).balance, 0, "stake stuck in a finished game");
             assertEq(handler.owedByGame(g), 0, "the ledger still owes stakes");
         }
-        for (uint256 v = 0; v < handler.VOTERS(); ++v) {
-            assertEq(handler.voters(v).balance, handler.FUNDS(), "a voter was not made whole");
-        }
+        assertEq(_total(), handler.VOTERS() * handler.FUNDS(), "wei appeared or vanished");
     }
 }

@@ -19,8 +19,12 @@ import {GameEnding} from "../ChessRules.sol";
 ///        only if `RESIGN` has a strict majority of the round's stake; otherwise the move with
 ///        the most support is played, ties going to the lowest move code. A round without votes
 ///        gets another full period.
-///      - Stakes buy voting weight only: every stake is refunded in full, to the account that
-///        sent it, once its round is finalized (`claimStake`). Nothing is ever kept or paid out.
+///      - A stake costs what it weighs: every stake is locked until the game is over. If the
+///        World wins, the whole pot (every stake of every round) is shared among the stakes on
+///        the moves the World played, in proportion (`claimStake`; none gets less than it
+///        staked); stakes on other moves and on `RESIGN` are lost to them. If the AI wins
+///        (checkmate or resignation), the whole pot goes to the `beneficiary` fixed at
+///        deployment, the AI's side (`claimPot`). A draw refunds every stake in full.
 ///      Rules of the AI's turn:
 ///      - Anyone may submit the AI's move with a proof. The game computes the model inputs
 ///        itself from its own position (`ChessEncoding`: board, side, castling, en passant,
@@ -60,10 +64,31 @@ interface IChessGame is IChessGameEvents, IChessGameErrors {
     /// @dev Reverts `WrongPhase`, `AiTimeNotUp`.
     function claimAiTimeout() external;
 
-    /// @notice Refunds the caller's stake in a finalized round.
+    /// @notice Pays the caller what its stake in `round` won once the game is over (see the
+    ///         rules above: its share of the pot for stakes on played moves when the World won,
+    ///         its stake back after a draw).
     /// @dev Reverts `StakeLocked`, `NothingToClaim`, `RefundFailed`.
     /// @param round The round.
     function claimStake(uint256 round) external;
+
+    /// @notice Sends the whole pot to the beneficiary when the AI won. Anyone may call it.
+    /// @dev Reverts `PotNotClaimable`, `RefundFailed`.
+    function claimPot() external;
+
+    /// @notice What `claimStake(round)` would pay `voter` now (0 before the game is over).
+    /// @param round The round.
+    /// @param voter The account.
+    /// @return The amount.
+    function claimable(uint256 round, address voter) external view returns (uint256);
+
+    /// @notice What the game still owes: every stake while it goes on, what is left of the pot
+    ///         after it. Always the game's balance.
+    /// @return Wei.
+    function owed() external view returns (uint256);
+
+    /// @notice The AI side's account, paid the pot when the AI wins.
+    /// @return The account.
+    function beneficiary() external view returns (address);
 
     /// @notice The current position in `ChessBoard`'s packed form.
     /// @return board The board word.
@@ -114,6 +139,13 @@ interface IChessGame is IChessGameEvents, IChessGameErrors {
     /// @param voter The account.
     /// @return The stake.
     function stakeOf(uint256 round, address voter) external view returns (uint256);
+
+    /// @notice An account's stake on one move in a round.
+    /// @param round The round.
+    /// @param voter The account.
+    /// @param move The move code (or `RESIGN`).
+    /// @return The stake.
+    function stakeOn(uint256 round, address voter, uint256 move) external view returns (uint256);
 
     /// @notice The legal moves of the side to move, ascending.
     /// @return moves The move codes.

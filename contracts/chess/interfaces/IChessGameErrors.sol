@@ -17,6 +17,9 @@ interface IChessGameErrors {
     /// @notice The minimum stake must be at least 1 wei (a vote's weight is its stake).
     error ZeroMinimumStake();
 
+    /// @notice The beneficiary (the AI side's account) must not be the zero address.
+    error ZeroBeneficiary();
+
     /// @notice The chess model's weights are private (bound by nothing): a proof of it shows
     ///         nothing about which policy chose the move.
     /// @param modelId The refused model.
@@ -73,9 +76,12 @@ interface IChessGameErrors {
     /// @param deadline When the AI's time ran out.
     error AiTimeUp(uint256 deadline);
 
-    /// @notice The round's stakes are locked until it is finalized.
-    /// @param round The round.
+    /// @notice Stakes are locked until the game is over.
+    /// @param round The round claimed.
     error StakeLocked(uint256 round);
+
+    /// @notice The pot goes to the beneficiary only when the AI won, and only once.
+    error PotNotClaimable();
 
     /// @notice The account has no stake to claim in this round.
     /// @param round The round.

@@ -86,4 +86,9 @@ interface IChessGameEvents {
     /// @param voter The voter refunded.
     /// @param amount The amount sent back.
     event StakeClaimed(uint256 indexed round, address indexed voter, uint256 amount);
+
+    /// @notice The AI won: the World's whole pot went to the beneficiary.
+    /// @param beneficiary The AI side's account.
+    /// @param amount The pot.
+    event PotClaimed(address indexed beneficiary, uint256 amount);
 }

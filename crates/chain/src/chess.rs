@@ -68,6 +68,8 @@ pub struct GameSettings {
     pub ai_seconds: u64,
     /// Smallest stake of one vote, in wei.
     pub minimum_stake: U256,
+    /// The AI side's account, paid the World's pot when the AI wins; `None`: the deployer.
+    pub beneficiary: Option<Address>,
 }
 
 /// Whose turn it is (`GamePhase`).
@@ -133,6 +135,7 @@ impl Chain {
             roundSeconds: U256::from(settings.round_seconds),
             aiSeconds: U256::from(settings.ai_seconds),
             minStake: settings.minimum_stake,
+            aiSide: settings.beneficiary.unwrap_or(self.sender),
         });
         self.deploy("ChessGame", [creation_code, &args].concat()).await
     }

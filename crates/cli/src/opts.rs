@@ -455,6 +455,10 @@ pub(crate) struct ChessDeployArgs {
     /// Smallest stake of one vote, in wei (at least 1).
     #[arg(long, default_value_t = 1_000_000_000_000_000)]
     pub(crate) min_stake: u128,
+    /// The AI side's account, paid the World's whole pot when the AI wins (default: the
+    /// deploying account).
+    #[arg(long)]
+    pub(crate) beneficiary: Option<zkinfer_chain::Address>,
     #[command(flatten)]
     pub(crate) scales: ScaleArgs,
     #[command(flatten)]

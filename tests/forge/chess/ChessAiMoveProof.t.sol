@@ -26,6 +26,7 @@ contract ChessAiMoveProofTest is Test {
     string internal constant FIXTURE = "/fixtures/chess/policy-proof.json";
     string internal constant VERIFIER_ARTIFACT = "PolicyVerifier.sol:PolicyVerifier";
     uint8 internal constant WORLD_BLACK = 1;
+    address internal constant AI_SIDE = address(0xA15DE);
     uint256 internal constant ROUND = 1 hours;
     uint256 internal constant AI_TIME = 30 minutes;
     uint256 internal constant MIN_STAKE = 0.01 ether;
@@ -56,7 +57,7 @@ contract ChessAiMoveProofTest is Test {
         registry = new ModelRegistry();
         verifier = deployArtifact(VERIFIER_ARTIFACT);
         modelId = register(commitment);
-        game = new ChessGame(registry, modelId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE);
+        game = new ChessGame(registry, modelId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE, AI_SIDE);
         vm.deal(ALICE, 100 ether);
     }
 
@@ -218,7 +219,7 @@ contract ChessAiMoveProofTest is Test {
     function test_RevertWhen_ProofIsForAnotherModelId() public {
         // The genuine verifier registered under another id: the id is part of the public inputs.
         bytes32 otherId = register(keccak256(abi.encode(commitment)));
-        ChessGame otherGame = new ChessGame(registry, otherId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE);
+        ChessGame otherGame = new ChessGame(registry, otherId, WORLD_BLACK, ROUND, AI_TIME, MIN_STAKE, AI_SIDE);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.AiMoveNotVerified.selector, otherId, aiMove));
         otherGame.submitAiMove(0, aiMove, proof);
         assertEq(otherGame.ply(), 0, "nothing played");

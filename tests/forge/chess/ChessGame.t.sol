@@ -54,13 +54,13 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
 
     function test_RevertWhen_ConfigurationIsInvalid() public {
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidSide.selector, 2));
-        new ChessGame(registry, modelId, 2, ROUND, AI_TIME, MIN_STAKE);
+        new ChessGame(registry, modelId, 2, ROUND, AI_TIME, MIN_STAKE, AI_SIDE);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidDuration.selector, 0));
-        new ChessGame(registry, modelId, 0, 0, AI_TIME, MIN_STAKE);
+        new ChessGame(registry, modelId, 0, 0, AI_TIME, MIN_STAKE, AI_SIDE);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.InvalidDuration.selector, 2 ** 32 + 1));
-        new ChessGame(registry, modelId, 0, ROUND, 2 ** 32 + 1, MIN_STAKE);
+        new ChessGame(registry, modelId, 0, ROUND, 2 ** 32 + 1, MIN_STAKE, AI_SIDE);
         vm.expectRevert(IChessGameErrors.ZeroMinimumStake.selector);
-        new ChessGame(registry, modelId, 0, ROUND, AI_TIME, 0);
+        new ChessGame(registry, modelId, 0, ROUND, AI_TIME, 0, AI_SIDE);
     }
 
     // ---------------------------------------------------------------- votes
@@ -96,8 +96,9 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         (, uint256 leading,,) = game.roundTally(1);
         assertEq(leading, move("g1f3"), "lower code wins the tie");
         // Resignation never wins a tie.
+        uint256 resign = game.RESIGN();
         vm.prank(CAROL);
-        game.vote{value: 1 ether}(1, game.RESIGN());
+        game.vote{value: 1 ether}(1, resign);
         (, leading,,) = game.roundTally(1);
         assertEq(leading, move("g1f3"), "resign loses the tie");
     }
@@ -212,10 +213,10 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         assertEq(uint256(ending), uint256(GameEnding.Resignation), "ending");
         assertEq(uint256(result), uint256(GameResult.AiWon), "result");
         assertEq(game.ply(), 0, "no move played");
-        // Stakes come back after a resignation too.
-        vm.prank(BOB);
-        game.claimStake(1);
-        assertEq(BOB.balance, 100 ether, "bob refunded");
+        // The World resigned: its stakes are the AI side's.
+        assertEq(game.claimable(1, BOB), 0, "nothing for bob");
+        game.claimPot();
+        assertEq(AI_SIDE.balance, 3 ether, "the pot went to the AI side");
     }
 
     function test_Finalize_ResignationWithoutAMajorityPlaysTheLeadingMove() public {
@@ -263,33 +264,83 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
 
     // ---------------------------------------------------------------- stakes
 
-    function test_ClaimStake_RefundsInFullAfterFinalization() public {
+    function test_ClaimStake_WorldWinSharesThePotAmongThePlayedMoves() public {
         vm.prank(ALICE);
         game.vote{value: 1 ether}(1, move("e2e4"));
         vm.prank(BOB);
         game.vote{value: 2 ether}(1, move("d2d4"));
-        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.StakeLocked.selector, 1));
-        vm.prank(ALICE);
-        game.claimStake(1);
-
+        uint256 resign = game.RESIGN();
+        vm.prank(CAROL);
+        game.vote{value: 1 ether}(1, resign);
         vm.warp(game.deadline());
         game.finalizeRound(1);
-        vm.expectEmit(true, true, true, true, address(game));
-        emit StakeClaimed(1, ALICE, 1 ether);
-        vm.prank(ALICE);
-        game.claimStake(1);
+        // Locked while the game goes on, finalized round or not.
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.StakeLocked.selector, 1));
         vm.prank(BOB);
         game.claimStake(1);
-        assertEq(ALICE.balance, 100 ether, "alice (lost the vote) refunded");
-        assertEq(BOB.balance, 100 ether, "bob (won the vote) refunded");
-        assertEq(address(game).balance, 0, "nothing kept");
+        assertEq(game.claimable(1, BOB), 0, "nothing claimable during the game");
+        playAi("d7d5");
+        vm.prank(ALICE);
+        game.vote{value: 1 ether}(2, move("c2c4"));
+        vm.warp(game.deadline());
+        game.finalizeRound(2);
+        vm.warp(game.deadline());
+        game.claimAiTimeout();
+        assertEq(game.owed(), 5 ether, "the pot");
 
+        // The line: BOB's 2 ether on d2d4 (round 1), ALICE's 1 ether on c2c4 (round 2).
+        uint256 bobShare = uint256(2 ether) * 5 ether / 3 ether;
+        assertEq(game.claimable(1, BOB), bobShare, "bob's share");
+        assertEq(game.claimable(1, ALICE), 0, "alice's e2e4 was not played");
+        assertEq(game.claimable(1, CAROL), 0, "carol's resignation was not played");
+        vm.expectEmit(true, true, true, true, address(game));
+        emit StakeClaimed(1, BOB, bobShare);
+        vm.prank(BOB);
+        game.claimStake(1);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.NothingToClaim.selector, 1, ALICE));
         vm.prank(ALICE);
         game.claimStake(1);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.NothingToClaim.selector, 1, CAROL));
         vm.prank(CAROL);
         game.claimStake(1);
+        // The last claimant of the line gets exactly the rest of the pot.
+        assertEq(game.claimable(2, ALICE), 5 ether - bobShare, "alice's share");
+        vm.prank(ALICE);
+        game.claimStake(2);
+        assertEq(address(game).balance, 0, "the whole pot paid out");
+        assertEq(game.owed(), 0, "nothing owed");
+        assertEq(BOB.balance, 98 ether + bobShare, "bob won more than his stake");
+        assertEq(ALICE.balance, 98 ether + 5 ether - bobShare, "alice");
+        assertEq(CAROL.balance, 99 ether, "carol lost her stake");
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.NothingToClaim.selector, 1, BOB));
+        vm.prank(BOB);
+        game.claimStake(1);
+        vm.expectRevert(IChessGameErrors.PotNotClaimable.selector);
+        game.claimPot();
+    }
+
+    function test_ClaimPot_AiWinGivesThePotToTheAiSide() public {
+        vm.expectRevert(IChessGameErrors.PotNotClaimable.selector);
+        game.claimPot();
+        uint256 resign = game.RESIGN();
+        vm.prank(ALICE);
+        game.vote{value: 2 ether}(1, resign);
+        vm.prank(BOB);
+        game.vote{value: 1 ether}(1, move("e2e4"));
+        vm.warp(game.deadline());
+        game.finalizeRound(1);
+        assertEq(game.claimable(1, BOB), 0, "the World lost");
+        assertEq(game.claimable(1, ALICE), 0, "resigning did not pay either");
+        vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.NothingToClaim.selector, 1, BOB));
+        vm.prank(BOB);
+        game.claimStake(1);
+        vm.expectEmit(true, true, true, true, address(game));
+        emit PotClaimed(AI_SIDE, 3 ether);
+        game.claimPot();
+        assertEq(AI_SIDE.balance, 3 ether, "the AI side has the pot");
+        assertEq(address(game).balance, 0, "nothing left");
+        vm.expectRevert(IChessGameErrors.PotNotClaimable.selector);
+        game.claimPot();
     }
 
     function test_RevertWhen_RefundIsRefused() public {
@@ -297,9 +348,17 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         refuser.voteOn{value: 1 ether}(game, 1, move("e2e4"));
         vm.warp(game.deadline());
         game.finalizeRound(1);
+        vm.warp(game.deadline());
+        game.claimAiTimeout();
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.RefundFailed.selector, address(refuser), 1 ether));
         refuser.claim(game, 1);
         assertEq(game.stakeOf(1, address(refuser)), 1 ether, "still claimable");
+        assertEq(game.claimable(1, address(refuser)), 1 ether, "the whole pot");
+    }
+
+    function test_RevertWhen_BeneficiaryIsZero() public {
+        vm.expectRevert(IChessGameErrors.ZeroBeneficiary.selector);
+        new ChessGame(registry, modelId, 0, ROUND, AI_TIME, MIN_STAKE, address(0));
     }
 
     // ---------------------------------------------------------------- AI moves
@@ -369,18 +428,18 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         r.visibility.weights = 1;
         bytes32 unbound = registry.registerModel(r);
         vm.expectRevert(abi.encodeWithSelector(IChessGameErrors.UnboundWeights.selector, unbound));
-        new ChessGame(registry, unbound, 1, ROUND, AI_TIME, MIN_STAKE);
+        new ChessGame(registry, unbound, 1, ROUND, AI_TIME, MIN_STAKE, AI_SIDE);
     }
 
     function test_RevertWhen_AiMoveIsForAnotherModel() public {
         // A game pinned to a model id nobody registered: refused at construction.
         bytes32 unknown = keccak256("zkinfer/chess-policy/unregistered");
         vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownModel.selector, unknown));
-        new ChessGame(registry, unknown, 1, ROUND, AI_TIME, MIN_STAKE);
+        new ChessGame(registry, unknown, 1, ROUND, AI_TIME, MIN_STAKE, AI_SIDE);
 
         // A game pinned to another registered model: the proof for modelId does not verify.
         bytes32 other = registry.registerModel(chessRegistration(keccak256("zkinfer/chess-policy/other")));
-        ChessGame otherGame = new ChessGame(registry, other, 1, ROUND, AI_TIME, MIN_STAKE);
+        ChessGame otherGame = new ChessGame(registry, other, 1, ROUND, AI_TIME, MIN_STAKE, AI_SIDE);
         deployGame(1);
         allowAiMove("e2e4");
         game.submitAiMove(0, move("e2e4"), PROOF);
@@ -444,6 +503,14 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         assertEq(board, ChessBoard.START_BOARD, "the initial board again");
         assertEq(ChessBoard.sideToMove(state), 0, "White to move");
         assertEq(uint256(game.phase()), uint256(GamePhase.Over), "over");
+        // A draw refunds every stake in full.
+        for (uint256 round = 1; round <= 4; ++round) {
+            assertEq(game.claimable(round, ALICE), MIN_STAKE, "refund");
+            vm.prank(ALICE);
+            game.claimStake(round);
+        }
+        assertEq(ALICE.balance, 100 ether, "alice whole again");
+        assertEq(address(game).balance, 0, "nothing kept");
     }
 
     function test_Game_RepetitionNeedsTheSameRights() public {

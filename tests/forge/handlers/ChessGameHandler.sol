@@ -6,7 +6,7 @@ import {ChessGameFixture} from "../chess/utils/ChessGameFixture.sol";
 import {ChessNotation} from "../chess/utils/ChessNotation.sol";
 import {ChessGame} from "../../../contracts/chess/ChessGame.sol";
 import {IChessGameErrors} from "../../../contracts/chess/interfaces/IChessGameErrors.sol";
-import {GamePhase} from "../../../contracts/chess/interfaces/IChessGameEvents.sol";
+import {GamePhase, GameResult} from "../../../contracts/chess/interfaces/IChessGameEvents.sol";
 
 /// @title ChessGameHandler
 /// @notice What tests/forge/InvariantChessGame.t.sol fuzzes: plays two `ChessGame`s against the
@@ -21,21 +21,36 @@ contract ChessGameHandler is ChessGameFixture, PredictedCalls {
     address[VOTERS] public voters;
     uint256 internal _time = 1_000_000;
 
-    /// @dev The ledger: what each voter staked per game and round and has not claimed yet.
+    /// @dev The ledger: what each voter staked per game and round and has not claimed yet,
+    ///      per move, each round's tally and played move, what each game owes and the stake on
+    ///      its World's line not yet paid out.
     mapping(uint256 g => mapping(uint256 round => mapping(address voter => uint256))) public stakeOwed;
+    mapping(uint256 g => mapping(uint256 round => mapping(address voter => mapping(uint256 move => uint256)))) internal
+        _stakeOn;
+    mapping(uint256 g => mapping(uint256 round => mapping(uint256 move => uint256))) internal _support;
+    mapping(uint256 g => mapping(uint256 round => uint256[])) internal _movesVoted;
+    /// @dev The move played in a round, plus one (0: none).
+    mapping(uint256 g => mapping(uint256 round => uint256)) internal _played;
     mapping(uint256 g => mapping(uint256 round => uint256)) public roundTotal;
     mapping(uint256 g => mapping(uint256 round => bool)) public roundFinalized;
     uint256[2] public owedByGame;
-    mapping(address voter => uint256) public owedToVoter;
+    uint256[2] internal _lineLeft;
 
     constructor() {
         vm.warp(_time);
         deployGame(0);
-        games = [game, new ChessGame(registry, modelId, 1, ROUND, AI_TIME, MIN_STAKE)];
+        games = [game, new ChessGame(registry, modelId, 1, ROUND, AI_TIME, MIN_STAKE, AI_SIDE)];
+        // The AI side starts empty: its balance is what the pots paid it.
+        vm.deal(AI_SIDE, 0);
         for (uint256 i = 0; i < VOTERS; ++i) {
             voters[i] = address(uint160(0x7000 + i));
             vm.deal(voters[i], FUNDS);
         }
+    }
+
+    /// @dev The AI side's account (the fixture's constant), for the invariants.
+    function AI_SIDE_ACCOUNT() external pure returns (address) {
+        return AI_SIDE;
     }
 
     modifier onHandlerClock() {
@@ -95,6 +110,10 @@ contract ChessGameHandler is ChessGameFixture, PredictedCalls {
         _claim(g, voters[voterSeed % VOTERS], roundSeed % (games[g].currentRound() + 1));
     }
 
+    function claimPot(uint256 gameSeed) external onHandlerClock {
+        _claimPot(gameSeed % 2);
+    }
+
     /// @dev Half of the time exactly to a game's deadline, otherwise up to two rounds on.
     function advanceClock(uint256 secondsSeed) external {
         if (secondsSeed % 2 == 0) _warpTo(games[(secondsSeed >> 1) % 2].deadline());
@@ -126,6 +145,8 @@ contract ChessGameHandler is ChessGameFixture, PredictedCalls {
                     if (stakeOwed[g][round][voters[v]] != 0) _claim(g, voters[v], round);
                 }
             }
+            (, GameResult result) = c.outcome();
+            if (result == GameResult.AiWon && owedByGame[g] != 0) _claimPot(g);
         }
     }
 
@@ -150,9 +171,11 @@ contract ChessGameHandler is ChessGameFixture, PredictedCalls {
         try c.vote{value: stake}(round, move) {
             if (expected.length != 0) return _surprise("vote accepted a forbidden vote");
             stakeOwed[g][round][voter] += stake;
+            _stakeOn[g][round][voter][move] += stake;
+            if (_support[g][round][move] == 0) _movesVoted[g][round].push(move);
+            _support[g][round][move] += stake;
             roundTotal[g][round] += stake;
             owedByGame[g] += stake;
-            owedToVoter[voter] += stake;
         } catch (bytes memory err) {
             _expectRevert("vote", err, expected);
         }
@@ -171,7 +194,7 @@ contract ChessGameHandler is ChessGameFixture, PredictedCalls {
         }
         try c.finalizeRound(round) {
             if (expected.length != 0) return _surprise("finalizeRound accepted a forbidden call");
-            if (roundTotal[g][round] != 0) roundFinalized[g][round] = true;
+            if (roundTotal[g][round] != 0) _recordFinalized(g, round);
             else if (c.deadline() != _time + ROUND) _surprise("an empty round was not extended");
         } catch (bytes memory err) {
             _expectRevert("finalizeRound", err, expected);
@@ -190,24 +213,94 @@ contract ChessGameHandler is ChessGameFixture, PredictedCalls {
         }
     }
 
+    /// @dev The round's outcome by the ledger: resigned with a strict majority of its stake,
+    ///      else its most-supported move (ties: lowest code) is played and joins the line.
+    function _recordFinalized(uint256 g, uint256 round) internal {
+        roundFinalized[g][round] = true;
+        ChessGame c = games[g];
+        if (2 * _support[g][round][c.RESIGN()] > roundTotal[g][round]) {
+            (, GameResult result) = c.outcome();
+            if (result != GameResult.AiWon) _surprise("a majority resignation did not end the game");
+            return;
+        }
+        uint256[] storage moves = _movesVoted[g][round];
+        uint256 best = type(uint256).max;
+        for (uint256 i = 0; i < moves.length; ++i) {
+            uint256 m = moves[i];
+            if (m == c.RESIGN()) continue;
+            uint256 s = _support[g][round][m];
+            if (
+                best == type(uint256).max || s > _support[g][round][best] || (s == _support[g][round][best] && m < best)
+            ) {
+                best = m;
+            }
+        }
+        (, uint256 leading,,) = c.roundTally(round);
+        if (best != leading) {
+            _surprise(
+                string.concat(
+                    "another move was played than the ledger's leader: ",
+                    vm.toString(leading),
+                    " vs ",
+                    vm.toString(best),
+                    " of ",
+                    vm.toString(moves.length)
+                )
+            );
+        }
+        _played[g][round] = best + 1;
+        _lineLeft[g] += _support[g][round][best];
+    }
+
+    /// @dev What a claim pays by the ledger, and the part of it on the line (see ChessGame).
+    function _payout(uint256 g, address voter, uint256 round) internal view returns (uint256 amount, uint256 inLine) {
+        uint256 staked = stakeOwed[g][round][voter];
+        (, GameResult result) = games[g].outcome();
+        if (staked == 0) return (0, 0);
+        if (result == GameResult.Draw) return (staked, 0);
+        if (result != GameResult.WorldWon || _played[g][round] == 0) return (0, 0);
+        inLine = _stakeOn[g][round][voter][_played[g][round] - 1];
+        if (inLine != 0) amount = inLine * owedByGame[g] / _lineLeft[g];
+    }
+
     function _claim(uint256 g, address voter, uint256 round) internal {
-        uint256 owed = stakeOwed[g][round][voter];
+        ChessGame c = games[g];
+        (uint256 amount, uint256 inLine) = _payout(g, voter, round);
         bytes memory expected;
-        if (!roundFinalized[g][round]) {
+        if (c.phase() != GamePhase.Over) {
             expected = _err(IChessGameErrors.StakeLocked.selector, round);
-        } else if (owed == 0) {
+        } else if (amount == 0) {
             expected = abi.encodeWithSelector(IChessGameErrors.NothingToClaim.selector, round, voter);
+        } else if (inLine != 0 && amount < inLine) {
+            _surprise("a stake on the line would get less than it staked");
         }
         uint256 before = voter.balance;
         vm.prank(voter);
-        try games[g].claimStake(round) {
+        try c.claimStake(round) {
             if (expected.length != 0) return _surprise("claimStake paid a forbidden claim");
-            if (voter.balance != before + owed) _surprise("claimStake paid another amount");
+            if (voter.balance != before + amount) _surprise("claimStake paid another amount");
             stakeOwed[g][round][voter] = 0;
-            owedByGame[g] -= owed;
-            owedToVoter[voter] -= owed;
+            owedByGame[g] -= amount;
+            _lineLeft[g] -= inLine;
         } catch (bytes memory err) {
             _expectRevert("claimStake", err, expected);
+        }
+    }
+
+    function _claimPot(uint256 g) internal {
+        ChessGame c = games[g];
+        (, GameResult result) = c.outcome();
+        uint256 owed = owedByGame[g];
+        bool allowed = result == GameResult.AiWon && owed != 0;
+        uint256 before = AI_SIDE.balance;
+        try c.claimPot() {
+            if (!allowed) return _surprise("claimPot paid a forbidden claim");
+            if (AI_SIDE.balance != before + owed) _surprise("claimPot paid another amount");
+            owedByGame[g] = 0;
+        } catch (bytes memory err) {
+            _expectRevert(
+                "claimPot", err, allowed ? bytes("") : abi.encodeWithSelector(IChessGameErrors.PotNotClaimable.selector)
+            );
         }
     }
 

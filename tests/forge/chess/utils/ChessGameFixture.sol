@@ -23,6 +23,8 @@ abstract contract ChessGameFixture is Test {
     address internal constant BOB = address(0xB0B);
     address internal constant CAROL = address(0xCA201);
     address internal constant PROVER = address(0x9200F);
+    /// @dev The AI side's account: paid the pot when the AI wins.
+    address internal constant AI_SIDE = address(0xA15DE);
 
     ModelRegistry internal registry;
     CalldataAllowlistVerifierDouble internal verifier;
@@ -34,7 +36,7 @@ abstract contract ChessGameFixture is Test {
         registry = new ModelRegistry();
         verifier = new CalldataAllowlistVerifierDouble();
         modelId = registry.registerModel(chessRegistration(COMMITMENT));
-        game = new ChessGame(registry, modelId, worldSide, ROUND, AI_TIME, MIN_STAKE);
+        game = new ChessGame(registry, modelId, worldSide, ROUND, AI_TIME, MIN_STAKE, AI_SIDE);
         vm.deal(ALICE, 100 ether);
         vm.deal(BOB, 100 ether);
         vm.deal(CAROL, 100 ether);

@@ -50,6 +50,7 @@ impl ChessDeployArgs {
             round_seconds: self.round_seconds,
             ai_seconds: self.ai_seconds,
             minimum_stake: U256::from(self.min_stake),
+            beneficiary: self.beneficiary,
         };
         let view = runtime_block_on(async {
             let chain = Chain::connect(&self.chain.rpc_url, &self.chain.private_key).await?;
