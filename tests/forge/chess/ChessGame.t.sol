@@ -198,13 +198,18 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
         assertEq(game.ply(), 1, "then played");
     }
 
-    function test_Finalize_ResignationEndsTheGame() public {
+    /// @dev Round 1: ALICE stakes 2 ether on RESIGN, BOB 1 ether on e2e4; then the deadline.
+    function voteToResign() internal {
         uint256 resign = game.RESIGN();
         vm.prank(ALICE);
         game.vote{value: 2 ether}(1, resign);
         vm.prank(BOB);
         game.vote{value: 1 ether}(1, move("e2e4"));
         vm.warp(game.deadline());
+    }
+
+    function test_Finalize_ResignationEndsTheGame() public {
+        voteToResign();
         vm.expectEmit(true, true, true, true, address(game));
         emit GameEnded(GameEnding.Resignation, GameResult.AiWon);
         game.finalizeRound(1);
@@ -322,12 +327,7 @@ contract ChessGameTest is ChessGameFixture, IChessGameEvents {
     function test_ClaimPot_AiWinGivesThePotToTheAiSide() public {
         vm.expectRevert(IChessGameErrors.PotNotClaimable.selector);
         game.claimPot();
-        uint256 resign = game.RESIGN();
-        vm.prank(ALICE);
-        game.vote{value: 2 ether}(1, resign);
-        vm.prank(BOB);
-        game.vote{value: 1 ether}(1, move("e2e4"));
-        vm.warp(game.deadline());
+        voteToResign();
         game.finalizeRound(1);
         assertEq(game.claimable(1, BOB), 0, "the World lost");
         assertEq(game.claimable(1, ALICE), 0, "resigning did not pay either");
