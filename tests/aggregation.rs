@@ -10,7 +10,10 @@ use std::sync::{LazyLock, Mutex};
 use zkinfer_aggregate::{aggregate, verify_file, AggregationProof, Error, Member, Transcript};
 use zkinfer_chain::{BatchMember, LocalNode, ModelEntry, B256, U256};
 use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::Fr;
-use zkinfer_evm::{aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, EIP170_LIMIT};
+use zkinfer_evm::{
+    aggregation_verifier_solidity, compile_universal_verifier, compile_verifier, constructor_args,
+    evm_verify, reference_verify, LocalEvm, Solc, VerifyOutcome, VkData, EIP170_LIMIT,
+};
 use zkinfer_prover::{read_json, SnarkFile, Srs};
 use zkinfer_tests::{aggregation_srs, chain_with_registry, demo_snarks, repo};
 
@@ -87,6 +90,80 @@ fn batch_verifies_natively_and_in_revm() {
     let check = evm_verify(&verifier.creation_code(), &instances, &agg.proof_bytes().unwrap()).unwrap();
     eprintln!("aggregation of 2: verifier {} bytes runtime, revm gas {}", verifier.runtime_size, check.gas);
     on_anvil(agg, &verifier.creation_code());
+}
+
+/// Our universal verifier (`ZkinferVerifier`, the key as data) verifies the root like
+/// snark-verifier's generated contract: the key knows where the accumulator is, and the
+/// verifier folds it into the proof's own pairing.
+#[test]
+fn universal_verifier_checks_aggregation_proofs_and_their_accumulator() {
+    let agg = &*LEAF_EVM;
+    let params = &SETUP.srs.params;
+    let (vk, _) = zkinfer_aggregate::read_vk(&keys_dir("agg-leaf-2")).unwrap();
+    let instances = agg.instance_values().unwrap();
+    let proof = agg.proof_bytes().unwrap();
+    let key = VkData::aggregation(params, &vk, instances.len()).unwrap();
+    assert_eq!(key.accumulator, Some(0));
+    assert_eq!(key.proof_len(), proof.len());
+    reference_verify(&key, &instances, &proof, params.g2(), params.s_g2()).unwrap();
+
+    let mut evm = LocalEvm::new();
+    let mut code = compile_universal_verifier(&Solc::find().unwrap()).unwrap();
+    code.extend(constructor_args(&params.g2(), &params.s_g2()));
+    let (verifier, _) = evm.deploy(code).unwrap();
+    let (address, key_gas) = evm.deploy(key.creation_code()).unwrap();
+    let VerifyOutcome::Accepted(gas) = evm.verify(verifier, address, &instances, &proof).unwrap() else {
+        panic!("the universal verifier refused the aggregation proof");
+    };
+    eprintln!(
+        "aggregation of 2, universal verifier: key {} bytes ({key_gas} gas to deploy), verify {gas} gas",
+        key.to_bytes().len()
+    );
+    // A flipped proof byte, a changed accumulator limb, a changed member value.
+    let mut flipped = proof.clone();
+    flipped[proof.len() / 3] ^= 1;
+    let mut changed = Vec::new();
+    for at in [0, 5, 11, instances.len() - 1] {
+        let mut x = instances.clone();
+        x[at] += Fr::from(1u64);
+        changed.push(x);
+    }
+    let refused = |evm: &mut LocalEvm, instances: &[Fr], proof: &[u8]| {
+        let outcome = evm.verify(verifier, address, instances, proof).unwrap();
+        let reference = reference_verify(&key, instances, proof, params.g2(), params.s_g2());
+        assert!(!matches!(outcome, VerifyOutcome::Accepted(_)), "accepted");
+        assert!(reference.is_err(), "the reference accepted");
+    };
+    refused(&mut evm, &instances, &flipped);
+    for x in &changed {
+        refused(&mut evm, x, &proof);
+    }
+
+    // A batch that claims an output its member did not produce, proven without aggregate's
+    // checks: the aggregation circuit is satisfied and the proof's own opening is valid; only
+    // the accumulator it carries fails the pairing.
+    let mut lying = members();
+    let last = lying[1].snark.instances[0].len() - 1;
+    lying[1].snark.instances[0][last] += Fr::from(1u64);
+    let forged = {
+        let _turn = PROVER.lock().unwrap_or_else(|e| e.into_inner());
+        zkinfer_aggregate::aggregate_unchecked(&SETUP.srs, &keys_dir("agg-leaf-2"), &lying, Transcript::Evm)
+            .unwrap()
+            .proof
+    };
+    let forged_instances = forged.instance_values().unwrap();
+    let forged_proof = forged.proof_bytes().unwrap();
+    assert!(verify_file(params, &vk, &forged).is_err(), "natively accepted");
+    refused(&mut evm, &forged_instances, &forged_proof);
+    let n = forged_instances.len();
+    let source = aggregation_verifier_solidity(params, &vk, n, "AggregationVerifier");
+    let generated = compile_verifier(&Solc::find().unwrap(), &source, "AggregationVerifier", n).unwrap();
+    assert!(evm_verify(&generated.creation_code(), &forged_instances, &forged_proof).is_err());
+    // A key that does not know about the accumulator would take it: what the fold is for.
+    let blind = VkData::new(params, &vk, n).unwrap();
+    let (blind_address, _) = evm.deploy(blind.creation_code()).unwrap();
+    let outcome = evm.verify(verifier, blind_address, &forged_instances, &forged_proof).unwrap();
+    assert!(matches!(outcome, VerifyOutcome::Accepted(_)), "{outcome:?}");
 }
 
 /// The forge fixture (`fixtures/aggregation/batch.json`, a batch of 2 demo-model inferences)

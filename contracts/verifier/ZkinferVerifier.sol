@@ -19,7 +19,7 @@ contract ZkinferVerifier {
     error ProofLength(uint256 expected, uint256 actual);
 
     /// @notice Layout version of the keys this verifier reads.
-    uint256 public constant VK_VERSION = 2;
+    uint256 public constant VK_VERSION = 3;
 
     /// @dev A key's header: 16-bit fields (field i at byte 2i), then field elements (word i at
     ///      byte HEADER_FIELD_BYTES + 32i); zkinfer-evm's `HEADER` and `HEADER_WORDS`, checked by a test.
@@ -48,11 +48,17 @@ contract ZkinferVerifier {
     uint256 private constant H_OFF_SETS = 22;
     uint256 private constant H_PROOF_LEN = 23;
     uint256 private constant H_NUM_CONSTS = 24;
+    uint256 private constant H_ACCUMULATOR = 25;
     uint256 private constant W_N_INV = 0;
     uint256 private constant W_OMEGA = 1;
     uint256 private constant W_INIT = 2;
-    uint256 private constant HEADER_FIELD_BYTES = 50;
-    uint256 private constant HEADER_BYTES = 146;
+    uint256 private constant HEADER_FIELD_BYTES = 52;
+    uint256 private constant HEADER_BYTES = 148;
+    /// @dev An aggregation circuit's KZG accumulator among the public values: per coordinate
+    ///      ACC_LIMBS limbs of ACC_LIMB_BITS bits, least significant first (zkinfer-evm's
+    ///      `ACCUMULATOR_LIMBS`, `ACCUMULATOR_LIMB_BITS`).
+    uint256 private constant ACC_LIMBS = 3;
+    uint256 private constant ACC_LIMB_BITS = 88;
 
     uint256 private immutable G2_X1;
     uint256 private immutable G2_X0;
@@ -494,7 +500,8 @@ contract ZkinferVerifier {
             }
 
             // The combined opening: lhs = sum of coefficient * commitment + constant * G1
-            // - Z_S1 * W + z' * W'; then e(lhs, [1]G2) * e(-W', [s]G2) == 1.
+            // - Z_S1 * W + z' * W', the pair (lhs, W') folded into the key's accumulator if it
+            // has one; then e(lhs, [1]G2) * e(-W', [s]G2) == 1.
             function pairingCheck() -> good {
                 let r := fr()
                 mstore(slot(20), 0)
@@ -528,6 +535,11 @@ contract ZkinferVerifier {
                 mulAcc(calldataload(w), calldataload(add(w, 0x20)), sub(r, mload(slot(11))))
                 let wp := mload(slot(9))
                 mulAcc(calldataload(wp), calldataload(add(wp, 0x20)), mload(slot(5)))
+                // The pair is (lhs, W') in slots 20, 21 and 33, 34.
+                mstore(slot(33), calldataload(wp))
+                mstore(slot(34), calldataload(add(wp, 0x20)))
+                good := 1
+                if hdr(H_ACCUMULATOR) { good := foldAccumulator() }
                 let gPtr := mload(slot(29))
                 let p := mload(0x400)
                 mstore(p, mload(slot(20)))
@@ -536,15 +548,61 @@ contract ZkinferVerifier {
                 mstore(add(p, 0x60), mload(add(gPtr, 0x20)))
                 mstore(add(p, 0x80), mload(add(gPtr, 0x40)))
                 mstore(add(p, 0xa0), mload(add(gPtr, 0x60)))
-                mstore(add(p, 0xc0), calldataload(wp))
-                mstore(add(p, 0xe0), sub(fq(), calldataload(add(wp, 0x20))))
+                mstore(add(p, 0xc0), mload(slot(33)))
+                mstore(add(p, 0xe0), mod(sub(fq(), mload(slot(34))), fq()))
                 mstore(add(p, 0x100), mload(add(gPtr, 0x80)))
                 mstore(add(p, 0x120), mload(add(gPtr, 0xa0)))
                 mstore(add(p, 0x140), mload(add(gPtr, 0xc0)))
                 mstore(add(p, 0x160), mload(add(gPtr, 0xe0)))
                 // Yul evaluates arguments right to left: read the output only after the call.
                 let success := staticcall(gas(), 0x08, p, 0x180, p, 0x20)
-                good := and(success, eq(mload(p), 1))
+                good := and(good, and(success, eq(mload(p), 1)))
+            }
+            // An aggregation circuit's accumulator (A_l, A_r), read from its limbs among the
+            // public values, folded into this proof's pair (lhs, W') as snark-verifier's decider
+            // folds two: c = keccak(A_l, A_r, lhs, W') mod r, then (A_l + c lhs, A_r + c W').
+            // False for a limb over its bits (the top one within a word) or a point off the curve.
+            function foldAccumulator() -> valid {
+                let p := mload(0x400)
+                let at := add(mload(slot(24)), shl(5, sub(hdr(H_ACCUMULATOR), 1)))
+                valid := 1
+                for { let c := 0 } lt(c, 4) { c := add(c, 1) } {
+                    let v := 0
+                    for { let j := 0 } lt(j, ACC_LIMBS) { j := add(j, 1) } {
+                        let limb := calldataload(add(at, shl(5, add(mul(c, ACC_LIMBS), j))))
+                        let shift := mul(j, ACC_LIMB_BITS)
+                        let bits := ACC_LIMB_BITS
+                        if gt(add(shift, bits), 256) { bits := sub(256, shift) }
+                        valid := and(valid, iszero(shr(bits, limb)))
+                        v := or(v, shl(shift, limb))
+                    }
+                    mstore(add(p, shl(5, c)), v)
+                }
+                valid := and(
+                    valid,
+                    and(onCurve(mload(p), mload(add(p, 0x20))), onCurve(mload(add(p, 0x40)), mload(add(p, 0x60))))
+                )
+                if valid {
+                    mstore(add(p, 0x80), mload(slot(20)))
+                    mstore(add(p, 0xa0), mload(slot(21)))
+                    mstore(add(p, 0xc0), mload(slot(33)))
+                    mstore(add(p, 0xe0), mload(slot(34)))
+                    let c := mod(keccak256(p, 0x100), fr())
+                    mulAddTo(add(p, 0x80), c, p, slot(20))
+                    mulAddTo(add(p, 0xc0), c, add(p, 0x40), slot(33))
+                }
+            }
+            // out := point(q) + s * point(m), points as two words in memory; scratch above 0x100
+            // from the allocation pointer.
+            function mulAddTo(m, s, q, out) {
+                let t := add(mload(0x400), 0x100)
+                mstore(t, mload(m))
+                mstore(add(t, 0x20), mload(add(m, 0x20)))
+                mstore(add(t, 0x40), s)
+                if iszero(staticcall(gas(), 0x07, t, 0x60, t, 0x40)) { revert(0, 0) }
+                mstore(add(t, 0x40), mload(q))
+                mstore(add(t, 0x60), mload(add(q, 0x20)))
+                if iszero(staticcall(gas(), 0x06, t, 0x80, out, 0x40)) { revert(0, 0) }
             }
 
             mstore(slot(24), instances.offset)

@@ -10,6 +10,9 @@ pub use error::{Error, Result};
 pub use keys::{
     aggregation_peak_bytes, load_or_keygen, member_shape, read_vk, save, AggregationKeys, AggregationSettings,
 };
+#[cfg(feature = "test-utils")]
+#[doc(hidden)]
+pub use proof::aggregate_unchecked;
 pub use proof::{
     aggregate, aggregate_segments, aggregate_within, verify, verify_file, Aggregated, AggregationProof,
     Member, MemberInfo, Transcript, AGGREGATION_FORMAT, MAX_MEMBERS,

@@ -318,9 +318,12 @@ fn solidity_header_indices_match_the_key_layout() {
             "the verifier declares {prefix} header fields the key does not have"
         );
     }
-    for (name, value) in
-        [("HEADER_FIELD_BYTES", zkinfer_evm::HEADER_FIELD_BYTES), ("HEADER_BYTES", zkinfer_evm::HEADER_BYTES)]
-    {
+    for (name, value) in [
+        ("HEADER_FIELD_BYTES", zkinfer_evm::HEADER_FIELD_BYTES),
+        ("HEADER_BYTES", zkinfer_evm::HEADER_BYTES),
+        ("ACC_LIMBS", zkinfer_evm::ACCUMULATOR_LIMBS),
+        ("ACC_LIMB_BITS", zkinfer_evm::ACCUMULATOR_LIMB_BITS),
+    ] {
         let decl = format!("uint256 private constant {name} = {value};");
         assert!(src.contains(&decl), "ZkinferVerifier.sol lacks `{decl}`");
     }

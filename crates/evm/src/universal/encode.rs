@@ -1,9 +1,11 @@
 //! The byte layout of a verifying key as the universal verifier reads it, and the code of the
 //! contract that holds it.
 //!
-//! Layout version 2 is compact: every count, offset and index is a 16-bit big-endian field and
+//! Layout version 3 is compact: every count, offset and index is a 16-bit big-endian field and
 //! only field elements and points take 32-byte words, because deploying a key costs about 200
-//! gas per byte (version 1's word per small integer made registration cost 1-3M gas). A key is a
+//! gas per byte (version 1's word per small integer made registration cost 1-3M gas). Version 3
+//! adds `H_ACCUMULATOR` to version 2's header: 0, or one more than the public value index where
+//! an aggregation circuit's KZG accumulator starts. A key is a
 //! header of [`HEADER`]'s 16-bit fields (field `i` at byte `2i`, the same `H_*` names as the
 //! Solidity verifier's constants), then [`HEADER_WORDS`]'s field elements, then sections whose
 //! byte offsets the header gives: phases (`n, m` per phase, 16 bits each), preprocessed points
@@ -20,11 +22,11 @@ use super::vk_data::{fr_word, VkData};
 use crate::{Error, Result};
 
 /// Layout version written in the key and checked by the verifier.
-pub const VK_VERSION: u64 = 2;
+pub const VK_VERSION: u64 = 3;
 
 /// The header's 16-bit fields (field `i` at byte `2i`), shared with
 /// `contracts/verifier/ZkinferVerifier.sol` (checked by a test).
-pub const HEADER: [(&str, usize); 25] = [
+pub const HEADER: [(&str, usize); 26] = [
     ("H_VERSION", 0),
     ("H_K", 1),
     ("H_NUM_INSTANCE", 2),
@@ -50,7 +52,17 @@ pub const HEADER: [(&str, usize); 25] = [
     ("H_OFF_SETS", 22),
     ("H_PROOF_LEN", 23),
     ("H_NUM_CONSTS", 24),
+    ("H_ACCUMULATOR", 25),
 ];
+
+/// Limbs per coordinate of a KZG accumulator carried in the public values (an aggregation
+/// circuit's `lhs.x, lhs.y, rhs.x, rhs.y`, least significant limb first), shared with the
+/// Solidity verifier as `ACC_LIMBS` (checked by a test): snark-verifier-sdk's, whose aggregation
+/// circuit writes it.
+pub const ACCUMULATOR_LIMBS: usize = snark_verifier_sdk::LIMBS;
+
+/// Bits per accumulator limb, the Solidity verifier's `ACC_LIMB_BITS`: snark-verifier-sdk's.
+pub const ACCUMULATOR_LIMB_BITS: usize = snark_verifier_sdk::BITS;
 
 /// The header's field elements after its 16-bit fields (word `i` at byte
 /// [`HEADER_FIELD_BYTES`]` + 32i`), shared with the Solidity verifier as `W_*`.
@@ -135,7 +147,7 @@ impl VkData {
             }
         }
 
-        let fields: [(&str, usize); 25] = [
+        let fields: [(&str, usize); 26] = [
             ("the layout version", VK_VERSION as usize),
             ("k", self.k as usize),
             ("the public value count", self.num_instance),
@@ -161,6 +173,7 @@ impl VkData {
             ("an offset", offsets[7]),
             ("the proof's length", self.proof_len()),
             ("the constant count", self.program.consts.len()),
+            ("the accumulator's offset", self.accumulator.map_or(0, |at| at + 1)),
         ];
         let mut key = Vec::with_capacity(HEADER_BYTES + body.len());
         for (what, x) in fields {

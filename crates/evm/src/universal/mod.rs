@@ -14,7 +14,8 @@ pub use deploy::{
     UNIVERSAL_VERIFIER, UNIVERSAL_VERIFIER_SOURCE,
 };
 pub use encode::{
-    data_contract, g2_words, HEADER, HEADER_BYTES, HEADER_FIELD_BYTES, HEADER_WORDS, VK_VERSION,
+    data_contract, g2_words, ACCUMULATOR_LIMBS, ACCUMULATOR_LIMB_BITS, HEADER, HEADER_BYTES,
+    HEADER_FIELD_BYTES, HEADER_WORDS, VK_VERSION,
 };
 pub use expr::{op, Inputs, Program};
 pub use reference::{trace as reference_trace, verify as reference_verify, Rejection};

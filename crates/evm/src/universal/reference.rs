@@ -8,7 +8,7 @@ use halo2_base::halo2_proofs::halo2curves::group::{Curve, Group};
 use halo2_base::halo2_proofs::halo2curves::pairing::{MillerLoopResult, MultiMillerLoop};
 use sha3::{Digest, Keccak256};
 
-use super::encode::point;
+use super::encode::{point, ACCUMULATOR_LIMBS, ACCUMULATOR_LIMB_BITS};
 use super::expr::Inputs;
 use super::vk_data::{fr_word, VkData};
 
@@ -37,6 +37,10 @@ pub enum Rejection {
     /// A point with a coordinate at or above the base field modulus, or off the curve.
     #[error("invalid curve point at byte {0}")]
     Point(usize),
+    /// The accumulator among the public values is not two canonical points on the curve
+    /// (a limb over its bits, a coordinate at or above the modulus, or off the curve).
+    #[error("invalid accumulator at public value {0}")]
+    Accumulator(usize),
     /// The final pairing check failed.
     #[error("pairing check failed")]
     Pairing,
@@ -85,18 +89,61 @@ pub(crate) fn read_scalar(bytes: &[u8], at: usize) -> Result<Fr, Rejection> {
 }
 
 fn read_point(bytes: &[u8], at: usize) -> Result<G1Affine, Rejection> {
-    let coord = |o: usize| -> Result<Fq, Rejection> {
+    let coord = |o: usize| -> Option<Fq> {
         let mut repr = [0u8; 32];
         repr.copy_from_slice(&bytes[o..o + 32]);
         repr.reverse();
-        Option::from(Fq::from_repr(repr)).ok_or(Rejection::Point(at))
+        Fq::from_repr(repr).into()
     };
-    let (x, y) = (coord(at)?, coord(at + 32)?);
-    // y^2 = x^3 + 3; the point at infinity (0, 0) is refused as the EVM precompiles see it.
-    if y.square() != x.square() * x + Fq::from(3) {
-        return Err(Rejection::Point(at));
+    coord(at).zip(coord(at + 32)).and_then(|(x, y)| on_curve(x, y)).ok_or(Rejection::Point(at))
+}
+
+/// `(x, y)` if `y^2 = x^3 + 3`; the point at infinity (0, 0) is refused as the EVM precompiles
+/// see it.
+fn on_curve(x: Fq, y: Fq) -> Option<G1Affine> {
+    (y.square() == x.square() * x + Fq::from(3)).then_some(G1Affine { x, y })
+}
+
+/// An aggregation circuit's accumulator `(lhs, rhs)` from the public values at `at`: per
+/// coordinate [`ACCUMULATOR_LIMBS`] limbs of [`ACCUMULATOR_LIMB_BITS`] bits, least significant
+/// first, the top one within the 256 bits of an EVM word (snark-verifier's bounds).
+fn read_accumulator(instances: &[Fr], at: usize) -> Result<(G1Affine, G1Affine), Rejection> {
+    let bad = Rejection::Accumulator(at);
+    let limb_bytes = ACCUMULATOR_LIMB_BITS / 8;
+    let coords = (0..4)
+        .map(|c| {
+            let mut le = vec![0u8; limb_bytes * ACCUMULATOR_LIMBS];
+            for j in 0..ACCUMULATOR_LIMBS {
+                let limb = instances.get(at + c * ACCUMULATOR_LIMBS + j)?.to_repr();
+                if limb[limb_bytes..].iter().any(|&b| b != 0) {
+                    return None;
+                }
+                le[j * limb_bytes..(j + 1) * limb_bytes].copy_from_slice(&limb[..limb_bytes]);
+            }
+            if le[32..].iter().any(|&b| b != 0) {
+                return None;
+            }
+            let mut repr = [0u8; 32];
+            repr.copy_from_slice(&le[..32]);
+            Option::<Fq>::from(Fq::from_repr(repr))
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or(bad.clone())?;
+    let lhs = on_curve(coords[0], coords[1]).ok_or(bad.clone())?;
+    let rhs = on_curve(coords[2], coords[3]).ok_or(bad)?;
+    Ok((lhs, rhs))
+}
+
+/// Folds the proof's pair `(lhs, rhs)` into the accumulator it carries as snark-verifier's
+/// decider does for two: `c = keccak(acc.lhs, acc.rhs, lhs, rhs) mod r`, then
+/// `(acc.lhs + c lhs, acc.rhs + c rhs)`.
+fn fold(acc: (G1Affine, G1Affine), lhs: G1Affine, rhs: G1Affine) -> (G1Affine, G1Affine) {
+    let mut buf = Vec::with_capacity(256);
+    for p in [&acc.0, &acc.1, &lhs, &rhs] {
+        buf.extend(point(p).iter().flatten());
     }
-    Ok(G1Affine { x, y })
+    let c = reduce(&Keccak256::digest(&buf).into());
+    ((acc.0 + lhs * c).to_affine(), (acc.1 + rhs * c).to_affine())
 }
 
 /// Verifies `proof` for `instances` against `vk`, with the SRS's `[1]G2` and `[s]G2`.
@@ -107,9 +154,12 @@ pub fn verify(
     g2: G2Affine,
     s_g2: G2Affine,
 ) -> Result<(), Rejection> {
-    let (lhs, w_prime, _) = opening(vk, instances, proof)?;
+    let (mut lhs, mut rhs, _) = opening(vk, instances, proof)?;
+    if let Some(at) = vk.accumulator {
+        (lhs, rhs) = fold(read_accumulator(instances, at)?, lhs, rhs);
+    }
     let neg_s_g2 = -s_g2;
-    let terms = [(&lhs, &g2.into()), (&w_prime, &neg_s_g2.into())];
+    let terms = [(&lhs, &g2.into()), (&rhs, &neg_s_g2.into())];
     let ok: bool = Bn256::multi_miller_loop(&terms).final_exponentiation().is_identity().into();
     ok.then_some(()).ok_or(Rejection::Pairing)
 }

@@ -12,6 +12,7 @@ use snark_verifier_sdk::snark_verifier::system::halo2::{compile, Config};
 use snark_verifier_sdk::snark_verifier::util::arithmetic::Rotation;
 use snark_verifier_sdk::snark_verifier::verifier::plonk::PlonkProtocol;
 
+use super::encode::ACCUMULATOR_LIMBS;
 use super::expr::{compile_expression, Program};
 use crate::verifier::EIP170_LIMIT;
 use crate::{Error, Result};
@@ -62,13 +63,33 @@ pub struct VkData {
     pub rotations: Vec<Fr>,
     /// SHPLONK query sets, in snark-verifier's order.
     pub sets: Vec<QuerySet>,
+    /// Where an aggregation circuit's KZG accumulator starts among the public values: its
+    /// `4 * ACCUMULATOR_LIMBS` limbs, which the verifier folds into the final pairing.
+    pub accumulator: Option<usize>,
 }
 
 impl VkData {
-    /// Describes a circuit with one instance column of `num_instance` values.
+    /// Describes a circuit with one instance column of `num_instance` values and no
+    /// accumulator. Never use it for an aggregation circuit: a key that does not know about the
+    /// accumulator would accept proofs whose accumulator fails the pairing
+    /// ([`VkData::aggregation`] is the one for those).
     pub fn new(params: &ParamsKZG<Bn256>, vk: &VerifyingKey<G1Affine>, num_instance: usize) -> Result<Self> {
         let protocol = compile(params, vk, Config::kzg().with_num_instance(vec![num_instance]));
         Self::from_protocol(&protocol, params.get_g()[0])
+    }
+
+    /// Describes an aggregation circuit: `num_instance` values of which the first
+    /// `4 * ACCUMULATOR_LIMBS` are the KZG accumulator of the proofs it verified (the layout of
+    /// snark-verifier's aggregation circuit and zkinfer-aggregate's proofs).
+    pub fn aggregation(
+        params: &ParamsKZG<Bn256>,
+        vk: &VerifyingKey<G1Affine>,
+        num_instance: usize,
+    ) -> Result<Self> {
+        let limbs = (0..4 * ACCUMULATOR_LIMBS).map(|row| (0, row)).collect();
+        let config =
+            Config::kzg().with_num_instance(vec![num_instance]).with_accumulator_indices(Some(limbs));
+        Self::from_protocol(&compile(params, vk, config), params.get_g()[0])
     }
 
     /// From snark-verifier's protocol; refuses shapes the universal verifier does not cover.
@@ -77,9 +98,7 @@ impl VkData {
         if protocol.num_instance.len() != 1 {
             return Err(unsupported("exactly one instance column"));
         }
-        if !protocol.accumulator_indices.is_empty() {
-            return Err(unsupported("circuits carrying a KZG accumulator (aggregation)"));
-        }
+        let accumulator = accumulator_offset(protocol)?;
         if protocol.instance_committing_key.is_some() || protocol.linearization.is_some() {
             return Err(unsupported("committed instances or linearization"));
         }
@@ -196,6 +215,7 @@ impl VkData {
             program,
             rotations,
             sets,
+            accumulator,
         };
         // The key contract's code is `0x00 || key`: it must fit EIP-170.
         let bytes = data.try_to_bytes()?.len();
@@ -217,6 +237,26 @@ impl VkData {
         let points = self.phases.iter().map(|p| p.0).sum::<usize>() + self.num_chunks + 2;
         points * 64 + self.num_evals * 32
     }
+}
+
+/// The first public value index of the one accumulator a protocol may carry: its limbs must be
+/// consecutive values of the instance column, all within it.
+fn accumulator_offset(protocol: &PlonkProtocol<G1Affine>) -> Result<Option<usize>> {
+    let limbs = match protocol.accumulator_indices.as_slice() {
+        [] => return Ok(None),
+        [limbs] => limbs,
+        more => return Err(Error::Unsupported(format!("{} accumulators (one at most)", more.len()))),
+    };
+    let first = limbs.first().map_or(0, |&(_, row)| row);
+    let consecutive = limbs.iter().enumerate().all(|(i, &(column, row))| column == 0 && row == first + i);
+    if limbs.len() != 4 * ACCUMULATOR_LIMBS || !consecutive || first + limbs.len() > protocol.num_instance[0]
+    {
+        return Err(Error::Unsupported(format!(
+            "an accumulator other than {} consecutive public values ({limbs:?})",
+            4 * ACCUMULATOR_LIMBS
+        )));
+    }
+    Ok(Some(first))
 }
 
 /// `x` as a 32-byte big-endian word.
