@@ -250,6 +250,28 @@ contract ModelRegistry is IModelRegistry {
         external
         returns (bytes32 configKey)
     {
+        configKey = _registerAggregation(verifier, 0, memberDigests, proofLength);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function registerAggregationKey(
+        address key,
+        uint16 verifierVersion,
+        uint256[] calldata memberDigests,
+        uint32 proofLength
+    ) external returns (bytes32 configKey) {
+        if (verifierVersion == 0 || verifierVersion > _verifierCount) {
+            revert UnknownVerifierVersion(verifierVersion);
+        }
+        configKey = _registerAggregation(key, verifierVersion, memberDigests, proofLength);
+    }
+
+    function _registerAggregation(
+        address verifier,
+        uint16 version,
+        uint256[] calldata memberDigests,
+        uint32 proofLength
+    ) private returns (bytes32 configKey) {
         if (msg.sender != owner) revert NotOwner(msg.sender);
         if (_frozen) revert AggregationVerifiersAreFrozen();
         uint256 members = memberDigests.length;
@@ -264,10 +286,14 @@ contract ModelRegistry is IModelRegistry {
         if (_aggregators[configKey].verifier != address(0)) revert AggregationVerifierAlreadyRegistered(configKey);
         bytes32 codeHash = verifier.codehash;
         _aggregators[configKey] = AggregationVerifierInfo({
-            verifier: verifier, verifierCodeHash: codeHash, memberCount: uint32(members), proofLength: proofLength
+            verifier: verifier,
+            verifierCodeHash: codeHash,
+            memberCount: uint32(members),
+            proofLength: proofLength,
+            verifierVersion: version
         });
         _configKeys.push(configKey);
-        emit AggregationVerifierRegistered(configKey, verifier, codeHash, uint32(members), proofLength);
+        emit AggregationVerifierRegistered(configKey, verifier, codeHash, uint32(members), proofLength, version);
     }
 
     /// @inheritdoc IModelRegistry
@@ -328,7 +354,29 @@ contract ModelRegistry is IModelRegistry {
         uint256 expectedLength = aggregator.proofLength;
         if (proof.length != expectedLength) revert ProofLengthMismatch(expectedLength, proof.length);
         _checkCode(verifier, aggregator.verifierCodeHash);
-        return _callVerifier(verifier, abi.encodePacked(proof[:ACCUMULATOR_BYTES], values, proof[ACCUMULATOR_BYTES:]));
+        uint16 version = aggregator.verifierVersion;
+        if (version == 0) {
+            return
+                _callVerifier(verifier, abi.encodePacked(proof[:ACCUMULATOR_BYTES], values, proof[ACCUMULATOR_BYTES:]));
+        }
+        UniversalVerifierInfo storage universal = _verifiers[version];
+        _checkCode(universal.verifier, universal.codeHash);
+        uint256[] memory instances = _words(abi.encodePacked(proof[:ACCUMULATOR_BYTES], values));
+        bytes memory callData =
+            abi.encodeCall(IZkinferVerifier.verify, (verifier, instances, proof[ACCUMULATOR_BYTES:]));
+        return _callUniversal(universal.verifier, callData);
+    }
+
+    /// @dev `packed` (whole words) as a `uint256[]`.
+    function _words(bytes memory packed) private pure returns (uint256[] memory out) {
+        uint256 count = packed.length / 32;
+        out = new uint256[](count);
+        assembly ("memory-safe") {
+            for { let i := 0 } lt(i, count) { i := add(i, 1) } {
+                let at := shl(5, add(i, 1))
+                mstore(add(out, at), mload(add(packed, at)))
+            }
+        }
     }
 
     // ------------------------------------------------------------------ helpers

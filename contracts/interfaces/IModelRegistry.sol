@@ -100,15 +100,20 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
     }
 
     /// @notice An aggregation verifier as the owner registered it.
-    /// @param verifier The generated aggregation verifier contract.
+    /// @param verifier The generated aggregation verifier contract (version 0), or the
+    ///        aggregation circuit's key contract, read by the universal verifier of
+    ///        `verifierVersion`.
     /// @param verifierCodeHash Its code hash at registration, required at every verification.
     /// @param memberCount Number of inferences each proof carries.
     /// @param proofLength The exact length in bytes of its proofs (accumulator included).
+    /// @param verifierVersion 0 for a self-contained verifier, else the universal verifier's
+    ///        version (1 ..= `verifierCount()`).
     struct AggregationVerifierInfo {
         address verifier;
         bytes32 verifierCodeHash;
         uint32 memberCount;
         uint32 proofLength;
+        uint16 verifierVersion;
     }
 
     /// @notice Registers a model under the id the registry derives from `registration`, and
@@ -215,6 +220,27 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
         external
         returns (bytes32 configKey);
 
+    /// @notice Registers (owner only, until frozen) an aggregation circuit's key contract, read
+    ///         by the universal verifier of `verifierVersion`, for batches whose members have
+    ///         exactly these circuit digests; as `registerAggregationVerifier` otherwise. The
+    ///         universal verifier has no size limit, so this serves batches whose generated
+    ///         verifiers exceed EIP-170.
+    /// @dev The key must have been made for an aggregation circuit (its accumulator position in
+    ///      the key: `VkData::aggregation` in zkinfer-evm); the universal verifier then folds the
+    ///      accumulator into its pairing. Reverts as `registerAggregationVerifier`, and
+    ///      `UnknownVerifierVersion` for version 0 or one not registered.
+    /// @param key The key contract.
+    /// @param verifierVersion The universal verifier version that reads it.
+    /// @param memberDigests The circuit digest of each member, in batch order.
+    /// @param proofLength The exact length in bytes of its proofs (accumulator included).
+    /// @return configKey The key the verifier is recorded under.
+    function registerAggregationKey(
+        address key,
+        uint16 verifierVersion,
+        uint256[] calldata memberDigests,
+        uint32 proofLength
+    ) external returns (bytes32 configKey);
+
     /// @notice Freezes the aggregation verifiers (owner only, one way): none is ever added again.
     function freezeAggregationVerifiers() external;
 
@@ -246,7 +272,9 @@ interface IModelRegistry is IInferenceVerifier, IModelRegistryEvents, IModelRegi
     ///      `InstanceEncoding`. The verifier receives the 12 accumulator words (the start of
     ///      `proof`), then per member its circuit digest and encoded instances without the
     ///      model id (the digest binds the id, a constant of the member circuit), then the rest
-    ///      of `proof`. Reverts `EmptyBatch`, `BatchArityMismatch`, `UnknownModel`,
+    ///      of `proof`; a key registered by `registerAggregationKey` is verified by its
+    ///      universal verifier as `verify(key, accumulator words ++ members' values, rest of
+    ///      proof)`, after both code hashes are checked. Reverts `EmptyBatch`, `BatchArityMismatch`, `UnknownModel`,
     ///      `BatchVisibilityNotSupported`, `NoCircuitDigest`, `NoAggregationVerifier`,
     ///      `ProofLengthMismatch`, `VerifierCodeChanged`, `InputLengthMismatch`,
     ///      `OutputLengthMismatch`, `ValueOutOfRange`.

@@ -38,12 +38,15 @@ interface IModelRegistryEvents {
     /// @param verifierCodeHash Its EXTCODEHASH, checked at every batch verification.
     /// @param memberCount Number of inferences each of its proofs carries.
     /// @param proofLength The exact length in bytes of its proofs (accumulator included).
+    /// @param verifierVersion 0 for a self-contained verifier, else the universal verifier
+    ///        version reading `verifier` as a key.
     event AggregationVerifierRegistered(
         bytes32 indexed configKey,
         address indexed verifier,
         bytes32 verifierCodeHash,
         uint32 memberCount,
-        uint32 proofLength
+        uint32 proofLength,
+        uint16 verifierVersion
     );
 
     /// @notice The owner froze the list of aggregation verifiers; no entry can be added.

@@ -225,6 +225,29 @@ contract ModelRegistryBatchTest is Test {
         registry.freezeAggregationVerifiers();
         assertEq(registry.circuitDigest(modelB), DIGEST_B, "digest");
     }
+
+    /// @notice Aggregation keys name a registered universal verifier version, are owner-only and
+    ///         end with the same freeze (the real key and proof: tests/aggregation.rs on anvil).
+    function test_AggregationKeys_NeedARegisteredVersionAndTheOwner() public {
+        uint256[] memory digests = digestsOf(DIGEST_B, DIGEST_A);
+        uint32 length = uint32(BATCH_PROOF_LENGTH);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownVerifierVersion.selector, 0));
+        registry.registerAggregationKey(address(single), 0, digests, length);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.UnknownVerifierVersion.selector, 1));
+        registry.registerAggregationKey(address(single), 1, digests, length);
+        uint16 version = registry.registerVerifier(address(aggregator));
+        vm.prank(REGISTRANT);
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.NotOwner.selector, REGISTRANT));
+        registry.registerAggregationKey(address(single), version, digests, length);
+        bytes32 key = registry.registerAggregationKey(address(single), version, digests, length);
+        IModelRegistry.AggregationVerifierInfo memory info = registry.getAggregationVerifier(key);
+        assertEq(info.verifier, address(single), "key contract");
+        assertEq(uint256(info.verifierVersion), version, "version");
+        assertEq(uint256(registry.getAggregationVerifier(configKey).verifierVersion), 0, "self-contained");
+        registry.freezeAggregationVerifiers();
+        vm.expectRevert(IModelRegistryErrors.AggregationVerifiersAreFrozen.selector);
+        registry.registerAggregationKey(address(single), version, digestsOf(DIGEST_A, DIGEST_A), length);
+    }
 }
 
 /// @notice An aggregation "verifier" that accepts everything: the attacker's contract.

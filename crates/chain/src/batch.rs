@@ -29,16 +29,49 @@ impl Chain {
         member_digests: &[U256],
         proof_length: usize,
     ) -> Result<(B256, TxInfo)> {
+        self.register_aggregation(registry, verifier, None, member_digests, proof_length).await
+    }
+
+    /// Registers (as the registry's owner) an aggregation circuit's key contract, read by the
+    /// universal verifier of `version` (a registered one: 0 is refused), for batches whose members have these circuit
+    /// digests, in order; its proofs (accumulator included) are `proof_length` bytes. Returns
+    /// the configuration key it is recorded under.
+    pub async fn register_aggregation_key(
+        &self,
+        registry: Address,
+        key: Address,
+        version: u16,
+        member_digests: &[U256],
+        proof_length: usize,
+    ) -> Result<(B256, TxInfo)> {
+        self.register_aggregation(registry, key, Some(version), member_digests, proof_length).await
+    }
+
+    /// `registerAggregationVerifier` (no version) or `registerAggregationKey`.
+    async fn register_aggregation(
+        &self,
+        registry: Address,
+        verifier: Address,
+        version: Option<u16>,
+        member_digests: &[U256],
+        proof_length: usize,
+    ) -> Result<(B256, TxInfo)> {
         let proof_length =
             u32::try_from(proof_length).map_err(|e| Error::Input(format!("batch proof length: {e}")))?;
         let r = ModelRegistry::new(registry, self.provider());
         let key = r.batchConfigKey(member_digests.to_vec()).call().await.map_err(rpc("batchConfigKey"))?;
-        let pending = r
-            .registerAggregationVerifier(verifier, member_digests.to_vec(), proof_length)
-            .send()
-            .await
-            .map_err(rpc("registerAggregationVerifier"))?;
-        let receipt = confirm("registerAggregationVerifier", pending).await?;
+        let digests = member_digests.to_vec();
+        let (action, pending) = match version {
+            None => {
+                let call = r.registerAggregationVerifier(verifier, digests, proof_length);
+                ("registerAggregationVerifier", call.send().await)
+            }
+            Some(version) => {
+                let call = r.registerAggregationKey(verifier, version, digests, proof_length);
+                ("registerAggregationKey", call.send().await)
+            }
+        };
+        let receipt = confirm(action, pending.map_err(rpc(action))?).await?;
         Ok((key, TxInfo { hash: receipt.transaction_hash, gas_used: receipt.gas_used }))
     }
 

@@ -164,7 +164,8 @@ contract RegistryHandler is Test, PredictedCalls {
                 verifier: key,
                 verifierCodeHash: keccak256(key.code),
                 memberCount: uint32(digests.length),
-                proofLength: proofLength
+                proofLength: proofLength,
+                verifierVersion: 0
             });
         } catch (bytes memory err) {
             _expectRevert("registerAggregationVerifier", err, expected);
