@@ -164,6 +164,51 @@ fn universal_verifier_checks_aggregation_proofs_and_their_accumulator() {
     let (blind_address, _) = evm.deploy(blind.creation_code()).unwrap();
     let outcome = evm.verify(verifier, blind_address, &forged_instances, &forged_proof).unwrap();
     assert!(matches!(outcome, VerifyOutcome::Accepted(_)), "{outcome:?}");
+
+    universal_root_on_anvil(agg, &key);
+}
+
+/// The root's key registered with the registry's universal verifier (`registerAggregationKey`),
+/// and `verifyInferenceBatch` through it on a real chain.
+fn universal_root_on_anvil(agg: &AggregationProof, key: &VkData) {
+    let params = &SETUP.srs.params;
+    let node = LocalNode::start().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let (chain, registry) = chain_with_registry(&node).await;
+        let mut code = compile_universal_verifier(&Solc::find().unwrap()).unwrap();
+        code.extend(constructor_args(&params.g2(), &params.s_g2()));
+        let universal = chain.deploy("ZkinferVerifier", code).await.unwrap().address;
+        let (version, _) = chain.register_universal_verifier(registry, universal).await.unwrap();
+        let key_address = chain.deploy("aggregation key", key.creation_code()).await.unwrap().address;
+        let m = &agg.members[0];
+        let digest: U256 = m.circuit_digest.parse().unwrap();
+        let id = chain.register_model(registry, key_address, &entry_of(m).with_circuit_digest(digest)).await;
+        let id = id.unwrap().model_id;
+        let proof = agg.batch_proof_bytes().unwrap();
+        for bad_version in [0, version + 1] {
+            let err = chain
+                .register_aggregation_key(registry, key_address, bad_version, &[digest, digest], proof.len())
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains("UnknownVerifierVersion"), "{err}");
+        }
+        chain
+            .register_aggregation_key(registry, key_address, version, &[digest, digest], proof.len())
+            .await
+            .unwrap();
+        let members = batch_members(agg, &[id, id]);
+        let tx = chain.verify_inference_batch_tx(registry, &members, &proof).await.unwrap();
+        eprintln!("verifyInferenceBatch of 2 through the universal verifier: {} gas", tx.gas_used);
+        for at in [0, 12 * 32 + 1, proof.len() - 1] {
+            let mut b = proof.clone();
+            b[at] ^= 1;
+            assert!(!chain.verify_inference_batch(registry, &members, &b).await.unwrap(), "byte {at}");
+        }
+        let mut lying = members.clone();
+        lying[1].outputs[2] -= 1;
+        assert!(!chain.verify_inference_batch(registry, &lying, &proof).await.unwrap(), "a changed output");
+    });
 }
 
 /// The forge fixture (`fixtures/aggregation/batch.json`, a batch of 2 demo-model inferences)
