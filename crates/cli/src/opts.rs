@@ -320,6 +320,11 @@ pub(crate) struct DemoArgs {
     /// columns keeps the on-chain verifier small and cheap for large N.
     #[arg(long, value_name = "K", requires = "aggregate", value_parser = aggregation_k())]
     pub(crate) aggregate_root_k: Option<u32>,
+    /// Verify the batch's root on-chain with the universal verifier (its key registered by
+    /// `registerAggregationKey`) even when snark-verifier's generated verifier fits EIP-170;
+    /// without it the universal verifier is used only when that one does not fit.
+    #[arg(long, requires = "aggregate")]
+    pub(crate) universal_root: bool,
 }
 
 /// Fixed-point scales.

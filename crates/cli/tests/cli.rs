@@ -224,15 +224,26 @@ fn hashed_inputs_and_weights_prove_and_verify_natively_and_in_revm() {
 }
 
 /// `zkinfer demo --aggregate 1`: the whole demo on its own anvil, then an aggregation proof
-/// (k=20) checked by one `verifyInferenceBatch` transaction; the demo itself fails if a tampered
-/// batch is accepted.
+/// (k=20) checked by one `verifyInferenceBatch` transaction through the universal verifier; the
+/// demo itself fails if a tampered batch is accepted.
 #[test]
 fn demo_with_two_level_aggregation_verifies_the_batch_on_chain() {
     let dir = tempfile::tempdir().unwrap();
     // Two levels (the flat batch is the root step alone): the leaf aggregates the inference
     // with the Poseidon transcript, the root aggregates the leaf proof for the chain.
-    let out =
-        zkinfer(&["demo", "--aggregate", "1", "--aggregate-root-k", "20", "--dir", s(dir.path()), "--json"]);
+    // The root goes through the universal verifier (snark-verifier's would fit EIP-170 here; it
+    // is then measured in revm only).
+    let out = zkinfer(&[
+        "demo",
+        "--aggregate",
+        "1",
+        "--aggregate-root-k",
+        "20",
+        "--universal-root",
+        "--dir",
+        s(dir.path()),
+        "--json",
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -241,6 +252,8 @@ fn demo_with_two_level_aggregation_verifies_the_batch_on_chain() {
     assert_eq!(summary["aggregationLeaf"]["k"], 20);
     assert!(dir.path().join("aggregation/leaf/aggregation.json").exists());
     assert_eq!(summary["aggregationVerifierDeployable"], true);
+    assert_eq!(summary["aggregationRootVerifier"], "universal", "{summary}");
+    assert!(summary["aggregationUniversalKeyBytes"].as_u64().unwrap() > 1_000);
     assert!(summary["verifyInferenceGas"].as_u64().unwrap() > 200_000);
     assert!(summary["verifyInferenceBatchGas"].as_u64().unwrap() > 300_000);
     // The demo deploys its own consumer and lets it act on the verified output.

@@ -4,7 +4,7 @@ use zkinfer_model::dequantize;
 
 use super::compile::compile;
 use super::create_evm_verifier::create_evm_verifier;
-use super::demo_batch::{check_batch_size, prove_batch, verify_batch_onchain, Level};
+use super::demo_batch::{check_batch_size, prove_batch, verify_batch_onchain, Level, RootVerifier};
 use super::deploy::{register_verified_model, timed, VerifierPlan};
 use super::prove::prove;
 use super::runtime;
@@ -111,10 +111,21 @@ impl DemoArgs {
             let onchain = verify_onchain(&chain, registry, id, consumer, &proof, rep).await?;
             check_rejections(&chain, registry, id, Some(consumer), &proof, rep).await?;
             let batch_gas = match &batch {
-                Some(b) if b.revm_gas.is_some() => Some(
-                    verify_batch_onchain(&chain, registry, deployed.model_verifier, &entry, b, rep).await?,
-                ),
-                _ => None,
+                Some(b) => {
+                    let root = RootVerifier::choose(self.universal_root, b);
+                    let verified = verify_batch_onchain(
+                        &chain,
+                        registry,
+                        deployed.model_verifier,
+                        &entry,
+                        b,
+                        root,
+                        &solc,
+                        rep,
+                    );
+                    Some((verified.await?, root))
+                }
+                None => None,
             };
             anyhow::Ok((deployed, onchain, batch_gas))
         })?;
@@ -179,21 +190,25 @@ impl DemoArgs {
                 b.proof.instances.len(),
                 b.verifier.runtime_size
             ));
-            match (batch_gas, b.revm_gas) {
-                (Some(gas), Some(alone)) => {
-                    rep.line(format!(
-                        "  verifyInferenceBatch  {gas} gas for {n} ({} per inference; verifier alone {alone} in revm)",
-                        gas / n as u64
-                    ));
-                    rep.line(
-                        "  rejected (batch)      flipped proof byte, flipped accumulator byte, changed member input, changed member output"
-                            .to_string(),
-                    );
-                }
-                _ => rep.line(format!(
-                    "  verifyInferenceBatch  skipped: the verifier's {} bytes of runtime code exceed EIP-170 ({EIP170_LIMIT})",
-                    b.verifier.runtime_size
-                )),
+            let generated = match b.revm_gas {
+                Some(alone) => format!("{} bytes, {alone} gas alone in revm", b.verifier.runtime_size),
+                None => format!("{} bytes: over EIP-170 ({EIP170_LIMIT})", b.verifier.runtime_size),
+            };
+            if let Some((gas, root)) = batch_gas {
+                let by = match root {
+                    RootVerifier::Universal => {
+                        format!("the universal verifier; snark-verifier's {generated}")
+                    }
+                    RootVerifier::Generated => format!("snark-verifier's verifier, {generated}"),
+                };
+                rep.line(format!(
+                    "  verifyInferenceBatch  {gas} gas for {n} ({} per inference; checked by {by})",
+                    gas / n as u64
+                ));
+                rep.line(
+                    "  rejected (batch)      flipped proof byte, flipped accumulator byte, changed member input, changed member output"
+                        .to_string(),
+                );
             }
         }
         Ok(())

@@ -7,12 +7,12 @@ use anyhow::Context;
 use serde::Serialize;
 use zkinfer_aggregate::{Aggregated, AggregationProof, Member, Transcript, ACCUMULATOR_WORDS, MAX_MEMBERS};
 use zkinfer_chain::{Address, BatchMember, Chain, ModelEntry, ModelVerifier, B256, U256};
-use zkinfer_evm::VerifierArtifact;
+use zkinfer_evm::{Solc, UniversalKeyArtifact, VerifierArtifact, VkData};
 use zkinfer_model::{CompiledModel, InputData};
 use zkinfer_prover::{prove_snark, Keys, MemoryBudget, Srs};
 
 use super::aggregate::aggregate_into;
-use super::deploy::timed;
+use super::deploy::{timed, universal_version};
 use super::setup::srs_for;
 use super::verify_onchain::nudge;
 use crate::opts::SrsSelect;
@@ -32,6 +32,8 @@ pub(crate) struct Batch {
     pub(crate) verifier: VerifierArtifact,
     /// Gas of the verifier alone in revm; `None` when it is too large to deploy (EIP-170).
     pub(crate) revm_gas: Option<u64>,
+    /// The root's key for the universal verifier (its accumulator position recorded).
+    pub(crate) universal_key: UniversalKeyArtifact,
     /// The level verified on-chain (the only one of a flat batch).
     pub(crate) root: Level,
     /// The leaf level, when the batch is a two-level tree (`--aggregate-root-k`).
@@ -133,6 +135,10 @@ pub(crate) fn prove_batch(
     let (aggregated, evm) = aggregate_into(&agg_srs, &members, Transcript::Evm, &batch_dir, budget, rep)?;
     let evm = evm.context("the EVM transcript always yields a verifier")?;
     let (verifier, revm_gas) = (evm.artifact, evm.revm_gas);
+    let num_instance = aggregated.proof.instances.len();
+    let key = VkData::aggregation(&agg_srs.params, aggregated.keys.vk(), num_instance)?;
+    let universal_key = UniversalKeyArtifact::new(&agg_srs.params, &key);
+    rep.set("aggregationUniversalKeyBytes", key.to_bytes().len());
     // Under their own keys: the single proof's figures share the summary.
     rep.set("aggregationProofBytes", aggregated.proof.proof_bytes()?.len());
     rep.set("aggregationVerifierRuntimeBytes", verifier.runtime_size);
@@ -142,27 +148,59 @@ pub(crate) fn prove_batch(
     if let Some(l) = &leaf {
         rep.set("aggregationLeaf", l);
     }
-    Ok(Batch { root: Level::of(&aggregated)?, leaf, proof: aggregated.proof, verifier, revm_gas })
+    Ok(Batch {
+        root: Level::of(&aggregated)?,
+        leaf,
+        proof: aggregated.proof,
+        verifier,
+        revm_gas,
+        universal_key,
+    })
+}
+
+/// How `verify_batch_onchain` checks the root.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RootVerifier {
+    /// snark-verifier's generated contract.
+    Generated,
+    /// The universal verifier reading the root's key.
+    Universal,
+}
+
+impl RootVerifier {
+    /// The universal verifier when asked for, or when the generated one does not fit EIP-170.
+    pub(crate) fn choose(universal_asked: bool, batch: &Batch) -> Self {
+        if universal_asked || batch.revm_gas.is_none() {
+            Self::Universal
+        } else {
+            Self::Generated
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Generated => "snark-verifier",
+            Self::Universal => "universal",
+        }
+    }
 }
 
 /// Registers the model again with its circuit digest (`entry` with the digest: another model
-/// id, same single-proof verifier), deploys the batch's verifier and registers it (as the
-/// registry's owner) for the members' digests, verifies the batch in one `verifyInferenceBatch`
-/// transaction and checks that tampered submissions are rejected. Returns the gas used.
+/// id, same single-proof verifier), deploys the root's verifier (snark-verifier's contract, or
+/// the root's key for the universal verifier) and registers it (as the registry's owner) for
+/// the members' digests, verifies the batch in one `verifyInferenceBatch` transaction and
+/// checks that tampered submissions are rejected. Returns the gas used.
+#[allow(clippy::too_many_arguments)] // the demo's chain context, passed through
 pub(crate) async fn verify_batch_onchain(
     chain: &Chain,
     registry: Address,
     single_verifier: ModelVerifier,
     entry: &ModelEntry,
     batch: &Batch,
+    root: RootVerifier,
+    solc: &Solc,
     rep: &mut Reporter,
 ) -> anyhow::Result<u64> {
-    let verifier = timed(
-        rep,
-        "deploy AggregationVerifier",
-        chain.deploy("AggregationVerifier", batch.verifier.creation_code()),
-    )
-    .await?;
     let members = &batch.proof.members;
     let first = members.first().context("an aggregation proof carries at least one inference")?;
     let digest: U256 = first.circuit_digest.parse()?;
@@ -187,12 +225,30 @@ pub(crate) async fn verify_batch_onchain(
         .collect::<anyhow::Result<Vec<_>>>()?;
     let proof = batch.proof.batch_proof_bytes()?;
     let digests = vec![digest; members.len()];
-    timed(
-        rep,
-        "registerAggregationVerifier",
-        chain.register_aggregation_verifier(registry, verifier.address, &digests, proof.len()),
-    )
-    .await?;
+    let verifier = match root {
+        RootVerifier::Generated => {
+            let code = batch.verifier.creation_code();
+            let verifier =
+                timed(rep, "deploy AggregationVerifier", chain.deploy("AggregationVerifier", code)).await?;
+            let register =
+                chain.register_aggregation_verifier(registry, verifier.address, &digests, proof.len());
+            timed(rep, "registerAggregationVerifier", register).await?;
+            verifier
+        }
+        RootVerifier::Universal => {
+            let key = &batch.universal_key;
+            let version =
+                universal_version(chain, registry, key, &key.verifier_creation_code(solc)?, rep).await?;
+            let deploy = chain.deploy("aggregation key", key.key_creation()?);
+            let k = timed(rep, "deploy the root's verifying key", deploy).await?;
+            rep.note(format!("root key at {} ({} bytes, {} gas)", k.address, k.code_size, k.tx.gas_used));
+            let register =
+                chain.register_aggregation_key(registry, k.address, version, &digests, proof.len());
+            timed(rep, "registerAggregationKey", register).await?;
+            k
+        }
+    };
+    rep.set("aggregationRootVerifier", root.name());
     let tx = timed(
         rep,
         "verifyInferenceBatch (transaction)",

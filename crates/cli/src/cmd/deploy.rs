@@ -219,7 +219,7 @@ pub(crate) async fn register_verified_model(
 
 /// The registry's universal verifier version pinned to the key's SRS: an existing one, or a
 /// new `ZkinferVerifier` deployed and registered (which only the registry's owner may do).
-async fn universal_version(
+pub(crate) async fn universal_version(
     chain: &Chain,
     registry: Address,
     key: &UniversalKeyArtifact,
