@@ -33,9 +33,9 @@ impl Chain {
     }
 
     /// Registers (as the registry's owner) an aggregation circuit's key contract, read by the
-    /// universal verifier of `version` (a registered one: 0 is refused), for batches whose members have these circuit
-    /// digests, in order; its proofs (accumulator included) are `proof_length` bytes. Returns
-    /// the configuration key it is recorded under.
+    /// universal verifier of `version` (a registered one: 0 is refused), for batches whose
+    /// members have these circuit digests, in order; its proofs (accumulator included) are
+    /// `proof_length` bytes. Returns the configuration key it is recorded under.
     pub async fn register_aggregation_key(
         &self,
         registry: Address,

@@ -237,8 +237,8 @@ pub(crate) async fn verify_batch_onchain(
         }
         RootVerifier::Universal => {
             let key = &batch.universal_key;
-            let version =
-                universal_version(chain, registry, key, &key.verifier_creation_code(solc)?, rep).await?;
+            let code = || Ok(key.verifier_creation_code(solc)?);
+            let version = universal_version(chain, registry, key, code, rep).await?;
             let deploy = chain.deploy("aggregation key", key.key_creation()?);
             let k = timed(rep, "deploy the root's verifying key", deploy).await?;
             rep.note(format!("root key at {} ({} bytes, {} gas)", k.address, k.code_size, k.tx.gas_used));

@@ -190,7 +190,7 @@ pub(crate) async fn register_verified_model(
             (v, ModelVerifier::self_contained(v.address))
         }
         VerifierPlan::Universal { key, verifier_code } => {
-            let version = universal_version(chain, registry, key, verifier_code, rep).await?;
+            let version = universal_version(chain, registry, key, || Ok(verifier_code.clone()), rep).await?;
             let k = timed(rep, "deploy verifying key", chain.deploy("verifying key", key.key_creation()?))
                 .await?;
             rep.note(format!(
@@ -219,11 +219,12 @@ pub(crate) async fn register_verified_model(
 
 /// The registry's universal verifier version pinned to the key's SRS: an existing one, or a
 /// new `ZkinferVerifier` deployed and registered (which only the registry's owner may do).
+/// `verifier_code` (its creation code for that SRS) is called only when one is deployed.
 pub(crate) async fn universal_version(
     chain: &Chain,
     registry: Address,
     key: &UniversalKeyArtifact,
-    verifier_code: &[u8],
+    verifier_code: impl FnOnce() -> anyhow::Result<Vec<u8>>,
     rep: &mut Reporter,
 ) -> anyhow::Result<u16> {
     let srs = key.srs_words()?.map(U256::from_be_bytes);
@@ -234,8 +235,7 @@ pub(crate) async fn universal_version(
             return Ok(version);
         }
     }
-    let v =
-        timed(rep, "deploy ZkinferVerifier", chain.deploy("ZkinferVerifier", verifier_code.to_vec())).await?;
+    let v = timed(rep, "deploy ZkinferVerifier", chain.deploy("ZkinferVerifier", verifier_code()?)).await?;
     let (version, tx) =
         timed(rep, "register universal verifier", chain.register_universal_verifier(registry, v.address))
             .await?;
