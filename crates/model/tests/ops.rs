@@ -225,3 +225,38 @@ fn scatter_nd_writes_updates_at_computed_rows() {
     let err = run(&path, &data("[[5, 0], [1.5, -2.0]]")).unwrap_err();
     assert!(matches!(&err, Error::InvalidValue { place, .. } if place.contains("ScatterND")), "{err}");
 }
+
+/// Malformed constant subgraphs (what the fuzzer found): a node with fewer operands than its op
+/// takes, or a broadcast of two small constants to more elements than memory holds, is an error
+/// naming the node, not a panic or an allocation.
+#[test]
+fn malformed_constant_folds_are_errors_naming_the_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = floats("one", &[1, 1], &[1.0]);
+    for (op, operands) in [("Where", &["one", "one"][..]), ("Less", &["one"][..]), ("Sigmoid", &[][..])] {
+        let path = write(
+            dir.path(),
+            &format!("short_{op}"),
+            vec![node(op, operands, "w", vec![]), node("Mul", &["x", "w"], "y", vec![])],
+            vec![one.clone()],
+            &[("x", DataType::Float, &[1, 1])],
+            &[("y", DataType::Float, &[1, 1])],
+        );
+        let err = run(&path, &data("[[1.0]]")).unwrap_err();
+        assert!(err.to_string().contains(op) && err.to_string().contains("inputs"), "{op}: {err}");
+    }
+    let n = 1 << 15;
+    let path = write(
+        dir.path(),
+        "huge_broadcast",
+        vec![node("Add", &["row", "column"], "big", vec![]), node("Mul", &["x", "big"], "y", vec![])],
+        vec![
+            floats("row", &[1, n], &vec![1.0; n as usize]),
+            floats("column", &[n, 1], &vec![1.0; n as usize]),
+        ],
+        &[("x", DataType::Float, &[1, 1])],
+        &[("y", DataType::Float, &[n, n])],
+    );
+    let err = run(&path, &data("[[1.0]]")).unwrap_err();
+    assert!(err.to_string().contains("exceeds") && err.to_string().contains("Add"), "{err}");
+}

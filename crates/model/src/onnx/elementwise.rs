@@ -225,6 +225,20 @@ pub(super) fn constant_inputs(
     Ok(Some(out))
 }
 
+/// Elements of a folded constant of `shape`, refused past the initializer limit: broadcasting
+/// two small constants can ask for more than memory holds.
+pub(super) fn folded_len(ctx: &NodeCtx, shape: &[usize]) -> Result<usize> {
+    shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d).filter(|&n| n <= super::tensor_check::MAX_TENSOR_ELEMENTS))
+        .ok_or_else(|| {
+            ctx.shape(format!(
+                "folding constants to shape {shape:?} exceeds {} elements",
+                super::tensor_check::MAX_TENSOR_ELEMENTS
+            ))
+        })
+}
+
 /// A folded constant of `shape` holding `data`, stored as type `dt`.
 pub(super) fn folded(ctx: &NodeCtx, shape: &[usize], data: &[f64], dt: DatumType) -> Result<Tensor> {
     Tensor::from_shape(shape, data)
@@ -242,7 +256,7 @@ impl Importer {
         let shape = broadcast_shape(sa, sb)
             .ok_or_else(|| ctx.shape(format!("{sa:?} and {sb:?} do not broadcast")))?;
         let integer = !dt.is_float();
-        let data: Vec<f64> = (0..shape.iter().product())
+        let data: Vec<f64> = (0..folded_len(ctx, &shape)?)
             .map(|i| {
                 let (x, y) = (a[broadcast_index(&shape, sa, i)], b[broadcast_index(&shape, sb, i)]);
                 match node.op_type.as_str() {

@@ -59,7 +59,9 @@ impl Importer {
         }
         if let Some(inputs) = super::elementwise::constant_inputs(self, ctx, node)? {
             // A function of a constant is a constant.
-            let (shape, data, dt) = &inputs[0];
+            let [(shape, data, dt)] = inputs.as_slice() else {
+                return Err(ctx.unsupported(format!("{} inputs, expected 1", inputs.len())));
+            };
             let data: Vec<f64> = data.iter().map(|&v| function.eval(v)).collect();
             let t = super::elementwise::folded(ctx, shape, &data, *dt)?;
             self.constants.insert(node.output[0].clone(), t);

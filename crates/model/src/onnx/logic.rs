@@ -6,7 +6,7 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::prelude::{DatumType, Tensor};
 
 use super::attrs::*;
-use super::elementwise::{constant_inputs, folded};
+use super::elementwise::{constant_inputs, folded, folded_len};
 use super::movement::{axis_of, flat, for_each_index, map_of, strides};
 use super::reduce::reduction;
 use super::{Importer, NodeCtx};
@@ -92,9 +92,6 @@ impl Importer {
             _ => None,
         };
         if compare.is_some() || logic.is_some() || node.op_type == "Where" {
-            if self.fold_logic(ctx, node, compare, logic)? {
-                return Ok(true);
-            }
             let arity = if logic == Some(LogicKind::Not) {
                 1
             } else if node.op_type == "Where" {
@@ -102,6 +99,17 @@ impl Importer {
             } else {
                 2
             };
+            // Checked before folding: the fold indexes every operand it expects.
+            if node.input.len() != arity {
+                return Err(ctx.unsupported(format!(
+                    "{} takes {arity} inputs, the node has {}",
+                    node.op_type,
+                    node.input.len()
+                )));
+            }
+            if self.fold_logic(ctx, node, compare, logic)? {
+                return Ok(true);
+            }
             let inputs = (0..arity).map(|i| self.value_input(ctx, node, i)).collect::<Result<Vec<_>>>()?;
             let op = match (compare, logic) {
                 (Some(kind), _) => Op::Compare { kind },
@@ -143,7 +151,7 @@ impl Importer {
             shape = broadcast_shape(&shape, s)
                 .ok_or_else(|| ctx.shape(format!("{shape:?} and {s:?} do not broadcast")))?;
         }
-        let n: usize = shape.iter().product();
+        let n = folded_len(ctx, &shape)?;
         let at = |k: usize, i: usize| inputs[k].1[broadcast_index(&shape, &inputs[k].0, i)];
         let (data, dt): (Vec<f64>, DatumType) = match (compare, logic) {
             (Some(kind), _) => (
