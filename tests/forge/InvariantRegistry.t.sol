@@ -4,7 +4,8 @@ pragma solidity ^0.8.19;
 // Invariants of the model registry, which consumers trust by pinning a model id. Honest and
 // attacker accounts register models (new, repeated, squatting an honest commitment with other
 // content, naming unknown verifier versions), the owner and an attacker register and freeze
-// universal and aggregation verifiers, time passes and a key's code is swapped (a metamorphic
+// universal verifiers, aggregation verifiers and aggregation keys (naming known, unknown and
+// zero versions), time passes and a key's code is swapped (a metamorphic
 // contract). Whatever happens: a registered entry never changes, its id stays the hash of what
 // was registered with its key's code hash at registration, verifier entries never change, and
 // nothing joins a frozen set. The handler (handlers/RegistryHandler.sol) predicts each call's
@@ -25,7 +26,7 @@ contract InvariantRegistryTest is Test, InvariantTargets {
         handler = new RegistryHandler();
         registry = handler.registry();
         targetContract(address(handler));
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = RegistryHandler.registerModel.selector;
         selectors[1] = RegistryHandler.reregister.selector;
         selectors[2] = RegistryHandler.squat.selector;
@@ -35,6 +36,7 @@ contract InvariantRegistryTest is Test, InvariantTargets {
         selectors[6] = RegistryHandler.freezeAggregationVerifiers.selector;
         selectors[7] = RegistryHandler.advanceClock.selector;
         selectors[8] = RegistryHandler.swapKeyCode.selector;
+        selectors[9] = RegistryHandler.registerAggregationKey.selector;
         targetSelector(address(handler), selectors);
     }
 

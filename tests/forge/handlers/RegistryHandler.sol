@@ -136,40 +136,15 @@ contract RegistryHandler is Test, PredictedCalls {
     }
 
     function registerAggregationVerifier(uint256 senderSeed, uint256 keySeed, uint256 membersSeed) external step {
-        address sender = senderSeed % 3 == 0 ? ATTACKER : address(this);
-        address key = _keys[keySeed % 4];
-        uint256[] memory digests = new uint256[](1 + membersSeed % 2);
-        for (uint256 i = 0; i < digests.length; ++i) {
-            digests[i] = 1 + (membersSeed >> (8 * (i + 1))) % 3;
-        }
-        bytes32 configKey = keccak256(abi.encodePacked(digests));
-        uint32 proofLength = uint32(12 * 32 + 1 + keySeed % 64);
-        bytes memory expected;
-        if (sender != address(this)) {
-            expected = abi.encodeWithSelector(IModelRegistryErrors.NotOwner.selector, sender);
-        } else if (aggregationFrozen) {
-            expected = abi.encodeWithSelector(IModelRegistryErrors.AggregationVerifiersAreFrozen.selector);
-        } else if (key.code.length == 0) {
-            expected = _noCode(key);
-        } else if (_aggregators[configKey].verifier != address(0)) {
-            bytes4 selector = IModelRegistryErrors.AggregationVerifierAlreadyRegistered.selector;
-            expected = abi.encodeWithSelector(selector, configKey);
-        }
-        vm.prank(sender);
-        try registry.registerAggregationVerifier(key, digests, proofLength) returns (bytes32 got) {
-            if (expected.length != 0) return _surprise("registerAggregationVerifier accepted a forbidden call");
-            if (got != configKey) _surprise("registerAggregationVerifier returned another key");
-            _configKeys.push(configKey);
-            _aggregators[configKey] = IModelRegistry.AggregationVerifierInfo({
-                verifier: key,
-                verifierCodeHash: keccak256(key.code),
-                memberCount: uint32(digests.length),
-                proofLength: proofLength,
-                verifierVersion: 0
-            });
-        } catch (bytes memory err) {
-            _expectRevert("registerAggregationVerifier", err, expected);
-        }
+        _registerAggregation(senderSeed, keySeed, membersSeed, 0, false);
+    }
+
+    /// @dev A key for the universal verifier: `versionSeed` may name version 0 or an unknown one.
+    function registerAggregationKey(uint256 senderSeed, uint256 keySeed, uint256 membersSeed, uint256 versionSeed)
+        external
+        step
+    {
+        _registerAggregation(senderSeed, keySeed, membersSeed, uint16(versionSeed % (_versions.length + 2)), true);
     }
 
     function freezeAggregationVerifiers(uint256 senderSeed) external step {
@@ -277,6 +252,54 @@ contract RegistryHandler is Test, PredictedCalls {
         info.registrant = sender;
         info.registeredAtBlock = uint48(_block);
         info.registeredAtTime = uint48(_time);
+    }
+
+    /// @dev `registerAggregationKey` (`asKey`, naming `version`) or `registerAggregationVerifier`,
+    ///      its outcome predicted in the registry's order of checks.
+    function _registerAggregation(uint256 senderSeed, uint256 keySeed, uint256 membersSeed, uint16 version, bool asKey)
+        internal
+    {
+        address sender = senderSeed % 3 == 0 ? ATTACKER : address(this);
+        address key = _keys[keySeed % 4];
+        uint256[] memory digests = new uint256[](1 + membersSeed % 2);
+        for (uint256 i = 0; i < digests.length; ++i) {
+            digests[i] = 1 + (membersSeed >> (8 * (i + 1))) % 3;
+        }
+        bytes32 configKey = keccak256(abi.encodePacked(digests));
+        uint32 proofLength = uint32(12 * 32 + 1 + keySeed % 64);
+        bytes memory expected;
+        if (asKey && (version == 0 || version > _versions.length)) {
+            expected = abi.encodeWithSelector(IModelRegistryErrors.UnknownVerifierVersion.selector, version);
+        } else if (sender != address(this)) {
+            expected = abi.encodeWithSelector(IModelRegistryErrors.NotOwner.selector, sender);
+        } else if (aggregationFrozen) {
+            expected = abi.encodeWithSelector(IModelRegistryErrors.AggregationVerifiersAreFrozen.selector);
+        } else if (key.code.length == 0) {
+            expected = _noCode(key);
+        } else if (_aggregators[configKey].verifier != address(0)) {
+            bytes4 selector = IModelRegistryErrors.AggregationVerifierAlreadyRegistered.selector;
+            expected = abi.encodeWithSelector(selector, configKey);
+        }
+        string memory name = asKey ? "registerAggregationKey" : "registerAggregationVerifier";
+        bytes memory data = asKey
+            ? abi.encodeWithSelector(registry.registerAggregationKey.selector, key, version, digests, proofLength)
+            : abi.encodeWithSelector(registry.registerAggregationVerifier.selector, key, digests, proofLength);
+        vm.prank(sender);
+        (bool ok, bytes memory ret) = address(registry).call(data);
+        if (ok) {
+            if (expected.length != 0) return _surprise(string.concat(name, " accepted a forbidden call"));
+            if (abi.decode(ret, (bytes32)) != configKey) _surprise(string.concat(name, " returned another key"));
+            _configKeys.push(configKey);
+            _aggregators[configKey] = IModelRegistry.AggregationVerifierInfo({
+                verifier: key,
+                verifierCodeHash: keccak256(key.code),
+                memberCount: uint32(digests.length),
+                proofLength: proofLength,
+                verifierVersion: version
+            });
+        } else {
+            _expectRevert(name, ret, expected);
+        }
     }
 
     function _noCode(address key) internal pure returns (bytes memory) {
