@@ -361,9 +361,9 @@ contract ModelRegistry is IModelRegistry {
         }
         UniversalVerifierInfo storage universal = _verifiers[version];
         _checkCode(universal.verifier, universal.codeHash);
-        uint256[] memory instances = _words(abi.encodePacked(proof[:ACCUMULATOR_BYTES], values));
+        uint256[] memory rootInstances = _words(abi.encodePacked(proof[:ACCUMULATOR_BYTES], values));
         bytes memory callData =
-            abi.encodeCall(IZkinferVerifier.verify, (verifier, instances, proof[ACCUMULATOR_BYTES:]));
+            abi.encodeCall(IZkinferVerifier.verify, (verifier, rootInstances, proof[ACCUMULATOR_BYTES:]));
         return _callUniversal(universal.verifier, callData);
     }
 

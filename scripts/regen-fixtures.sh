@@ -9,6 +9,7 @@
 #   fixtures/aggregation/batch.json           a real aggregation proof of two demo-model
 #                                             inferences (k=20; `zkinfer demo --aggregate 2`)
 #   contracts/generated/AggregationVerifier.sol  its verifier
+#   fixtures/aggregation/universal-key.json   its key for the universal ZkinferVerifier
 # `cargo test -p zkinfer-tests --test fixture_fresh` fails while the risk_mlp or chess ones are
 # stale; `cargo test -p zkinfer-tests --release --test aggregation aggregation_fixture` while the
 # aggregation ones are.
@@ -41,6 +42,9 @@ zk demo --aggregate 2 --dir "$agg"
 mkdir -p fixtures/aggregation
 cp "$agg/aggregation/aggregation.json" fixtures/aggregation/batch.json
 cp "$agg/aggregation/AggregationVerifier.sol" contracts/generated/AggregationVerifier.sol
-echo "regenerated fixtures/aggregation/batch.json and contracts/generated/AggregationVerifier.sol,"
+# The root's key for the universal verifier, from the current circuit, through the staleness
+# test (one writer; it also checks the batch just copied).
+ZKINFER_BLESS=1 cargo test --release --locked -p zkinfer-tests --test aggregation aggregation_fixture
+echo "regenerated fixtures/aggregation/batch.json, universal-key.json and contracts/generated/AggregationVerifier.sol,"
 echo "regenerated fixtures/risk_mlp/proof.json, contracts/generated/RiskMlpVerifier.sol,"
 echo "            fixtures/chess/policy-proof.json and contracts/generated/PolicyVerifier.sol"

@@ -12,9 +12,9 @@ use zkinfer_chain::{BatchMember, LocalNode, ModelEntry, B256, U256};
 use zkinfer_circuit::halo2_base::halo2_proofs::halo2curves::bn256::Fr;
 use zkinfer_evm::{
     aggregation_verifier_solidity, compile_universal_verifier, compile_verifier, constructor_args,
-    evm_verify, reference_verify, LocalEvm, Solc, VerifyOutcome, VkData, EIP170_LIMIT,
+    evm_verify, reference_verify, LocalEvm, Solc, UniversalKeyArtifact, VerifyOutcome, VkData, EIP170_LIMIT,
 };
-use zkinfer_prover::{read_json, SnarkFile, Srs};
+use zkinfer_prover::{read_json, write_json, SnarkFile, Srs};
 use zkinfer_tests::{aggregation_srs, chain_with_registry, demo_snarks, repo};
 
 struct Setup {
@@ -26,6 +26,13 @@ static SETUP: LazyLock<Setup> = LazyLock::new(|| Setup { srs: aggregation_srs(),
 
 fn keys_dir(name: &str) -> PathBuf {
     repo().join("target/test-keys").join(name)
+}
+
+/// A scratch file of this test binary under `target/` (no temp-dir crate here).
+fn tempfile_in_target(name: &str) -> PathBuf {
+    let dir = repo().join("target/test-scratch");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(format!("{}-{name}", std::process::id()))
 }
 
 fn members() -> Vec<Member> {
@@ -236,6 +243,21 @@ fn aggregation_fixture_and_verifier_match_the_current_circuit() {
     let path = "contracts/generated/AggregationVerifier.sol";
     let committed = std::fs::read_to_string(repo().join(path)).unwrap();
     assert!(generated == committed, "{path} {HINT}");
+
+    // The root's key for the universal verifier (tests/forge/AggregationProof.t.sol reads it),
+    // deterministic like the circuit: `ZKINFER_BLESS=1` rewrites it (scripts/regen-fixtures.sh).
+    let key = VkData::aggregation(&SETUP.srs.params, &vk, instances.len()).unwrap();
+    let artifact = UniversalKeyArtifact::new(&SETUP.srs.params, &key);
+    let path = repo().join("fixtures/aggregation/universal-key.json");
+    if std::env::var_os("ZKINFER_BLESS").is_some() {
+        write_json(&path, &artifact).unwrap();
+    }
+    let current = tempfile_in_target("universal-key.json");
+    write_json(&current, &artifact).unwrap();
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(committed == std::fs::read(&current).unwrap(), "{} {HINT}", path.display());
+    let proof = fixture.proof_bytes().unwrap();
+    reference_verify(&key, &instances, &proof, SETUP.srs.params.g2(), SETUP.srs.params.s_g2()).expect(HINT);
 }
 
 /// The batch behind the registry on a real chain, and every tampered submission rejected.

@@ -5,15 +5,20 @@ import {Test} from "./utils/Test.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
 import {IModelRegistry, IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
 import {Registrations} from "./utils/Registrations.sol";
+import {ZkinferVerifier} from "../../contracts/verifier/ZkinferVerifier.sol";
 
 /// @notice End to end: a real aggregation proof (two demo-model inferences, k=20, dev SRS)
-///         checked through `verifyInferenceBatch` by the verifier snark-verifier generated for
-///         the aggregation circuit.
+///         checked through `verifyInferenceBatch`, and every tampered case refused. The cases
+///         run twice: with the verifier snark-verifier generated for the aggregation circuit
+///         (`AggregationProofTest`) and with the universal `ZkinferVerifier` reading the root's
+///         key (`UniversalAggregationProofTest`).
 /// @dev Inputs, produced by the Rust toolchain (scripts/regen-fixtures.sh):
 ///      - `fixtures/aggregation/batch.json` (format zkinfer.aggregation.v1): members (modelId,
 ///        inputs, outputs, inputScale, outputScale, circuitDigest), instances (the 12
 ///        accumulator words, then per member its digest and instance words), proof (hex);
 ///      - `contracts/generated/AggregationVerifier.sol`, contract `AggregationVerifier`;
+///      - `fixtures/aggregation/universal-key.json`: the root's key (creation code) and the SRS's
+///        G2 points for `ZkinferVerifier`;
 ///      - `contracts/generated/RiskMlpVerifier.sol`: the members' model needs a registered
 ///        single-proof verifier (any contract with code would do; this one is the real one),
 ///        and `fixtures/risk_mlp/proof.json` gives its proof length.
@@ -21,14 +26,17 @@ import {Registrations} from "./utils/Registrations.sol";
 ///      Verifiers are deployed from their artifacts (see RiskMlpProof.t.sol for why). The cargo
 ///      test `aggregation_fixture_and_verifier_match_the_current_circuit` fails while the
 ///      fixture or the verifier no longer match the circuits.
-contract AggregationProofTest is Test {
+abstract contract AggregationProofCases is Test {
     string internal constant FIXTURE = "/fixtures/aggregation/batch.json";
     string internal constant AGGREGATION_ARTIFACT = "AggregationVerifier.sol:AggregationVerifier";
     string internal constant MODEL_ARTIFACT = "RiskMlpVerifier.sol:RiskMlpVerifier";
     uint256 internal constant ACCUMULATOR_WORDS = 12;
 
     ModelRegistry internal registry;
+    /// @dev The contract that checks the proof, and the address the registry records for the
+    ///      members' configuration (the same, or the universal verifier's key).
     address internal aggregationVerifier;
+    address internal registeredAggregator;
     address internal modelVerifier;
     uint256 internal singleProofLength;
 
@@ -55,7 +63,6 @@ contract AggregationProofTest is Test {
 
         registry = new ModelRegistry();
         modelVerifier = deployArtifact(MODEL_ARTIFACT);
-        aggregationVerifier = deployArtifact(AGGREGATION_ARTIFACT);
         uint256[] memory digests = new uint256[](2);
         for (uint256 i = 0; i < 2; ++i) {
             string memory member = string.concat(".members[", vm.toString(i), "]");
@@ -77,8 +84,15 @@ contract AggregationProofTest is Test {
             if (!registry.isRegistered(id)) registry.registerModel(r);
             modelIds.push(id);
         }
-        registry.registerAggregationVerifier(aggregationVerifier, digests, uint32(batchProof.length));
+        (aggregationVerifier, registeredAggregator) = registerAggregator(digests, uint32(batchProof.length));
     }
+
+    /// @dev Deploys the verifier under test and registers it for `digests`: returns the contract
+    ///      that checks the proof and the address the registry records.
+    function registerAggregator(uint256[] memory digests, uint32 proofLength)
+        internal
+        virtual
+        returns (address verifying, address registered);
 
     // ---------------------------------------------------------------- helpers
 
@@ -241,7 +255,80 @@ contract AggregationProofTest is Test {
         (digests[0], digests[1]) = (registry.circuitDigest(modelIds[0]), registry.circuitDigest(modelIds[1]));
         IModelRegistry.AggregationVerifierInfo memory info =
             registry.getAggregationVerifier(registry.batchConfigKey(digests));
-        assertEq(info.verifier, aggregationVerifier, "the registered aggregator");
-        assertEq(info.verifierCodeHash, aggregationVerifier.codehash, "its code hash");
+        assertEq(info.verifier, registeredAggregator, "the registered aggregator");
+        assertEq(info.verifierCodeHash, registeredAggregator.codehash, "its code hash");
+    }
+}
+
+/// @notice The cases with snark-verifier's generated aggregation verifier.
+contract AggregationProofTest is AggregationProofCases {
+    function registerAggregator(uint256[] memory digests, uint32 proofLength)
+        internal
+        override
+        returns (address verifying, address registered)
+    {
+        verifying = deployArtifact(AGGREGATION_ARTIFACT);
+        registry.registerAggregationVerifier(verifying, digests, proofLength);
+        registered = verifying;
+    }
+}
+
+/// @notice The cases with the universal verifier (version 1 of the registry) and the root's key
+///         (`registerAggregationKey`): the key tells the verifier where the accumulator is, and
+///         the verifier folds it into the proof's own pairing.
+contract UniversalAggregationProofTest is AggregationProofCases {
+    string internal constant KEY_FIXTURE = "/fixtures/aggregation/universal-key.json";
+
+    function registerAggregator(uint256[] memory digests, uint32 proofLength)
+        internal
+        override
+        returns (address verifying, address registered)
+    {
+        string memory path = string.concat(vm.projectRoot(), KEY_FIXTURE);
+        require(vm.exists(path), "fixtures/aggregation/universal-key.json is missing: run scripts/regen-fixtures.sh");
+        string memory json = vm.readFile(path);
+        uint256[] memory g = vm.parseJsonUintArray(json, ".g2");
+        uint256[] memory s = vm.parseJsonUintArray(json, ".sG2");
+        uint256[4] memory g2;
+        uint256[4] memory sG2;
+        for (uint256 i = 0; i < 4; i++) {
+            (g2[i], sG2[i]) = (g[i], s[i]);
+        }
+        verifying = address(new ZkinferVerifier(g2, sG2));
+        uint16 version = registry.registerVerifier(verifying);
+        bytes memory creation = vm.parseJsonBytes(json, ".keyCreationCode");
+        assembly {
+            registered := create(0, add(creation, 0x20), mload(creation))
+        }
+        require(registered.code.length > 0, "key not deployed");
+        registry.registerAggregationKey(registered, version, digests, proofLength);
+    }
+
+    /// @dev Issue 13, attack 2, for keys: only the owner registers one, even naming a version.
+    function test_AttackerCannotRegisterAKey() public {
+        uint256[] memory digests = new uint256[](2);
+        (digests[0], digests[1]) = (7, 8);
+        vm.prank(address(0xBAD));
+        vm.expectRevert(abi.encodeWithSelector(IModelRegistryErrors.NotOwner.selector, address(0xBAD)));
+        registry.registerAggregationKey(registeredAggregator, 1, digests, uint32(batchProof.length));
+    }
+
+    function test_KeyIsRecordedWithItsVersion() public view {
+        uint256[] memory digests = new uint256[](2);
+        (digests[0], digests[1]) = (registry.circuitDigest(modelIds[0]), registry.circuitDigest(modelIds[1]));
+        IModelRegistry.AggregationVerifierInfo memory info =
+            registry.getAggregationVerifier(registry.batchConfigKey(digests));
+        assertEq(uint256(info.verifierVersion), 1, "the universal version");
+        assertEq(registry.getVerifier(1).verifier, aggregationVerifier, "the verifier behind it");
+    }
+
+    /// @dev Any one flipped bit of the registry's proof argument (accumulator words included)
+    ///      is refused: reverts of the verifier (a limb out of range, a point off the curve)
+    ///      count as a refusal.
+    function test_FlippedProofBytesFuzzed(uint256 at) public view {
+        bytes memory tampered = bytes.concat(batchProof);
+        at = bound(at, 0, tampered.length - 1);
+        tampered[at] ^= 0x01;
+        assertFalse(verify(modelIds, copy(inputs), copy(outputs), tampered), "tampered proof accepted");
     }
 }

@@ -388,7 +388,8 @@ pub(crate) struct AggregateArgs {
     #[arg(long = "member", required = true, num_args = 1..)]
     pub(crate) members: Vec<PathBuf>,
     /// Output directory: `aggregation.json`, `keys/` (reused when the batch shape matches),
-    /// and with the EVM transcript `AggregationVerifier.sol` and `verifier.json`.
+    /// and with the EVM transcript `universal-key.json` (the root's key for the registry's
+    /// universal verifier), `AggregationVerifier.sol` and `verifier.json` (snark-verifier's).
     #[arg(long, default_value = "zkinfer-agg")]
     pub(crate) out: PathBuf,
     /// log2 of the aggregation circuit's rows (12 to 26); columns are chosen to fit.

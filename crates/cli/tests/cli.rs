@@ -254,6 +254,13 @@ fn demo_with_two_level_aggregation_verifies_the_batch_on_chain() {
     assert_eq!(summary["aggregationVerifierDeployable"], true);
     assert_eq!(summary["aggregationRootVerifier"], "universal", "{summary}");
     assert!(summary["aggregationUniversalKeyBytes"].as_u64().unwrap() > 1_000);
+    // Checked in revm when the root was made (a tampered proof refused), before any chain.
+    assert!(summary["aggregationUniversalRevmGas"].as_u64().unwrap() > 400_000, "{summary}");
+    let key: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("aggregation/universal-key.json")).unwrap())
+            .unwrap();
+    assert_eq!(key["keyBytes"], summary["aggregationUniversalKeyBytes"]);
+    assert!(key["srsHash"].as_str().is_some(), "{key}");
     assert!(summary["verifyInferenceGas"].as_u64().unwrap() > 200_000);
     assert!(summary["verifyInferenceBatchGas"].as_u64().unwrap() > 300_000);
     // The demo deploys its own consumer and lets it act on the verified output.

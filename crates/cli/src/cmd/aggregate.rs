@@ -3,7 +3,8 @@ use std::path::Path;
 use zkinfer_aggregate::{aggregate_within, Aggregated, AggregationProof, Member, Transcript};
 use zkinfer_circuit::halo2_base::halo2_proofs::poly::commitment::Params;
 use zkinfer_evm::{
-    aggregation_verifier_solidity, compile_verifier, evm_verify, Solc, VerifierArtifact, EIP170_LIMIT,
+    aggregation_verifier_solidity, compile_verifier, evm_verify, universal_check, Solc, UniversalCheck,
+    UniversalKeyArtifact, VerifierArtifact, VkData, EIP170_LIMIT,
 };
 use zkinfer_prover::{read_json, write_json, MemoryBudget, SnarkFile, Srs};
 
@@ -29,24 +30,36 @@ impl AggregateArgs {
             if let Some(gas) = evm.revm_gas {
                 rep.set("revmGas", gas);
             }
+            rep.set("universalKeyBytes", evm.universal_key.key_bytes);
+            rep.set("universalVerifyGas", evm.universal.verify_gas);
+            rep.set("universalKeyDeployGas", evm.universal.key_deploy_gas);
+            rep.line(format!("written    {}", self.out.join(paths::UNIVERSAL_KEY_JSON).display()));
         }
         rep.line(format!("written    {}", self.out.join(paths::AGGREGATION).display()));
         Ok(())
     }
 }
 
-/// The compiled Solidity verifier of an EVM-transcript aggregation proof.
+/// The two on-chain verifiers of an EVM-transcript aggregation proof.
 pub(crate) struct EvmVerifier {
+    /// snark-verifier's generated contract.
     pub(crate) artifact: VerifierArtifact,
     /// Gas of the verifier transaction in revm; `None` when it is too large to deploy (EIP-170).
     pub(crate) revm_gas: Option<u64>,
+    /// The root's key for the universal `ZkinferVerifier` (its accumulator position recorded),
+    /// deployable whatever the size of `artifact`.
+    pub(crate) universal_key: UniversalKeyArtifact,
+    /// That key checked in revm: the proof accepted, a tampered one refused.
+    pub(crate) universal: UniversalCheck,
 }
 
 /// Aggregates `members` with keys from (or saved to) `out/keys`, writes `out/aggregation.json`
-/// and, with the EVM transcript, generates and compiles the Solidity verifier
-/// (`out/AggregationVerifier.sol`, `out/verifier.json`) and checks it in revm (its gas), unless
-/// it is too large to deploy (EIP-170): then its gas is `None`. Proof and verifier sizes and
-/// gas are left to the caller to report (the demo reports a single proof's under the same names).
+/// and, with the EVM transcript, writes the root's key for the universal verifier
+/// (`out/universal-key.json`, checked in revm) and generates and compiles snark-verifier's
+/// Solidity verifier (`out/AggregationVerifier.sol`, `out/verifier.json`), checked in revm
+/// unless it is too large to deploy (EIP-170): then its gas is `None`. Proof and verifier sizes
+/// and gas are left to the caller to report (the demo reports a single proof's under the same
+/// names).
 pub(crate) fn aggregate_into(
     srs: &Srs,
     members: &[Member],
@@ -87,9 +100,21 @@ pub(crate) fn aggregate_into(
         return Ok((agg, None));
     }
     let n = proof.instances.len();
+    let (instances, bytes) = (proof.instance_values()?, proof.proof_bytes()?);
+    let solc = Solc::find()?;
+    let key = VkData::aggregation(&srs.params, agg.keys.vk(), n)?;
+    let universal_key = UniversalKeyArtifact::new(&srs.params, &key).with_srs_hash(&srs.file_hash);
+    write_json(&out.join(paths::UNIVERSAL_KEY_JSON), &universal_key)?;
+    let universal = rep
+        .step("universal verifier: verify the root in revm (+ tampered proof refused)", || {
+            universal_check(&solc, &srs.params, &key, &instances, &bytes)
+        })?;
+    rep.line(format!(
+        "universal  key {} bytes ({} gas to deploy); verify {} gas in revm",
+        universal_key.key_bytes, universal.key_deploy_gas, universal.verify_gas
+    ));
     let source = aggregation_verifier_solidity(&srs.params, agg.keys.vk(), n, CONTRACT);
     std::fs::write(paths::verifier_sol(out, CONTRACT), &source)?;
-    let solc = Solc::find()?;
     let verifier =
         rep.step("compile verifier (solc, no optimizer)", || compile_verifier(&solc, &source, CONTRACT, n))?;
     write_json(&out.join(paths::VERIFIER_JSON), &verifier)?;
@@ -106,9 +131,8 @@ pub(crate) fn aggregate_into(
             "verifier   {} bytes runtime (over EIP-170), {} creation; not deployable, not checked in revm",
             verifier.runtime_size, verifier.deploy_size
         ));
-        return Ok((agg, Some(EvmVerifier { artifact: verifier, revm_gas: None })));
+        return Ok((agg, Some(EvmVerifier { artifact: verifier, revm_gas: None, universal_key, universal })));
     }
-    let (instances, bytes) = (proof.instance_values()?, proof.proof_bytes()?);
     let check = rep.step("revm: verify (and reject a tampered proof)", || {
         evm_verify(&verifier.creation_code(), &instances, &bytes)
     })?;
@@ -116,7 +140,7 @@ pub(crate) fn aggregate_into(
         "verifier   {} bytes runtime, {} creation; {} gas in revm",
         verifier.runtime_size, verifier.deploy_size, check.gas
     ));
-    Ok((agg, Some(EvmVerifier { artifact: verifier, revm_gas: Some(check.gas) })))
+    Ok((agg, Some(EvmVerifier { artifact: verifier, revm_gas: Some(check.gas), universal_key, universal })))
 }
 
 /// A `snark.json` or a Poseidon `aggregation.json`, told apart by their `format`.

@@ -7,7 +7,7 @@ use anyhow::Context;
 use serde::Serialize;
 use zkinfer_aggregate::{Aggregated, AggregationProof, Member, Transcript, ACCUMULATOR_WORDS, MAX_MEMBERS};
 use zkinfer_chain::{Address, BatchMember, Chain, ModelEntry, ModelVerifier, B256, U256};
-use zkinfer_evm::{Solc, UniversalKeyArtifact, VerifierArtifact, VkData};
+use zkinfer_evm::{Solc, UniversalKeyArtifact, VerifierArtifact};
 use zkinfer_model::{CompiledModel, InputData};
 use zkinfer_prover::{prove_snark, Keys, MemoryBudget, Srs};
 
@@ -134,11 +134,9 @@ pub(crate) fn prove_batch(
     let agg_srs = srs_for(root_k, select, rep)?;
     let (aggregated, evm) = aggregate_into(&agg_srs, &members, Transcript::Evm, &batch_dir, budget, rep)?;
     let evm = evm.context("the EVM transcript always yields a verifier")?;
-    let (verifier, revm_gas) = (evm.artifact, evm.revm_gas);
-    let num_instance = aggregated.proof.instances.len();
-    let key = VkData::aggregation(&agg_srs.params, aggregated.keys.vk(), num_instance)?;
-    let universal_key = UniversalKeyArtifact::new(&agg_srs.params, &key);
-    rep.set("aggregationUniversalKeyBytes", key.to_bytes().len());
+    let (verifier, revm_gas, universal_key) = (evm.artifact, evm.revm_gas, evm.universal_key);
+    rep.set("aggregationUniversalKeyBytes", universal_key.key_bytes);
+    rep.set("aggregationUniversalRevmGas", evm.universal.verify_gas);
     // Under their own keys: the single proof's figures share the summary.
     rep.set("aggregationProofBytes", aggregated.proof.proof_bytes()?.len());
     rep.set("aggregationVerifierRuntimeBytes", verifier.runtime_size);
