@@ -12,7 +12,7 @@ use crate::solc::Solc;
 use crate::{Error, Result};
 
 /// A model's key for `ZkinferVerifier`, as written to `universal-key.json`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UniversalKeyArtifact {
     /// Key layout version (the verifier's `VK_VERSION`).
