@@ -11,7 +11,8 @@ pragma solidity ^0.8.19;
 ///      made on another SRS cannot verify here. Proofs must have exactly the key's length, every
 ///      scalar must be canonical (< r) and every point canonical and on the curve.
 contract ZkinferVerifier {
-    /// @notice The key contract is not a key of this verifier's layout version.
+    /// @notice The key contract is not a key of this verifier's layout version, or its domain's
+    ///         numbers disagree (`w * w^-1` or `n * (1/n)` not 1).
     error UnsupportedKey(address vk, uint256 version);
     /// @notice The number of public values differs from the key's.
     error InstanceCount(uint256 expected, uint256 actual);
@@ -19,7 +20,7 @@ contract ZkinferVerifier {
     error ProofLength(uint256 expected, uint256 actual);
 
     /// @notice Layout version of the keys this verifier reads.
-    uint256 public constant VK_VERSION = 3;
+    uint256 public constant VK_VERSION = 4;
 
     /// @dev A key's header: 16-bit fields (field i at byte 2i), then field elements (word i at
     ///      byte HEADER_FIELD_BYTES + 32i); zkinfer-evm's `HEADER` and `HEADER_WORDS`, checked by a test.
@@ -40,20 +41,20 @@ contract ZkinferVerifier {
     uint256 private constant H_NUM_SETS = 14;
     uint256 private constant H_OFF_PHASES = 15;
     uint256 private constant H_OFF_PRE = 16;
-    uint256 private constant H_OFF_G1 = 17;
-    uint256 private constant H_OFF_CONSTS = 18;
-    uint256 private constant H_OFF_LAGRANGE = 19;
-    uint256 private constant H_OFF_CODE = 20;
-    uint256 private constant H_OFF_ROTATIONS = 21;
-    uint256 private constant H_OFF_SETS = 22;
-    uint256 private constant H_PROOF_LEN = 23;
-    uint256 private constant H_NUM_CONSTS = 24;
-    uint256 private constant H_ACCUMULATOR = 25;
+    uint256 private constant H_OFF_CONSTS = 17;
+    uint256 private constant H_OFF_LAGRANGE = 18;
+    uint256 private constant H_OFF_CODE = 19;
+    uint256 private constant H_OFF_ROTATIONS = 20;
+    uint256 private constant H_OFF_SETS = 21;
+    uint256 private constant H_PROOF_LEN = 22;
+    uint256 private constant H_NUM_CONSTS = 23;
+    uint256 private constant H_ACCUMULATOR = 24;
     uint256 private constant W_N_INV = 0;
     uint256 private constant W_OMEGA = 1;
-    uint256 private constant W_INIT = 2;
-    uint256 private constant HEADER_FIELD_BYTES = 52;
-    uint256 private constant HEADER_BYTES = 148;
+    uint256 private constant W_OMEGA_INV = 2;
+    uint256 private constant W_INIT = 3;
+    uint256 private constant HEADER_FIELD_BYTES = 50;
+    uint256 private constant HEADER_BYTES = 178;
     /// @dev An aggregation circuit's KZG accumulator among the public values: per coordinate
     ///      ACC_LIMBS limbs of ACC_LIMB_BITS bits, least significant first (zkinfer-evm's
     ///      `ACCUMULATOR_LIMBS`, `ACCUMULATOR_LIMB_BITS`).
@@ -199,6 +200,36 @@ contract ZkinferVerifier {
                 mstore(add(p, 0x20), mload(slot(21)))
                 if iszero(staticcall(gas(), 0x06, p, 0x80, slot(20), 0x40)) { revert(0, 0) }
             }
+            // w^e for each of n signed 16-bit exponents at src, a word each from dst: from w^-1
+            // for negative ones; an exponent one above the previous costs one multiplication.
+            function omegaPowers(src, n, dst) {
+                let r := fr()
+                let omega := hword(W_OMEGA)
+                let prevE := 0x10000
+                let prev := 0
+                for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                    let e := signextend(1, shr(240, mload(add(src, shl(1, i)))))
+                    let v := 1
+                    switch eq(e, add(prevE, 1))
+                    case 1 { v := mulmod(prev, omega, r) }
+                    default {
+                        let b := omega
+                        let x := e
+                        if slt(e, 0) {
+                            b := hword(W_OMEGA_INV)
+                            x := sub(0, e)
+                        }
+                        for {} x {} {
+                            if and(x, 1) { v := mulmod(v, b, r) }
+                            b := mulmod(b, b, r)
+                            x := shr(1, x)
+                        }
+                    }
+                    mstore(add(dst, shl(5, i)), v)
+                    prevE := e
+                    prev := v
+                }
+            }
             // Byte size of a query set's record: two 16-bit counts, per shift a 16-bit rotation
             // index and a word, per polynomial (1 + shifts) 16-bit indices.
             function setSize(p) -> size {
@@ -213,6 +244,13 @@ contract ZkinferVerifier {
                 if lt(size, add(1, HEADER_BYTES)) { fail(mload(slot(30)), key, 0) }
                 extcodecopy(key, 0xa00, 1, sub(size, 1))
                 if iszero(eq(hdr(H_VERSION), VK_VERSION)) { fail(mload(slot(30)), key, hdr(H_VERSION)) }
+                // The domain's numbers must agree (w^-1, 1/n): the verifier derives w^r from them.
+                {
+                    let r := fr()
+                    let domainOk := eq(mulmod(hword(W_OMEGA), hword(W_OMEGA_INV), r), 1)
+                    domainOk := and(domainOk, eq(mulmod(hword(W_N_INV), shl(hdr(H_K), 1), r), 1))
+                    if iszero(domainOk) { fail(mload(slot(30)), key, hdr(H_VERSION)) }
+                }
                 if iszero(eq(mload(slot(25)), hdr(H_NUM_INSTANCE))) {
                     fail(mload(slot(31)), hdr(H_NUM_INSTANCE), mload(slot(25)))
                 }
@@ -300,8 +338,17 @@ contract ZkinferVerifier {
                 let diffs := alloc(hdr(H_NUM_ROTATIONS))
                 mstore(slot(18), diffs)
                 {
+                    // w^r of the rotations (slot 17) and w^i of the Lagrange rows (slot 35).
+                    let rots := alloc(hdr(H_NUM_ROTATIONS))
+                    omegaPowers(section(H_OFF_ROTATIONS), hdr(H_NUM_ROTATIONS), rots)
+                    mstore(slot(17), rots)
+                    let lagOmegas := alloc(hdr(H_NUM_LAGRANGE))
+                    omegaPowers(section(H_OFF_LAGRANGE), hdr(H_NUM_LAGRANGE), lagOmegas)
+                    mstore(slot(35), lagOmegas)
+                }
+                {
                     let zp := mload(slot(5))
-                    let rots := section(H_OFF_ROTATIONS)
+                    let rots := mload(slot(17))
                     for { let i := 0 } lt(i, hdr(H_NUM_ROTATIONS)) { i := add(i, 1) } {
                         mstore(add(diffs, shl(5, i)), addmod(zp, sub(r, mulmod(z, mload(add(rots, shl(5, i))), r)), r))
                     }
@@ -328,7 +375,7 @@ contract ZkinferVerifier {
                         mstore(add(inv, shl(5, i)), addmod(z, sub(r, w), r))
                         w := mulmod(w, omega, r)
                     }
-                    let lags := section(H_OFF_LAGRANGE)
+                    let lags := mload(slot(35))
                     for { let i := 0 } lt(i, nLag) { i := add(i, 1) } {
                         mstore(add(inv, shl(5, add(nInst, i))), addmod(z, sub(r, mload(add(lags, shl(5, i)))), r))
                     }
@@ -392,7 +439,7 @@ contract ZkinferVerifier {
                     mstore(add(zAt, shl(5, add(i, 1))), mload(add(consts, shl(5, i))))
                 }
                 let lagVals := add(zAt, shl(5, add(hdr(H_NUM_CONSTS), 1)))
-                let lags := section(H_OFF_LAGRANGE)
+                let lags := mload(slot(35))
                 for { let i := 0 } lt(i, nLag) { i := add(i, 1) } {
                     let t := mulmod(mload(add(lags, shl(5, i))), mload(add(inv, shl(5, add(nInst, i)))), r)
                     mstore(add(lagVals, shl(5, i)), mulmod(t, numer, r))
@@ -529,8 +576,8 @@ contract ZkinferVerifier {
                         c := mulmod(c, zn, r)
                     }
                 }
-                let g1 := section(H_OFF_G1)
-                mulAcc(mload(g1), mload(add(g1, 0x20)), mload(slot(13)))
+                // Constant terms on the generator (1, 2): every powers-of-tau SRS's first point.
+                mulAcc(1, 2, mload(slot(13)))
                 let w := mload(slot(8))
                 mulAcc(calldataload(w), calldataload(add(w, 0x20)), sub(r, mload(slot(11))))
                 let wp := mload(slot(9))

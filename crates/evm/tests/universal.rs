@@ -301,6 +301,28 @@ fn universal_verifier_refuses_another_srs_and_another_key() {
         chain.evm.verify(chain.verifier, verifier, &a.instances, &a.proof).unwrap(),
         VerifyOutcome::Reverted(_)
     ));
+    // A key whose domain numbers disagree (w^-1 or 1/n not the inverse) reverts as unsupported;
+    // a key with a rotation or a Lagrange row moved (the verifier derives w^r from it) refuses.
+    let mut bad_inv = vk_a.clone();
+    bad_inv.omega_inv = vk_a.omega;
+    let mut bad_n = vk_a.clone();
+    bad_n.n_inv = vk_a.n_inv.double();
+    for bad in [&bad_inv, &bad_n] {
+        let key = deploy_key(&mut chain, bad);
+        assert!(matches!(
+            chain.evm.verify(chain.verifier, key, &a.instances, &a.proof).unwrap(),
+            VerifyOutcome::Reverted(_)
+        ));
+    }
+    let mut moved_rotation = vk_a.clone();
+    *moved_rotation.rotations.last_mut().unwrap() += 1;
+    let mut moved_row = vk_a.clone();
+    moved_row.program.lagranges[0] -= 1;
+    for bad in [&moved_rotation, &moved_row] {
+        let key = deploy_key(&mut chain, bad);
+        assert!(!on_chain(&mut chain, key, &a.instances, &a.proof));
+        assert!(check(&a, bad, &a.instances, &a.proof).is_err());
+    }
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! any number of keys, call `verify`.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
 
 use halo2_base::halo2_proofs::halo2curves::bn256::{Fr, G2Affine};
 use revm::context::result::{ExecutionResult, Output};
@@ -24,12 +26,19 @@ pub const UNIVERSAL_VERIFIER_SOURCE: &str =
     include_str!("../../../../contracts/verifier/ZkinferVerifier.sol");
 
 /// Compiles [`UNIVERSAL_VERIFIER_SOURCE`] (optimized, as forge does); returns its creation
-/// code without constructor arguments.
+/// code without constructor arguments. Compiled once per process and compiler: the source is
+/// part of this binary, and solcjs takes about 9 s for it (the demo needs it up to three times).
 pub fn compile_universal_verifier(solc: &Solc) -> Result<Vec<u8>> {
+    static COMPILED: Mutex<BTreeMap<PathBuf, Vec<u8>>> = Mutex::new(BTreeMap::new());
+    let mut compiled = COMPILED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(code) = compiled.get(solc.path()) {
+        return Ok(code.clone());
+    }
     let sources = BTreeMap::from([("ZkinferVerifier.sol".to_owned(), UNIVERSAL_VERIFIER_SOURCE.to_owned())]);
     let mut contracts = solc.compile(&sources, Some(200))?;
     let c =
         contracts.remove(UNIVERSAL_VERIFIER).ok_or_else(|| Error::NoContract(UNIVERSAL_VERIFIER.into()))?;
+    compiled.insert(solc.path().to_owned(), c.bytecode.clone());
     Ok(c.bytecode)
 }
 

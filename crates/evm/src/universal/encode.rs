@@ -1,19 +1,23 @@
 //! The byte layout of a verifying key as the universal verifier reads it, and the code of the
 //! contract that holds it.
 //!
-//! Layout version 3 is compact: every count, offset and index is a 16-bit big-endian field and
-//! only field elements and points take 32-byte words, because deploying a key costs about 200
-//! gas per byte (version 1's word per small integer made registration cost 1-3M gas). Version 3
-//! adds `H_ACCUMULATOR` to version 2's header: 0, or one more than the public value index where
-//! an aggregation circuit's KZG accumulator starts. A key is a
+//! Layout version 4 is compact: every count, offset, index, rotation and row is a 16-bit
+//! big-endian field and only field elements and points take 32-byte words, because deploying a
+//! key costs about 200 gas per byte (version 1's word per small integer made registration cost
+//! 1-3M gas). Version 4 stores the rotations and Lagrange rows as signed 16-bit numbers, from
+//! which the verifier computes `w^r` (version 3 stored the words: 32 bytes each, about 6,900
+//! gas of deployment, against a multiplication or a short exponentiation per verification), and
+//! commits constant terms on the generator instead of a `G1` point in the key. A key is a
 //! header of [`HEADER`]'s 16-bit fields (field `i` at byte `2i`, the same `H_*` names as the
 //! Solidity verifier's constants), then [`HEADER_WORDS`]'s field elements, then sections whose
 //! byte offsets the header gives: phases (`n, m` per phase, 16 bits each), preprocessed points
-//! (`x, y`), the `G1` generator, the numerator's constants, the Lagrange rows' `w^i`, the
-//! numerator's code (three bytes per operation), the rotations' `w^r`, and the query sets (per
-//! set: `shifts, polys` (16 bits each), then per shift its rotation index (16 bits) and `ell`
-//! (a word), then per polynomial its commitment index and one evaluation slot per shift, 16
-//! bits each). Words need no alignment: the verifier reads them from memory with `MLOAD`.
+//! (`x, y`), the numerator's constants, the Lagrange rows `i` (signed 16 bits), the numerator's
+//! code (three bytes per operation), the rotations `r` (signed 16 bits, ascending), and the
+//! query sets (per set: `shifts, polys` (16 bits each), then per shift its rotation index (16
+//! bits) and `ell` (a word), then per polynomial its commitment index and one evaluation slot
+//! per shift, 16 bits each). `H_ACCUMULATOR` is 0, or one more than the public value index where
+//! an aggregation circuit's KZG accumulator starts. Words need no alignment: the verifier reads
+//! them from memory with `MLOAD`.
 
 use halo2_base::halo2_proofs::halo2curves::bn256::{G1Affine, G2Affine};
 use halo2_base::halo2_proofs::halo2curves::ff::PrimeField;
@@ -22,11 +26,11 @@ use super::vk_data::{fr_word, VkData};
 use crate::{Error, Result};
 
 /// Layout version written in the key and checked by the verifier.
-pub const VK_VERSION: u64 = 3;
+pub const VK_VERSION: u64 = 4;
 
 /// The header's 16-bit fields (field `i` at byte `2i`), shared with
 /// `contracts/verifier/ZkinferVerifier.sol` (checked by a test).
-pub const HEADER: [(&str, usize); 26] = [
+pub const HEADER: [(&str, usize); 25] = [
     ("H_VERSION", 0),
     ("H_K", 1),
     ("H_NUM_INSTANCE", 2),
@@ -44,15 +48,14 @@ pub const HEADER: [(&str, usize); 26] = [
     ("H_NUM_SETS", 14),
     ("H_OFF_PHASES", 15),
     ("H_OFF_PRE", 16),
-    ("H_OFF_G1", 17),
-    ("H_OFF_CONSTS", 18),
-    ("H_OFF_LAGRANGE", 19),
-    ("H_OFF_CODE", 20),
-    ("H_OFF_ROTATIONS", 21),
-    ("H_OFF_SETS", 22),
-    ("H_PROOF_LEN", 23),
-    ("H_NUM_CONSTS", 24),
-    ("H_ACCUMULATOR", 25),
+    ("H_OFF_CONSTS", 17),
+    ("H_OFF_LAGRANGE", 18),
+    ("H_OFF_CODE", 19),
+    ("H_OFF_ROTATIONS", 20),
+    ("H_OFF_SETS", 21),
+    ("H_PROOF_LEN", 22),
+    ("H_NUM_CONSTS", 23),
+    ("H_ACCUMULATOR", 24),
 ];
 
 /// Limbs per coordinate of a KZG accumulator carried in the public values (an aggregation
@@ -66,7 +69,8 @@ pub const ACCUMULATOR_LIMB_BITS: usize = snark_verifier_sdk::BITS;
 
 /// The header's field elements after its 16-bit fields (word `i` at byte
 /// [`HEADER_FIELD_BYTES`]` + 32i`), shared with the Solidity verifier as `W_*`.
-pub const HEADER_WORDS: [(&str, usize); 3] = [("W_N_INV", 0), ("W_OMEGA", 1), ("W_INIT", 2)];
+pub const HEADER_WORDS: [(&str, usize); 4] =
+    [("W_N_INV", 0), ("W_OMEGA", 1), ("W_OMEGA_INV", 2), ("W_INIT", 3)];
 
 /// Bytes of the header's 16-bit fields.
 pub const HEADER_FIELD_BYTES: usize = 2 * HEADER.len();
@@ -113,7 +117,7 @@ impl VkData {
     pub fn try_to_bytes(&self) -> Result<Vec<u8>> {
         let mut small = Small::default();
         let mut body: Vec<u8> = Vec::new();
-        let mut offsets = [0usize; 8];
+        let mut offsets = [0usize; 7];
         let mut mark = |i: usize, body: &Vec<u8>| offsets[i] = HEADER_BYTES + body.len();
 
         mark(0, &body);
@@ -124,16 +128,18 @@ impl VkData {
         mark(1, &body);
         self.preprocessed.iter().for_each(|p| body.extend(point(p).iter().flatten()));
         mark(2, &body);
-        body.extend(point(&self.g1).iter().flatten());
-        mark(3, &body);
         body.extend(self.program.consts.iter().flat_map(fr_word));
+        mark(3, &body);
+        for &row in &self.program.lagranges {
+            small.put_signed(&mut body, "a Lagrange row", row);
+        }
         mark(4, &body);
-        body.extend(self.lagrange_omegas.iter().flat_map(fr_word));
-        mark(5, &body);
         body.extend_from_slice(&self.program.code);
+        mark(5, &body);
+        for &r in &self.rotations {
+            small.put_signed(&mut body, "a rotation", r);
+        }
         mark(6, &body);
-        body.extend(self.rotations.iter().flat_map(fr_word));
-        mark(7, &body);
         for set in &self.sets {
             small.put(&mut body, "a query set's shift count", set.shifts.len());
             small.put(&mut body, "a query set's polynomial count", set.polys.len());
@@ -147,7 +153,7 @@ impl VkData {
             }
         }
 
-        let fields: [(&str, usize); 26] = [
+        let fields: [(&str, usize); 25] = [
             ("the layout version", VK_VERSION as usize),
             ("k", self.k as usize),
             ("the public value count", self.num_instance),
@@ -160,7 +166,7 @@ impl VkData {
             ("the witness commitment count", self.phases.iter().map(|p| p.0).sum()),
             ("the program's length", self.program.len()),
             ("the program's stack depth", self.program.max_stack),
-            ("the Lagrange row count", self.lagrange_omegas.len()),
+            ("the Lagrange row count", self.program.lagranges.len()),
             ("the rotation count", self.rotations.len()),
             ("the query set count", self.sets.len()),
             ("an offset", offsets[0]),
@@ -170,7 +176,6 @@ impl VkData {
             ("an offset", offsets[4]),
             ("an offset", offsets[5]),
             ("an offset", offsets[6]),
-            ("an offset", offsets[7]),
             ("the proof's length", self.proof_len()),
             ("the constant count", self.program.consts.len()),
             ("the accumulator's offset", self.accumulator.map_or(0, |at| at + 1)),
@@ -179,7 +184,7 @@ impl VkData {
         for (what, x) in fields {
             small.put(&mut key, what, x);
         }
-        for x in [&self.n_inv, &self.omega, &self.transcript_initial_state] {
+        for x in [&self.n_inv, &self.omega, &self.omega_inv, &self.transcript_initial_state] {
             key.extend(fr_word(x));
         }
         key.extend(body);
@@ -208,6 +213,15 @@ impl Small {
     fn put(&mut self, out: &mut Vec<u8>, what: &'static str, x: usize) {
         let v = u16::try_from(x).unwrap_or_else(|_| {
             self.overflow.get_or_insert((what, x));
+            0
+        });
+        out.extend(v.to_be_bytes());
+    }
+
+    /// A signed number as a 16-bit two's complement field.
+    fn put_signed(&mut self, out: &mut Vec<u8>, what: &'static str, x: i32) {
+        let v = i16::try_from(x).unwrap_or_else(|_| {
+            self.overflow.get_or_insert((what, x.unsigned_abs() as usize));
             0
         });
         out.extend(v.to_be_bytes());

@@ -227,7 +227,7 @@ fn opening(vk: &VkData, instances: &[Fr], proof: &[u8]) -> Result<(G1Affine, G1A
         evals[0] += *x * lagrange(omega_i);
         omega_i *= vk.omega;
     }
-    let lagranges: Vec<Fr> = vk.lagrange_omegas.iter().map(|&o| lagrange(o)).collect();
+    let lagranges: Vec<Fr> = vk.program.lagranges.iter().map(|&i| lagrange(vk.omega_pow(i))).collect();
     // The quotient's slot is part of the value table; the numerator does not read it.
     evals.push(Fr::ZERO);
     let numerator = vk
@@ -242,7 +242,7 @@ fn opening(vk: &VkData, instances: &[Fr], proof: &[u8]) -> Result<(G1Affine, G1A
     // SHPLONK (bdfg21): one combined opening at z'.
     let mut coeffs = vec![Fr::ZERO; vk.num_commitments()];
     let mut constant = Fr::ZERO;
-    let diffs: Vec<Fr> = vk.rotations.iter().map(|&r| z_prime - z * r).collect();
+    let diffs: Vec<Fr> = vk.rotations.iter().map(|&r| z_prime - z * vk.omega_pow(r)).collect();
     let mut z_s_first = None;
     let mut gamma_pow = Fr::ONE;
     for set in &vk.sets {
@@ -289,7 +289,7 @@ fn opening(vk: &VkData, instances: &[Fr], proof: &[u8]) -> Result<(G1Affine, G1A
         lhs += *p * chunk_coeff;
         chunk_coeff *= zn;
     }
-    lhs += vk.g1 * constant;
+    lhs += G1Affine::generator() * constant;
     lhs -= w * z_s_first;
     lhs += w_prime * z_prime;
 

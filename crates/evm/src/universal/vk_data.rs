@@ -41,6 +41,8 @@ pub struct VkData {
     pub n_inv: Fr,
     /// The domain's generator `w`.
     pub omega: Fr,
+    /// `w^-1`, for the negative rotations and rows (the verifier checks `w * w^-1 = 1`).
+    pub omega_inv: Fr,
     /// First scalar of the transcript (a digest of the verifying key).
     pub transcript_initial_state: Fr,
     /// Public values of the single instance column.
@@ -53,14 +55,11 @@ pub struct VkData {
     pub num_evals: usize,
     /// Fixed and permutation commitments.
     pub preprocessed: Vec<G1Affine>,
-    /// The SRS's `G1` generator (`g[0]`), on which constant terms are committed.
-    pub g1: G1Affine,
-    /// The quotient numerator as a stack program.
+    /// The quotient numerator as a stack program; the verifier computes `w^i` for each row `i`
+    /// of its [`Program::lagranges`].
     pub program: Program,
-    /// `w^i` for each row `i` of [`Program::lagranges`].
-    pub lagrange_omegas: Vec<Fr>,
-    /// `w^r` for every distinct opening rotation `r`, ascending in `r`.
-    pub rotations: Vec<Fr>,
+    /// Every distinct opening rotation `r`, ascending (the verifier computes `w^r`).
+    pub rotations: Vec<i32>,
     /// SHPLONK query sets, in snark-verifier's order.
     pub sets: Vec<QuerySet>,
     /// Where an aggregation circuit's KZG accumulator starts among the public values: its
@@ -92,9 +91,15 @@ impl VkData {
         Self::from_protocol(&compile(params, vk, config), params.get_g()[0])
     }
 
-    /// From snark-verifier's protocol; refuses shapes the universal verifier does not cover.
+    /// From snark-verifier's protocol and the SRS's first `G1` point; refuses shapes the
+    /// universal verifier does not cover. That point must be the generator (as in every
+    /// powers-of-tau SRS): the verifier commits constant terms on the generator, not on a point
+    /// the key names.
     pub fn from_protocol(protocol: &PlonkProtocol<G1Affine>, g1: G1Affine) -> Result<Self> {
         let unsupported = |what: &str| Error::Unsupported(what.to_owned());
+        if g1 != G1Affine::generator() {
+            return Err(unsupported("an SRS whose first G1 point is not the generator"));
+        }
         if protocol.num_instance.len() != 1 {
             return Err(unsupported("exactly one instance column"));
         }
@@ -144,7 +149,6 @@ impl VkData {
             r.dedup();
             r
         };
-        let rotations = distinct.iter().map(|&r| rotate(r)).collect();
         let rot_index = |r: i32| distinct.iter().position(|&d| d == r).unwrap_or_default();
 
         // snark-verifier's grouping (bdfg21::query_sets): polynomials in order of first query,
@@ -199,6 +203,7 @@ impl VkData {
             k: domain.k as u32,
             n_inv: domain.n_inv,
             omega: domain.gen,
+            omega_inv: domain.gen_inv,
             transcript_initial_state,
             num_instance: protocol.num_instance[0],
             phases: protocol
@@ -210,10 +215,8 @@ impl VkData {
             num_chunks: protocol.quotient.num_chunk(),
             num_evals,
             preprocessed: protocol.preprocessed.clone(),
-            g1,
-            lagrange_omegas: program.lagranges.iter().map(|&i| rotate(i)).collect(),
             program,
-            rotations,
+            rotations: distinct,
             sets,
             accumulator,
         };
@@ -225,6 +228,12 @@ impl VkData {
             )));
         }
         Ok(data)
+    }
+
+    /// `w^e`, as the verifier computes it for rotations and Lagrange rows.
+    pub fn omega_pow(&self, e: i32) -> Fr {
+        let base = if e < 0 { self.omega_inv } else { self.omega };
+        base.pow_vartime([u64::from(e.unsigned_abs())])
     }
 
     /// Number of commitments in the index space (preprocessed, instance, witnesses, quotient).
