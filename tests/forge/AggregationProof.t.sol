@@ -5,6 +5,7 @@ import {Test} from "./utils/Test.sol";
 import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
 import {IModelRegistry, IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
 import {Registrations} from "./utils/Registrations.sol";
+import {KeyFixture, ProofFixtures} from "./utils/ProofFixtures.sol";
 import {ZkinferVerifier} from "../../contracts/verifier/ZkinferVerifier.sol";
 
 /// @notice End to end: a real aggregation proof (two demo-model inferences, k=20, dev SRS)
@@ -284,23 +285,10 @@ contract UniversalAggregationProofTest is AggregationProofCases {
         override
         returns (address verifying, address registered)
     {
-        string memory path = string.concat(vm.projectRoot(), KEY_FIXTURE);
-        require(vm.exists(path), "fixtures/aggregation/universal-key.json is missing: run scripts/regen-fixtures.sh");
-        string memory json = vm.readFile(path);
-        uint256[] memory g = vm.parseJsonUintArray(json, ".g2");
-        uint256[] memory s = vm.parseJsonUintArray(json, ".sG2");
-        uint256[4] memory g2;
-        uint256[4] memory sG2;
-        for (uint256 i = 0; i < 4; i++) {
-            (g2[i], sG2[i]) = (g[i], s[i]);
-        }
-        verifying = address(new ZkinferVerifier(g2, sG2));
+        KeyFixture memory k = ProofFixtures.readKey(KEY_FIXTURE);
+        verifying = address(new ZkinferVerifier(k.g2, k.sG2));
         uint16 version = registry.registerVerifier(verifying);
-        bytes memory creation = vm.parseJsonBytes(json, ".keyCreationCode");
-        assembly {
-            registered := create(0, add(creation, 0x20), mload(creation))
-        }
-        require(registered.code.length > 0, "key not deployed");
+        registered = ProofFixtures.deploy(k.creation);
         registry.registerAggregationKey(registered, version, digests, proofLength);
     }
 

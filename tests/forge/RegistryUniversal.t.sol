@@ -8,7 +8,7 @@ import {ZkinferVerifier} from "../../contracts/verifier/ZkinferVerifier.sol";
 import {IModelRegistry, IModelRegistryErrors} from "../../contracts/interfaces/IModelRegistry.sol";
 import {IZkinferVerifier} from "../../contracts/interfaces/IZkinferVerifier.sol";
 import {Registrations} from "./utils/Registrations.sol";
-import {ProofFixture, ProofFixtures} from "./utils/ProofFixtures.sol";
+import {KeyFixture, ProofFixture, ProofFixtures} from "./utils/ProofFixtures.sol";
 
 /// @notice The registry with the universal verifier: the owner registers `ZkinferVerifier` as
 ///         version 1, the demo model registers only its key contract, and the real proof
@@ -34,13 +34,8 @@ contract RegistryUniversalTest is Test {
         ProofFixture memory f = ProofFixtures.read("/fixtures/risk_mlp/proof.json");
         (commitment, inputs, outputs, proof) = (f.commitment, f.inputs, f.outputs, f.proof);
         (inputScale, outputScale) = (f.inputScale, f.outputScale);
-        string memory keyJson = vm.readFile(string.concat(vm.projectRoot(), "/fixtures/risk_mlp/universal-key.json"));
-        keyCreation = vm.parseJsonBytes(keyJson, ".keyCreationCode");
-        uint256[] memory g = vm.parseJsonUintArray(keyJson, ".g2");
-        uint256[] memory s = vm.parseJsonUintArray(keyJson, ".sG2");
-        for (uint256 i = 0; i < 4; i++) {
-            (g2[i], sG2[i]) = (g[i], s[i]);
-        }
+        KeyFixture memory k = ProofFixtures.readKey("/fixtures/risk_mlp/universal-key.json");
+        (keyCreation, g2, sG2) = (k.creation, k.g2, k.sG2);
 
         registry = new ModelRegistry();
         verifier = new ZkinferVerifier(g2, sG2);
@@ -52,10 +47,7 @@ contract RegistryUniversalTest is Test {
     // ---------------------------------------------------------------- helpers
 
     function create(bytes memory creation) internal returns (address deployed) {
-        assembly {
-            deployed := create(0, add(creation, 0x20), mload(creation))
-        }
-        require(deployed.code.length > 0, "contract not deployed");
+        deployed = ProofFixtures.deploy(creation);
     }
 
     function registration(address keyAddress, uint16 version)
