@@ -4,7 +4,12 @@
 #      fixtures/risk_mlp/proof.json, and checks deployments/31337.json and, with cast, the
 #      registration and verifyInference (true for the fixture, false with an output changed);
 #   2. runs the script again with ZKINFER_REGISTRY set to that registry and another model id,
-#      and checks that the registry was reused and the first model kept in the file.
+#      and checks that the registry was reused and the first model kept in the file;
+#   3. runs it with ZKINFER_UNIVERSAL_KEY (the fixture's key for the universal verifier) on that
+#      registry: a ZkinferVerifier is deployed and registered as version 1, the key registered
+#      under it, verifyInference true for the fixture and false with an output changed; then
+#      once more, which reuses version 1 (two transactions: key, registerModel) and keeps every
+#      entry, the universal ones with their verifierVersion.
 # Prints the gas of the deployment transactions and of verifyInference. Expects the contracts
 # to compile (forge builds what it needs). anvil is stopped on exit, and deployments/31337.json
 # is removed again, or restored if it existed before.
@@ -98,7 +103,7 @@ proof_length=$(((${#proof} - 2) / 2))
 [[ "$commitment" =~ ^0x[0-9a-f]{64}$ ]] || fail "$FIXTURE: bad modelId '$commitment'"
 
 # ---------------------------------------------------------------------------- deploy
-unset ZKINFER_REGISTRY ZKINFER_VERIFIER_ARTIFACT ZKINFER_MODEL_COMMITMENT ZKINFER_MODEL_NAME \
+unset ZKINFER_REGISTRY ZKINFER_VERIFIER_ARTIFACT ZKINFER_UNIVERSAL_KEY ZKINFER_MODEL_COMMITMENT ZKINFER_MODEL_NAME \
   ZKINFER_INPUT_COUNT ZKINFER_OUTPUT_COUNT ZKINFER_INPUT_SCALE ZKINFER_OUTPUT_SCALE ZKINFER_PROOF_LENGTH
 # `deploy NAME [VAR=value...]`: runs the forge script with these extra variables. Broadcast
 # records go to the temp dir, not broadcast/.
@@ -119,10 +124,10 @@ deploy() {
   [ -f "$BOOK" ] || fail "forge script ($name) wrote no $BOOK"
 }
 
-# `check_model ID NAME COMMITMENT`: the file's entry for ID and the registry agree; prints its
-# verifier.
+# `check_model ID NAME COMMITMENT [VERSION]`: the file's entry for ID and the registry agree
+# (verifier version VERSION, default 0); prints its verifier (or key) contract.
 check_model() {
-  local id="$1" name="$2" want="$3" verifier recorded
+  local id="$1" name="$2" want="$3" version="${4:-0}" verifier recorded
   verifier="$(jget "$BOOK" "(d.models || {})[\"$id\"]?.verifier")"
   [ -n "$verifier" ] || fail "$BOOK has no verifier for model $id"
   [ "$(jget "$BOOK" "d.models[\"$id\"].name")" = "$name" ] || fail "$BOOK: model $id is not named '$name'"
@@ -141,8 +146,10 @@ check_model() {
   [ "$(lower "$recorded")" = "$(lower "$verifier")" ] ||
     fail "registry has verifier $recorded for $id, $BOOK says $verifier"
   [ "$(lower "$(sed -n 1p "$tmp/model.txt")")" = "$want" ] || fail "registry has another commitment for $id"
-  # The forge script registers the self-contained snark-verifier contract (version 0).
-  [ "$(sed -n 3p "$tmp/model.txt")" = 0 ] || fail "registry records verifier version $(sed -n 3p "$tmp/model.txt") for $id"
+  [ "$(sed -n 3p "$tmp/model.txt")" = "$version" ] ||
+    fail "registry records verifier version $(sed -n 3p "$tmp/model.txt") for $id, not $version"
+  [ "$(jget "$BOOK" "d.models[\"$id\"].verifierVersion || 0")" = "$version" ] ||
+    fail "$BOOK: model $id does not record verifierVersion $version"
   [ "$(lower "$(sed -n 4p "$tmp/model.txt")")" = "$(lower "$("$CAST" keccak "$("$CAST" code --rpc-url "$RPC" "$verifier")")")" ] ||
     fail "registry records another code hash for $id's verifier"
   [ "$(sed -n 9p "$tmp/model.txt" | cut -d' ' -f1)" = "$proof_length" ] || fail "registry records another proof length"
@@ -152,18 +159,22 @@ check_model() {
 # `tx_gas NAME`: the gas of each transaction of a deploy run, from forge's broadcast record.
 # Receipts are matched to transactions by what they did (created address, or called address),
 # not by hash: with several transactions mined in one block, forge 1.7.1 has recorded them
-# under each other's hashes.
+# under each other's hashes. Calls to the same address are matched in order (by nonce).
 tx_gas() {
   jget "$tmp/broadcast-$1/Deploy.s.sol/$CHAIN_ID/run-latest.json" '
-    d.receipts.map((r) => {
+    (() => { const used = new Set(); const nonce = (x) => parseInt(x.transaction.nonce, 16);
+    const receipts = [...d.receipts].sort((a, b) => parseInt(a.blockNumber, 16) - parseInt(b.blockNumber, 16)
+      || parseInt(a.transactionIndex, 16) - parseInt(b.transactionIndex, 16));
+    return receipts.map((r) => {
       const same = (a, b) => (a || "").toLowerCase() === (b || "").toLowerCase();
-      const t = d.transactions.find((t) => r.contractAddress
+      const t = [...d.transactions].sort((a, b) => nonce(a) - nonce(b)).find((t) => !used.has(t) && (r.contractAddress
         ? t.transactionType === "CREATE" && same(t.contractAddress, r.contractAddress)
-        : t.transactionType === "CALL" && same(t.transaction.to, r.to)) || {};
+        : t.transactionType === "CALL" && same(t.transaction.to, r.to))) || {};
+      used.add(t);
       const what = r.contractAddress ? "deploy " + (t.contractName || r.contractAddress)
         : (t.function || "call").replace(/\(.*/, "") + " on " + r.to;
       return "    " + what + ": " + parseInt(r.gasUsed, 16) + " gas\n";
-    }).join("")'
+    }).join(""); })()'
 }
 
 # Run 1: fresh registry, verifier, registration.
@@ -218,6 +229,42 @@ first_verifier="$(check_model "$model_id" risk_mlp "$commitment")"
 [ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$second_id" "$inputs" "$outputs" "$proof")" = false ] ||
   fail "verifyInference accepts model $model_id's proof for model $second_id"
 
+# Run 3: a universal key on the same registry (whose owner is the deployer).
+key_file=fixtures/risk_mlp/universal-key.json
+deploy universal ZKINFER_VERIFIER_ARTIFACT= ZKINFER_UNIVERSAL_KEY="$key_file" ZKINFER_REGISTRY="$registry" \
+  ZKINFER_MODEL_COMMITMENT="$commitment" ZKINFER_MODEL_NAME="risk_mlp (universal)"
+[ "$(call_bool "$registry" "verifierCount()(uint16)")" = 1 ] || fail "run 3 did not register ZkinferVerifier as version 1"
+known="$model_id $second_id"
+new_ids() { jget "$BOOK" "Object.keys(d.models).map((k) => k.toLowerCase()).filter((k) => !\"$known\".includes(k)).join(' ')"; }
+universal_id="$(new_ids)"
+[ -n "$universal_id" ] && [ "${universal_id// /}" = "$universal_id" ] || fail "$BOOK: expected one new model after run 3, got '$universal_id'"
+key="$(check_model "$universal_id" "risk_mlp (universal)" "$commitment" 1)"
+[ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$universal_id" "$inputs" "$outputs" "$proof")" = true ] ||
+  fail "verifyInference rejects the fixture's proof through the universal verifier"
+[ "$(call_bool "$registry" "$VERIFY_SIG(bool)" "$universal_id" "$inputs" "$changed_outputs" "$proof")" = false ] ||
+  fail "verifyInference accepts the fixture's proof with an output changed (universal verifier)"
+receipt="$("$CAST" send --rpc-url "$RPC" --private-key "$KEY" --gas-limit 3000000 --json \
+  "$registry" "$VERIFY_SIG" "$universal_id" "$inputs" "$outputs" "$proof")"
+echo "$receipt" >"$tmp/universal-receipt.json"
+[ "$(jget "$tmp/universal-receipt.json" d.status)" = 0x1 ] || fail "verifyInference transaction (universal) failed"
+universal_gas="$(jget "$tmp/universal-receipt.json" 'parseInt(d.gasUsed, 16)')"
+
+# Run 4: the same key file again reuses version 1: only the key and its registration.
+known="$known $universal_id"
+nonce_before="$("$CAST" nonce --rpc-url "$RPC" "$DEPLOYER")"
+deploy universal-again ZKINFER_VERIFIER_ARTIFACT= ZKINFER_UNIVERSAL_KEY="$key_file" ZKINFER_REGISTRY="$registry" \
+  ZKINFER_MODEL_COMMITMENT="$commitment" ZKINFER_MODEL_NAME="risk_mlp (universal, again)"
+nonce_after="$("$CAST" nonce --rpc-url "$RPC" "$DEPLOYER")"
+[ $((nonce_after - nonce_before)) = 2 ] ||
+  fail "run 4 sent $((nonce_after - nonce_before)) transactions, expected 2 (key, registerModel)"
+[ "$(call_bool "$registry" "verifierCount()(uint16)")" = 1 ] || fail "run 4 registered another verifier version"
+again_id="$(new_ids)"
+[ -n "$again_id" ] || fail "$BOOK: no model from run 4"
+check_model "$again_id" "risk_mlp (universal, again)" "$commitment" 1 >/dev/null
+check_model "$universal_id" "risk_mlp (universal)" "$commitment" 1 >/dev/null
+check_model "$model_id" risk_mlp "$commitment" >/dev/null
+[ "$(jget "$BOOK" 'Object.keys(d.models).length')" = 4 ] || fail "$BOOK: expected exactly four models"
+
 say "OK"
 echo "  ModelRegistry $registry"
 echo "  model $model_id (commitment $commitment) -> verifier $verifier"
@@ -226,4 +273,10 @@ echo "  run 1 transactions:"
 tx_gas fresh
 echo "  run 2 transactions:"
 tx_gas reuse
+echo "  model $universal_id -> key $key (universal verifier version 1)"
+echo "  run 3 transactions:"
+tx_gas universal
+echo "  run 4 transactions:"
+tx_gas universal-again
+echo "  verifyInference through the universal verifier: $universal_gas gas (transaction total)"
 echo "  verifyInference (fixture proof, $(((${#proof} - 2) / 2)) proof bytes): $verify_gas gas (transaction total)"
