@@ -74,7 +74,11 @@ contract Deploy {
         if (entry.commitment != bytes32(0)) requirePlainName(entry.name);
 
         vm.startBroadcast();
-        registry = existing != address(0) ? ModelRegistry(existing) : new ModelRegistry();
+        // Contracts from their artifacts, not `new`: their creation code inside this script
+        // would push it over EIP-170 (forge build --sizes).
+        registry = existing != address(0)
+            ? ModelRegistry(existing)
+            : ModelRegistry(create(vm.getCode("ModelRegistry.sol:ModelRegistry")));
         (modelId, entry.verifier, entry.version) = deployAndRegister(registry, entry.commitment);
         vm.stopBroadcast();
         verifier = entry.verifier;
@@ -161,7 +165,9 @@ contract Deploy {
         uint256 layout = (uint256(uint8(creation[13])) << 8) | uint8(creation[14]);
         version = pinnedVersion(registry, g2, sG2, layout);
         if (version == 0) {
-            ZkinferVerifier universal = new ZkinferVerifier(g2, sG2);
+            ZkinferVerifier universal = ZkinferVerifier(
+                create(bytes.concat(vm.getCode("ZkinferVerifier.sol:ZkinferVerifier"), abi.encode(g2, sG2)))
+            );
             require(
                 universal.VK_VERSION() == layout,
                 string.concat(path, ": a key of another layout version than this ZkinferVerifier's")
@@ -176,10 +182,7 @@ contract Deploy {
                 )
             );
         }
-        assembly {
-            key := create(0, add(creation, 0x20), mload(creation))
-        }
-        require(key != address(0), "key contract deployment failed");
+        key = create(creation);
     }
 
     /// @dev The newest registered universal verifier version pinned to this SRS that reads keys
@@ -202,11 +205,17 @@ contract Deploy {
     /// @dev Creates a contract from a forge artifact's creation code. Runs inside the broadcast,
     ///      so forge turns the CREATE into a transaction like it does for `new`.
     function deployArtifact(string memory artifact) internal returns (address deployed) {
-        bytes memory creationCode = vm.getCode(artifact);
+        deployed = create(vm.getCode(artifact));
+        require(deployed != address(0), "verifier deployment failed");
+    }
+
+    /// @dev CREATE of `creationCode` (reverting when it deploys nothing); inside the broadcast,
+    ///      forge turns it into a transaction.
+    function create(bytes memory creationCode) internal returns (address deployed) {
         assembly {
             deployed := create(0, add(creationCode, 0x20), mload(creationCode))
         }
-        require(deployed != address(0), "verifier deployment failed");
+        require(deployed != address(0) && deployed.code.length > 0, "contract deployment failed");
     }
 
     /// @dev Writes `deployments/<chainId>.json`; `modelId` zero means no model to add.
