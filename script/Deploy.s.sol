@@ -105,7 +105,7 @@ contract Deploy {
             "set ZKINFER_VERIFIER_ARTIFACT or ZKINFER_UNIVERSAL_KEY, not both"
         );
         uint256 proofLength = envUint("ZKINFER_PROOF_LENGTH", type(uint24).max);
-        if (bytes(verifierArtifact).length > 0) verifier = deployArtifact(verifierArtifact);
+        if (bytes(verifierArtifact).length > 0) verifier = create(vm.getCode(verifierArtifact));
         if (bytes(universalKey).length > 0) (verifier, version, proofLength) = deployKey(registry, universalKey);
         if (verifier != address(0) && commitment != bytes32(0)) {
             modelId = registry.registerModel(registration(commitment, verifier, version, proofLength));
@@ -200,13 +200,6 @@ contract Deploy {
             } catch {}
         }
         return 0;
-    }
-
-    /// @dev Creates a contract from a forge artifact's creation code. Runs inside the broadcast,
-    ///      so forge turns the CREATE into a transaction like it does for `new`.
-    function deployArtifact(string memory artifact) internal returns (address deployed) {
-        deployed = create(vm.getCode(artifact));
-        require(deployed != address(0), "verifier deployment failed");
     }
 
     /// @dev CREATE of `creationCode` (reverting when it deploys nothing); inside the broadcast,
