@@ -72,6 +72,11 @@ fn reference_verifier_agrees_with_halo2() {
     let err = wide.try_to_bytes().unwrap_err().to_string();
     assert!(err.contains("public value count is 65536"), "{err}");
     assert!(wide.to_bytes().is_empty());
+    // A rotation past the signed 16 bits is named with its sign.
+    let mut far = vk.clone();
+    far.rotations[0] = -40_000;
+    let err = far.try_to_bytes().unwrap_err().to_string();
+    assert!(err.contains("rotation is -40000"), "{err}");
 
     // Every 37th byte flipped: both verifiers refuse.
     for at in (0..p.proof.len()).step_by(37).chain([p.proof.len() - 1]) {

@@ -206,13 +206,13 @@ impl VkData {
 /// Writes 16-bit big-endian fields, remembering the first value that does not fit.
 #[derive(Default)]
 struct Small {
-    overflow: Option<(&'static str, usize)>,
+    overflow: Option<(&'static str, i64)>,
 }
 
 impl Small {
     fn put(&mut self, out: &mut Vec<u8>, what: &'static str, x: usize) {
         let v = u16::try_from(x).unwrap_or_else(|_| {
-            self.overflow.get_or_insert((what, x));
+            self.overflow.get_or_insert((what, i64::try_from(x).unwrap_or(i64::MAX)));
             0
         });
         out.extend(v.to_be_bytes());
@@ -221,7 +221,7 @@ impl Small {
     /// A signed number as a 16-bit two's complement field.
     fn put_signed(&mut self, out: &mut Vec<u8>, what: &'static str, x: i32) {
         let v = i16::try_from(x).unwrap_or_else(|_| {
-            self.overflow.get_or_insert((what, x.unsigned_abs() as usize));
+            self.overflow.get_or_insert((what, i64::from(x)));
             0
         });
         out.extend(v.to_be_bytes());
